@@ -1,0 +1,103 @@
+"""Delivery from EventBridge rules to Step Functions targets, as EventBridge would do it:
+asynchronously, with the target's retry policy, and into its dead-letter queue when retries run out.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+import uuid
+from concurrent.futures import ThreadPoolExecutor
+from datetime import UTC, datetime
+from typing import Any
+
+from moto.events.utils import EventTemplateParser
+
+# moto stamps every S3 notification with this same id; EventBridge gives each event its own.
+_MOTO_FIXED_EVENT_ID = "17793124-05d4-b198-2fde-7ededc63b103"
+MAX_BACKOFF_SECONDS = 30.0
+
+
+def normalise_event(event: dict[str, Any]) -> dict[str, Any]:
+    out = dict(event)
+    if out.get("id") in (None, "", _MOTO_FIXED_EVENT_ID):
+        out["id"] = str(uuid.uuid4())
+    moment = out.get("time")
+    if isinstance(moment, int | float):
+        out["time"] = datetime.fromtimestamp(moment, UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return out
+
+
+def target_input(target: dict[str, Any], event: dict[str, Any]) -> str:
+    if "Input" in target:
+        return str(target["Input"])
+    transformer = target.get("InputTransformer")
+    if transformer:
+        return json.dumps(
+            EventTemplateParser.parse(
+                input_template=transformer.get("InputTemplate"),
+                input_paths_map=transformer.get("InputPathsMap", {}),
+                event=event,
+            )
+        )
+    return json.dumps(event)
+
+
+class StepFunctionsDelivery:
+    def __init__(self, clients: Any, *, log: Any, base_delay: float = 0.2) -> None:
+        self.clients = clients
+        self.log = log
+        self.base_delay = base_delay
+        self.pool = ThreadPoolExecutor(max_workers=8, thread_name_prefix="eventbridge")
+        self.delivered = 0
+        self.dead_lettered = 0
+
+    def __call__(self, rule: Any, targets: list[dict[str, Any]], event: dict[str, Any]) -> None:
+        normalised = normalise_event(event)
+        for target in targets:
+            self.pool.submit(self._deliver, rule.arn, target, normalised)
+
+    def _deliver(self, rule_arn: str, target: dict[str, Any], event: dict[str, Any]) -> None:
+        retry = target.get("RetryPolicy", {})
+        attempts = 1 + int(retry.get("MaximumRetryAttempts", 185))
+        max_age = float(retry.get("MaximumEventAgeInSeconds", 86400))
+        started = time.monotonic()
+        payload = target_input(target, event)
+        error: Exception | None = None
+        for attempt in range(attempts):
+            try:
+                self.clients("stepfunctions").start_execution(
+                    stateMachineArn=target["Arn"], name=str(uuid.uuid4()), input=payload
+                )
+                self.delivered += 1
+                return
+            except Exception as exc:  # noqa: BLE001 - every failed delivery is retried, then dead-lettered
+                error = exc
+                delay = min(MAX_BACKOFF_SECONDS, self.base_delay * 2**attempt)
+                if time.monotonic() - started + delay > max_age:
+                    break
+                time.sleep(delay)
+        self._dead_letter(rule_arn, target, payload, error)
+
+    def _dead_letter(self, rule_arn: str, target: dict[str, Any], payload: str, error: Exception | None) -> None:
+        self.dead_lettered += 1
+        dlq = target.get("DeadLetterConfig", {}).get("Arn")
+        self.log("eventbridge", f"delivery to {target['Arn']} failed: {error!r}; dead-lettered={bool(dlq)}")
+        if not dlq:
+            return
+        name = dlq.rsplit(":", 1)[-1]
+        sqs = self.clients("sqs")
+        url = sqs.get_queue_url(QueueName=name)["QueueUrl"]
+        sqs.send_message(
+            QueueUrl=url,
+            MessageBody=payload,
+            MessageAttributes={
+                "RULE_ARN": {"DataType": "String", "StringValue": rule_arn},
+                "TARGET_ARN": {"DataType": "String", "StringValue": target["Arn"]},
+                "ERROR_CODE": {"DataType": "String", "StringValue": type(error).__name__},
+                "ERROR_MESSAGE": {"DataType": "String", "StringValue": str(error)[:256]},
+            },
+        )
+
+    def close(self) -> None:
+        self.pool.shutdown(wait=False, cancel_futures=True)

@@ -1,0 +1,107 @@
+"""moto in server mode, in this process, with the three hooks the local stack needs:
+
+* Lambda ``Invoke`` runs our handlers through the Lambda runner (moto's own simple backend only
+  echoes);
+* EventBridge rules deliver to Step Functions targets (moto delivers only to SQS, logs, buses);
+* Cognito sign-up confirms the user at once and prints it, since no email is sent locally.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+from collections.abc import Callable
+from typing import Any
+
+import requests
+from moto.awslambda_simple.models import LambdaSimpleBackend
+from moto.cognitoidp.models import CognitoIdpBackend
+from moto.events.models import Rule
+from moto.moto_server.threaded_moto_server import ThreadedMotoServer
+from moto.utilities.arns import parse_arn
+
+from devstack.lambda_runner import LambdaRunner
+
+MOTO_CONFIG = {"stepfunctions": {"execute_state_machine": True}, "lambda": {"use_docker": False}}
+
+_runner: LambdaRunner | None = None
+_deliver: Callable[[Rule, list[dict[str, Any]], dict[str, Any]], None] | None = None
+_on_sign_up: Callable[[str], None] | None = None
+_originals: dict[str, Any] = {}
+
+
+def _invoke(self: LambdaSimpleBackend, function_name: str, qualifier: str | None, body: Any,
+            headers: Any, response_headers: Any) -> bytes:
+    if _runner is None:
+        raise RuntimeError("the local Lambda runner is not attached")
+    event = json.loads(body) if body else {}
+    answer = _runner.invoke(function_name, event)
+    if answer.function_error:
+        response_headers["x-amz-function-error"] = answer.function_error
+    return answer.payload
+
+
+def _send_to_targets(self: Rule, original_event: dict[str, Any], transform_input: bool = True) -> None:
+    if not self.event_pattern.matches_event(original_event):
+        return
+    ours = [t for t in self.targets if parse_arn(t["Arn"]).service == "states"]
+    if ours and _deliver is not None:
+        _deliver(self, ours, original_event)
+    others = [t for t in self.targets if t not in ours]
+    if others:
+        saved = self.targets
+        self.targets = others
+        try:
+            _originals["send_to_targets"](self, original_event, transform_input)
+        finally:
+            self.targets = saved
+
+
+def _sign_up(self: CognitoIdpBackend, client_id: str, username: str, password: str,
+             attributes: list[dict[str, str]]) -> Any:
+    user, delivery = _originals["sign_up"](self, client_id, username, password, attributes)
+    user.status = "CONFIRMED"
+    if any(a["Name"] == "email" for a in user.attributes) and not any(
+        a["Name"] == "email_verified" for a in user.attributes
+    ):
+        user.attributes.append({"Name": "email_verified", "Value": "true"})
+    if _on_sign_up is not None:
+        _on_sign_up(username)
+    return user, delivery
+
+
+def install_hooks(*, runner: LambdaRunner, deliver: Callable[[Rule, list[dict[str, Any]], dict[str, Any]], None],
+                  on_sign_up: Callable[[str], None] | None) -> None:
+    global _runner, _deliver, _on_sign_up
+    _runner, _deliver, _on_sign_up = runner, deliver, on_sign_up
+    if not _originals:
+        _originals["send_to_targets"] = Rule.send_to_targets
+        _originals["sign_up"] = CognitoIdpBackend.sign_up
+        LambdaSimpleBackend.invoke = _invoke  # type: ignore[method-assign]
+        Rule.send_to_targets = _send_to_targets  # type: ignore[method-assign]
+        CognitoIdpBackend.sign_up = _sign_up  # type: ignore[method-assign]
+
+
+class MotoHost:
+    """One moto server per process (moto's backends are process-global)."""
+
+    def __init__(self, port: int = 0) -> None:
+        self._server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
+        self.port = 0
+
+    @property
+    def endpoint(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def start(self) -> None:
+        logging.getLogger("werkzeug").setLevel(logging.WARNING)  # no access log line per AWS call
+        self._server.start()
+        self.port = self._server.get_host_and_port()[1]
+        # moto's Step Functions engine calls the other services at localhost:$MOTO_PORT.
+        os.environ["MOTO_PORT"] = str(self.port)
+        requests.post(f"{self.endpoint}/moto-api/reset", timeout=10)
+        requests.post(f"{self.endpoint}/moto-api/config", json=MOTO_CONFIG, timeout=10).raise_for_status()
+
+    def stop(self) -> None:
+        self._server.stop()

@@ -1,0 +1,517 @@
+"""Creating the template's resources in moto and describing what the other local pieces need.
+
+Each supported resource type has one small ``_create_*`` function. Resources are created on first
+reference, so the template's own dependency order is followed without being written down again.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import zipfile
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import boto3
+from botocore.config import Config
+
+from devstack.template import ACCOUNT_ID, Resolver, load_template
+
+ASSUME_ROLE = json.dumps(
+    {
+        "Version": "2012-10-17",
+        "Statement": [
+            {
+                "Effect": "Allow",
+                "Principal": {"Service": ["lambda.amazonaws.com", "states.amazonaws.com"]},
+                "Action": "sts:AssumeRole",
+            }
+        ],
+    }
+)
+
+
+@dataclass(frozen=True)
+class FunctionSpec:
+    logical_id: str
+    name: str
+    arn: str
+    handler: str
+    code_dir: Path
+    environment: dict[str, str]
+    timeout: int
+    memory: int
+
+
+@dataclass(frozen=True)
+class Route:
+    method: str  # upper case, or ANY
+    path: str  # an API Gateway path template such as /files/{fileId}, or $default
+    function: str  # logical id
+    authorized: bool
+
+
+@dataclass
+class HttpApiSpec:
+    logical_id: str
+    issuer: str | None = None
+    audience: list[str] = field(default_factory=list)
+    cors: dict[str, Any] = field(default_factory=dict)
+    routes: list[Route] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class ScheduleSpec:
+    rule_name: str
+    expression: str
+    target_arn: str
+    input: str | None
+
+
+@dataclass
+class Stack:
+    name: str
+    region: str
+    root: Path
+    parameters: dict[str, Any]
+    physical: dict[str, dict[str, Any]] = field(default_factory=dict)
+    functions: dict[str, FunctionSpec] = field(default_factory=dict)
+    http_apis: dict[str, HttpApiSpec] = field(default_factory=dict)
+    state_machines: dict[str, str] = field(default_factory=dict)
+    schedules: list[ScheduleSpec] = field(default_factory=list)
+    bucket_policies: dict[str, Any] = field(default_factory=dict)
+    outputs: dict[str, Any] = field(default_factory=dict)
+
+    def ref(self, logical_id: str) -> Any:
+        return self.physical[logical_id]["Ref"]
+
+    def attr(self, logical_id: str, attribute: str) -> Any:
+        return self.physical[logical_id][attribute]
+
+    def function_by_name(self, name: str) -> FunctionSpec | None:
+        for spec in self.functions.values():
+            if name in (spec.name, spec.arn, spec.logical_id):
+                return spec
+        return None
+
+
+class Provisioner:
+    def __init__(self, *, template_path: Path, endpoint_url: str, stack_name: str = "fileshare-local",
+                 region: str = "us-east-1", parameters: dict[str, Any] | None = None) -> None:
+        self.template_path = template_path
+        self.template = load_template(template_path)
+        self.resources: dict[str, Any] = self.template.get("Resources", {})
+        self.globals = self.template.get("Globals", {}).get("Function", {})
+        self.endpoint_url = endpoint_url
+        params = {k: v.get("Default") for k, v in self.template.get("Parameters", {}).items()}
+        unknown = set(parameters or {}) - set(params)
+        if unknown:
+            raise ValueError(f"not parameters of the template: {sorted(unknown)}")
+        params.update(parameters or {})
+        for name, spec in self.template.get("Parameters", {}).items():
+            if spec.get("Type") == "CommaDelimitedList" and isinstance(params[name], str):
+                params[name] = [p.strip() for p in params[name].split(",")]
+            elif params[name] is not None:
+                params[name] = params[name] if isinstance(params[name], list) else str(params[name])
+        self.stack = Stack(stack_name, region, template_path.parent, params)
+        self.resolver = Resolver(parameters=params, region=region, stack_name=stack_name, lookup=self._lookup)
+        self._in_progress: set[str] = set()
+        self._session = boto3.session.Session(
+            aws_access_key_id="local", aws_secret_access_key="local", region_name=region
+        )
+        self._config = Config(retries={"max_attempts": 2})
+
+    def client(self, service: str) -> Any:
+        return self._session.client(service, endpoint_url=self.endpoint_url, config=self._config)
+
+    # ------------------------------------------------------------------ driving
+    def provision(self) -> Stack:
+        for logical_id in self.resources:
+            self._ensure(logical_id)
+        for name, output in self.template.get("Outputs", {}).items():
+            self.stack.outputs[name] = self.resolver.resolve(output["Value"])
+        return self.stack
+
+    def _physical_name(self, logical_id: str, *, lower: bool = False, limit: int = 63) -> str:
+        name = f"{self.stack.name}-{logical_id}"
+        return (name.lower() if lower else name)[:limit]
+
+    def _lookup(self, logical_id: str, attribute: str | None) -> Any:
+        implicit = self._implicit(logical_id)
+        if implicit is not None:
+            return implicit if attribute is None else implicit[attribute] if isinstance(implicit, dict) else implicit
+        self._ensure(logical_id)
+        values = self.stack.physical[logical_id]
+        return values["Ref"] if attribute is None else values[attribute]
+
+    def _implicit(self, logical_id: str) -> Any:
+        """Resources SAM generates: ``<Function>Role`` and ``<StateMachine>Role``."""
+        if logical_id.endswith("Role") and logical_id not in self.resources:
+            owner = logical_id[: -len("Role")]
+            if self.resources.get(owner, {}).get("Type") in (
+                "AWS::Serverless::Function",
+                "AWS::Serverless::StateMachine",
+            ):
+                return {"Arn": self._role(owner)}
+        return None
+
+    def _ensure(self, logical_id: str) -> None:
+        if logical_id in self.stack.physical:
+            return
+        if logical_id not in self.resources:
+            raise KeyError(f"template has no resource {logical_id}")
+        if logical_id in self._in_progress:
+            raise RuntimeError(f"circular reference through {logical_id}")
+        self._in_progress.add(logical_id)
+        resource = self.resources[logical_id]
+        kind = resource["Type"]
+        creator = _CREATORS.get(kind)
+        if creator is None:
+            raise NotImplementedError(f"the local stack cannot create {kind} ({logical_id})")
+        self.stack.physical[logical_id] = creator(self, logical_id, resource.get("Properties", {}))
+        self._in_progress.discard(logical_id)
+
+    def props(self, properties: dict[str, Any]) -> dict[str, Any]:
+        return dict(self.resolver.resolve(properties))
+
+    def _role(self, owner: str) -> str:
+        name = self._physical_name(f"{owner}Role", limit=64)
+        iam = self.client("iam")
+        try:
+            return str(iam.get_role(RoleName=name)["Role"]["Arn"])
+        except iam.exceptions.NoSuchEntityException:
+            return str(iam.create_role(RoleName=name, AssumeRolePolicyDocument=ASSUME_ROLE)["Role"]["Arn"])
+
+
+# ---------------------------------------------------------------------- resource types
+def _create_bucket(p: Provisioner, logical_id: str, raw: dict[str, Any]) -> dict[str, Any]:
+    props = p.props(raw)
+    name = props.get("BucketName") or p._physical_name(logical_id, lower=True)
+    s3 = p.client("s3")
+    s3.create_bucket(Bucket=name)
+    if props.get("VersioningConfiguration", {}).get("Status") == "Enabled":
+        s3.put_bucket_versioning(Bucket=name, VersioningConfiguration={"Status": "Enabled"})
+    if props.get("NotificationConfiguration", {}).get("EventBridgeConfiguration", {}).get("EventBridgeEnabled"):
+        s3.put_bucket_notification_configuration(
+            Bucket=name, NotificationConfiguration={"EventBridgeConfiguration": {}}
+        )
+    rules = props.get("CorsConfiguration", {}).get("CorsRules", [])
+    if rules:
+        s3.put_bucket_cors(
+            Bucket=name,
+            CORSConfiguration={
+                "CORSRules": [
+                    {
+                        "AllowedOrigins": r["AllowedOrigins"],
+                        "AllowedMethods": r["AllowedMethods"],
+                        "AllowedHeaders": r.get("AllowedHeaders", []),
+                        "ExposeHeaders": r.get("ExposedHeaders", []),
+                        "MaxAgeSeconds": int(r.get("MaxAge", 0)),
+                    }
+                    for r in rules
+                ]
+            },
+        )
+    lifecycle = props.get("LifecycleConfiguration", {}).get("Rules", [])
+    if lifecycle:
+        s3.put_bucket_lifecycle_configuration(
+            Bucket=name, LifecycleConfiguration={"Rules": [_lifecycle_rule(r) for r in lifecycle]}
+        )
+    return {"Ref": name, "Arn": f"arn:aws:s3:::{name}", "DomainName": f"{name}.s3.amazonaws.com"}
+
+
+def _lifecycle_rule(rule: dict[str, Any]) -> dict[str, Any]:
+    out: dict[str, Any] = {"ID": rule.get("Id", "rule"), "Status": rule["Status"]}
+    out["Filter"] = {"Prefix": rule.get("Prefix", "")}
+    if "AbortIncompleteMultipartUpload" in rule:
+        out["AbortIncompleteMultipartUpload"] = {
+            "DaysAfterInitiation": int(rule["AbortIncompleteMultipartUpload"]["DaysAfterInitiation"])
+        }
+    if "NoncurrentVersionExpiration" in rule:
+        out["NoncurrentVersionExpiration"] = {
+            "NoncurrentDays": int(rule["NoncurrentVersionExpiration"]["NoncurrentDays"])
+        }
+    if "ExpirationInDays" in rule:
+        out["Expiration"] = {"Days": int(rule["ExpirationInDays"])}
+    return out
+
+
+def _create_bucket_policy(p: Provisioner, logical_id: str, raw: dict[str, Any]) -> dict[str, Any]:
+    props = p.props(raw)
+    # Kept on the stack for inspection, not given to moto: moto applies a bucket policy's Deny
+    # statements but ignores their Conditions, so the TLS-only and tag-conditioned denies would
+    # refuse every request (docs/local-stack.md).
+    p.stack.bucket_policies[props["Bucket"]] = props["PolicyDocument"]
+    return {"Ref": props["Bucket"]}
+
+
+def _create_table(p: Provisioner, logical_id: str, raw: dict[str, Any]) -> dict[str, Any]:
+    props = p.props(raw)
+    name = props.get("TableName") or p._physical_name(logical_id)
+    ddb = p.client("dynamodb")
+    args: dict[str, Any] = {
+        "TableName": name,
+        "AttributeDefinitions": props["AttributeDefinitions"],
+        "KeySchema": props["KeySchema"],
+        "BillingMode": props.get("BillingMode", "PAY_PER_REQUEST"),
+    }
+    if props.get("GlobalSecondaryIndexes"):
+        args["GlobalSecondaryIndexes"] = props["GlobalSecondaryIndexes"]
+    arn = ddb.create_table(**args)["TableDescription"]["TableArn"]
+    ttl = props.get("TimeToLiveSpecification")
+    if ttl and ttl.get("Enabled"):
+        ddb.update_time_to_live(
+            TableName=name, TimeToLiveSpecification={"AttributeName": ttl["AttributeName"], "Enabled": True}
+        )
+    return {"Ref": name, "Arn": arn}
+
+
+def _create_key(p: Provisioner, logical_id: str, raw: dict[str, Any]) -> dict[str, Any]:
+    props = p.props(raw)
+    meta = p.client("kms").create_key(Description=props.get("Description", logical_id))["KeyMetadata"]
+    return {"Ref": meta["KeyId"], "Arn": meta["Arn"], "KeyId": meta["KeyId"]}
+
+
+def _create_alias(p: Provisioner, logical_id: str, raw: dict[str, Any]) -> dict[str, Any]:
+    props = p.props(raw)
+    p.client("kms").create_alias(AliasName=props["AliasName"], TargetKeyId=props["TargetKeyId"])
+    return {"Ref": props["AliasName"]}
+
+
+def _create_user_pool(p: Provisioner, logical_id: str, raw: dict[str, Any]) -> dict[str, Any]:
+    props = p.props(raw)
+    args = {k: props[k] for k in ("Policies", "UsernameAttributes", "AutoVerifiedAttributes",
+                                  "MfaConfiguration", "AccountRecoverySetting") if k in props}
+    pool = p.client("cognito-idp").create_user_pool(
+        PoolName=props.get("UserPoolName", p._physical_name(logical_id)), **args
+    )["UserPool"]
+    return {
+        "Ref": pool["Id"],
+        "Arn": pool["Arn"],
+        "ProviderName": f"cognito-idp.{p.stack.region}.amazonaws.com/{pool['Id']}",
+        "ProviderURL": f"https://cognito-idp.{p.stack.region}.amazonaws.com/{pool['Id']}",
+    }
+
+
+def _create_user_pool_client(p: Provisioner, logical_id: str, raw: dict[str, Any]) -> dict[str, Any]:
+    props = p.props(raw)
+    args = {k: props[k] for k in ("GenerateSecret", "ExplicitAuthFlows", "PreventUserExistenceErrors",
+                                  "AccessTokenValidity", "IdTokenValidity", "RefreshTokenValidity",
+                                  "TokenValidityUnits") if k in props}
+    for k in ("AccessTokenValidity", "IdTokenValidity", "RefreshTokenValidity"):
+        if k in args:
+            args[k] = int(args[k])
+    client = p.client("cognito-idp").create_user_pool_client(
+        UserPoolId=props["UserPoolId"], ClientName=props.get("ClientName", logical_id), **args
+    )["UserPoolClient"]
+    return {"Ref": client["ClientId"]}
+
+
+def _create_group(p: Provisioner, logical_id: str, raw: dict[str, Any]) -> dict[str, Any]:
+    props = p.props(raw)
+    p.client("cognito-idp").create_group(
+        UserPoolId=props["UserPoolId"], GroupName=props["GroupName"], Description=props.get("Description", "")
+    )
+    return {"Ref": props["GroupName"]}
+
+
+def _create_log_group(p: Provisioner, logical_id: str, raw: dict[str, Any]) -> dict[str, Any]:
+    # Functions log to the console locally; the group is only named, never created.
+    props = p.props(raw)
+    name = props.get("LogGroupName") or p._physical_name(logical_id)
+    arn = f"arn:aws:logs:{p.stack.region}:{ACCOUNT_ID}:log-group:{name}:*"
+    return {"Ref": name, "Arn": arn}
+
+
+def _create_event_bus(p: Provisioner, logical_id: str, raw: dict[str, Any]) -> dict[str, Any]:
+    props = p.props(raw)
+    arn = p.client("events").create_event_bus(Name=props["Name"])["EventBusArn"]
+    return {"Ref": props["Name"], "Arn": arn, "Name": props["Name"]}
+
+
+def _create_queue(p: Provisioner, logical_id: str, raw: dict[str, Any]) -> dict[str, Any]:
+    props = p.props(raw)
+    name = props.get("QueueName") or p._physical_name(logical_id, limit=80)
+    sqs = p.client("sqs")
+    url = sqs.create_queue(QueueName=name)["QueueUrl"]
+    arn = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+    return {"Ref": url, "Arn": arn, "QueueName": name, "QueueUrl": url}
+
+
+def _create_queue_policy(p: Provisioner, logical_id: str, raw: dict[str, Any]) -> dict[str, Any]:
+    p.props(raw)  # resolves (and so creates) the queues it names; SQS policies are not enforced by moto
+    return {"Ref": logical_id}
+
+
+def _zip_stub() -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("README.txt", "The local stack runs this function's code from the work tree.")
+    return buffer.getvalue()
+
+
+def _create_function(p: Provisioner, logical_id: str, raw: dict[str, Any]) -> dict[str, Any]:
+    merged = {**p.globals, **raw}
+    merged["Environment"] = {
+        "Variables": {
+            **p.globals.get("Environment", {}).get("Variables", {}),
+            **raw.get("Environment", {}).get("Variables", {}),
+        }
+    }
+    events = merged.pop("Events", {})
+    props = p.props({k: v for k, v in merged.items() if k not in ("Policies",)})
+    name = props.get("FunctionName") or p._physical_name(logical_id, limit=64)
+    role = p._role(logical_id)
+    arn = p.client("lambda").create_function(
+        FunctionName=name,
+        Runtime="python3.13",
+        Role=role,
+        Handler=props["Handler"],
+        Code={"ZipFile": _zip_stub()},
+        Timeout=int(props.get("Timeout", 3)),
+        MemorySize=int(props.get("MemorySize", 128)),
+    )["FunctionArn"]
+    environment = {k: _env_text(v) for k, v in props["Environment"]["Variables"].items()}
+    p.stack.functions[logical_id] = FunctionSpec(
+        logical_id=logical_id,
+        name=name,
+        arn=arn,
+        handler=props["Handler"],
+        code_dir=(p.stack.root / props["CodeUri"]).resolve(),
+        environment=environment,
+        timeout=int(props.get("Timeout", 3)),
+        memory=int(props.get("MemorySize", 128)),
+    )
+    p.stack.physical[logical_id] = {"Ref": name, "Arn": arn}
+    for event in events.values():
+        if event.get("Type") == "HttpApi":
+            _add_route(p, logical_id, p.props(event.get("Properties", {})))
+        elif event.get("Type") in ("Schedule", "ScheduleV2"):
+            _add_schedule(p, logical_id, arn, p.props(event.get("Properties", {})))
+    return {"Ref": name, "Arn": arn}
+
+
+def _env_text(value: Any) -> str:
+    if isinstance(value, list):
+        return ",".join(map(str, value))
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
+
+
+def _add_route(p: Provisioner, function: str, props: dict[str, Any]) -> None:
+    api_id = props.get("ApiId") or "ServerlessHttpApi"
+    api = p.stack.http_apis.setdefault(str(api_id), HttpApiSpec(str(api_id)))
+    auth = props.get("Auth", {})
+    authorized = auth.get("Authorizer", "default") != "NONE" and api.issuer is not None
+    path = props.get("Path", "$default")
+    method = "ANY" if path == "$default" else str(props.get("Method", "ANY")).upper()
+    api.routes.append(Route(method=method, path=path, function=function, authorized=authorized))
+
+
+def _add_schedule(p: Provisioner, logical_id: str, target_arn: str, props: dict[str, Any]) -> None:
+    p.stack.schedules.append(
+        ScheduleSpec(
+            rule_name=props.get("Name") or p._physical_name(f"{logical_id}Schedule"),
+            expression=props["Schedule"],
+            target_arn=target_arn,
+            input=props.get("Input"),
+        )
+    )
+
+
+def _create_http_api(p: Provisioner, logical_id: str, raw: dict[str, Any]) -> dict[str, Any]:
+    props = p.props(raw)
+    api = p.stack.http_apis.setdefault(logical_id, HttpApiSpec(logical_id))
+    auth = props.get("Auth", {})
+    default = auth.get("DefaultAuthorizer")
+    if default:
+        jwt = auth["Authorizers"][default]["JwtConfiguration"]
+        api.issuer = jwt["issuer"]
+        api.audience = list(jwt["audience"])
+    api.cors = props.get("CorsConfiguration", {})
+    return {"Ref": logical_id, "ApiId": logical_id}
+
+
+def _create_state_machine(p: Provisioner, logical_id: str, raw: dict[str, Any]) -> dict[str, Any]:
+    events = raw.get("Events", {})
+    props = p.props({k: v for k, v in raw.items() if k not in ("Events", "Policies")})
+    if "DefinitionUri" in props:
+        definition = (p.stack.root / props["DefinitionUri"]).read_text()
+    else:
+        definition = json.dumps(props["Definition"])
+    for name, value in props.get("DefinitionSubstitutions", {}).items():
+        definition = definition.replace("${" + name + "}", str(value))
+    name = props.get("Name") or p._physical_name(logical_id, limit=80)
+    arn = p.client("stepfunctions").create_state_machine(
+        name=name, definition=definition, roleArn=p._role(logical_id), type=props.get("Type", "STANDARD")
+    )["stateMachineArn"]
+    p.stack.state_machines[logical_id] = arn
+    p.stack.physical[logical_id] = {"Ref": arn, "Arn": arn, "Name": name}
+    for event_id, event in events.items():
+        event_props = p.props(event.get("Properties", {}))
+        if event.get("Type") == "EventBridgeRule":
+            _add_rule(p, f"{logical_id}{event_id}", arn, event_props)
+        elif event.get("Type") in ("Schedule", "ScheduleV2"):
+            _add_schedule(p, f"{logical_id}{event_id}", arn, event_props)
+    return {"Ref": arn, "Arn": arn, "Name": name}
+
+
+def _add_rule(p: Provisioner, rule_id: str, target_arn: str, props: dict[str, Any]) -> None:
+    events = p.client("events")
+    bus = props.get("EventBusName", "default")
+    name = props.get("RuleName") or p._physical_name(rule_id, limit=64)
+    events.put_rule(Name=name, EventBusName=bus, EventPattern=json.dumps(props["Pattern"]), State="ENABLED")
+    target: dict[str, Any] = {"Id": props.get("Target", {}).get("Id", "StateMachine"), "Arn": target_arn,
+                              "RoleArn": p._role(rule_id)}
+    if "RetryPolicy" in props:
+        target["RetryPolicy"] = {k: int(v) for k, v in props["RetryPolicy"].items()}
+    if "DeadLetterConfig" in props and "Arn" in props["DeadLetterConfig"]:
+        target["DeadLetterConfig"] = {"Arn": props["DeadLetterConfig"]["Arn"]}
+    if "Input" in props:
+        target["Input"] = props["Input"]
+    events.put_targets(Rule=name, EventBusName=bus, Targets=[target])
+
+
+def _create_events_rule(p: Provisioner, logical_id: str, raw: dict[str, Any]) -> dict[str, Any]:
+    props = p.props(raw)
+    events = p.client("events")
+    bus = props.get("EventBusName", "default")
+    name = props.get("Name") or p._physical_name(logical_id, limit=64)
+    args: dict[str, Any] = {"Name": name, "EventBusName": bus, "State": props.get("State", "ENABLED")}
+    if "EventPattern" in props:
+        args["EventPattern"] = json.dumps(props["EventPattern"])
+    if "ScheduleExpression" in props:
+        args["ScheduleExpression"] = props["ScheduleExpression"]
+    arn = events.put_rule(**args)["RuleArn"]
+    targets = props.get("Targets", [])
+    if targets:
+        events.put_targets(Rule=name, EventBusName=bus, Targets=targets)
+    if "ScheduleExpression" in props:
+        for target in targets:
+            p.stack.schedules.append(
+                ScheduleSpec(name, props["ScheduleExpression"], target["Arn"], target.get("Input"))
+            )
+    return {"Ref": name, "Arn": arn}
+
+
+_CREATORS: dict[str, Callable[[Provisioner, str, dict[str, Any]], dict[str, Any]]] = {
+    "AWS::S3::Bucket": _create_bucket,
+    "AWS::S3::BucketPolicy": _create_bucket_policy,
+    "AWS::DynamoDB::Table": _create_table,
+    "AWS::KMS::Key": _create_key,
+    "AWS::KMS::Alias": _create_alias,
+    "AWS::Cognito::UserPool": _create_user_pool,
+    "AWS::Cognito::UserPoolClient": _create_user_pool_client,
+    "AWS::Cognito::UserPoolGroup": _create_group,
+    "AWS::Logs::LogGroup": _create_log_group,
+    "AWS::Events::EventBus": _create_event_bus,
+    "AWS::Events::Rule": _create_events_rule,
+    "AWS::SQS::Queue": _create_queue,
+    "AWS::SQS::QueuePolicy": _create_queue_policy,
+    "AWS::Serverless::Function": _create_function,
+    "AWS::Serverless::HttpApi": _create_http_api,
+    "AWS::Serverless::StateMachine": _create_state_machine,
+}

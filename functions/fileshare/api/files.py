@@ -1,0 +1,69 @@
+"""``GET /files`` and ``GET /files/{fileId}``: an owner's own files, with their share links."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from aws_lambda_powertools.logging import correlation_paths
+from aws_lambda_powertools.utilities.typing import LambdaContext
+
+from fileshare.api.http import caller_id, new_resolver
+from fileshare.core import config
+from fileshare.core.errors import InvalidRequest, NotFound
+from fileshare.core.keys import is_file_id
+from fileshare.core.shares import file_view
+from fileshare.core.store import IndexReader
+from fileshare.observability import logger, tracer
+
+DEFAULT_PAGE = 50
+MAX_PAGE = 100
+
+
+@dataclass(frozen=True)
+class Settings:
+    table_name: str
+    app_url: str
+
+
+settings = config.load(Settings)
+index = IndexReader(settings.table_name)
+app = new_resolver()
+
+
+def page_size(raw: str | None) -> int:
+    if raw is None:
+        return DEFAULT_PAGE
+    if not raw.isdigit() or not 1 <= int(raw) <= MAX_PAGE:
+        raise InvalidRequest(f"limit must be a whole number from 1 to {MAX_PAGE}")
+    return int(raw)
+
+
+@app.get("/files")
+@tracer.capture_method
+def list_files() -> dict[str, Any]:
+    limit = page_size(app.current_event.get_query_string_value("limit"))
+    next_token = app.current_event.get_query_string_value("nextToken")
+    records, token = index.list_files(caller_id(app), limit=limit, next_token=next_token)
+    items = [file_view(r, index.list_shares(r.file_id), app_url=settings.app_url) for r in records]
+    answer: dict[str, Any] = {"items": items}
+    if token:
+        answer["nextToken"] = token
+    return answer
+
+
+@app.get("/files/<file_id>")
+@tracer.capture_method
+def get_file(file_id: str) -> dict[str, Any]:
+    logger.append_keys(file_id=file_id)
+    record = index.get_file(file_id) if is_file_id(file_id) else None
+    # Another owner's file answers exactly like a missing one.
+    if record is None or record.owner_id != caller_id(app):
+        raise NotFound("no such file")
+    return file_view(record, index.list_shares(file_id), app_url=settings.app_url)
+
+
+@logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_HTTP)
+@tracer.capture_lambda_handler
+def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+    return app.resolve(event, context)

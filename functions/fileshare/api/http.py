@@ -1,0 +1,81 @@
+"""The HTTP edge shared by every API function: request validation and the one error mapping.
+
+Every user-caused failure becomes ``{"error": {"code", "message"}}`` with a 4xx status; anything
+else is a bug and propagates (Lambda reports it, API Gateway answers 500).
+"""
+
+from __future__ import annotations
+
+import json
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, Response, content_types
+from aws_lambda_powertools.utilities.validation import SchemaValidationError, validate
+
+from fileshare.core.errors import DomainError, InvalidRequest, Unauthorized
+from fileshare.core.store import BadPageToken
+from fileshare.observability import logger
+
+SCHEMAS = Path(__file__).resolve().parent.parent / "schemas" / "api"
+
+
+def error_response(status: int, code: str, message: str) -> Response:
+    return Response(
+        status_code=status,
+        content_type=content_types.APPLICATION_JSON,
+        body=json.dumps({"error": {"code": code, "message": message}}),
+    )
+
+
+@cache
+def schema(name: str) -> dict[str, Any]:
+    return dict(json.loads((SCHEMAS / f"{name}.json").read_text()))
+
+
+def new_resolver() -> APIGatewayHttpResolver:
+    app = APIGatewayHttpResolver()
+
+    @app.exception_handler(DomainError)
+    def _domain(exc: DomainError) -> Response:
+        return error_response(exc.status, exc.code, exc.message)
+
+    @app.exception_handler(BadPageToken)
+    def _page(exc: BadPageToken) -> Response:
+        return error_response(400, "invalid_request", str(exc))
+
+    @app.not_found
+    def _not_found(_: Exception) -> Response:
+        return error_response(404, "not_found", "no such route")
+
+    return app
+
+
+def json_body(app: APIGatewayHttpResolver, schema_name: str) -> dict[str, Any]:
+    """The request body parsed and validated against ``schemas/api/<schema_name>.json``."""
+    raw = app.current_event.body
+    if raw is None or raw == "":
+        body: Any = {}
+    else:
+        if app.current_event.is_base64_encoded:
+            raw = app.current_event.decoded_body
+        try:
+            body = json.loads(raw)
+        except (ValueError, TypeError) as exc:
+            raise InvalidRequest("the request body is not valid JSON") from exc
+    try:
+        validate(event=body, schema=schema(schema_name))
+    except SchemaValidationError as exc:
+        logger.info("request rejected by schema", extra={"schema": schema_name, "reason": exc.message})
+        raise InvalidRequest(f"the request body is invalid: {exc.message}") from exc
+    return dict(body)
+
+
+def caller_id(app: APIGatewayHttpResolver) -> str:
+    """The Cognito ``sub`` of the caller; API Gateway's JWT authorizer has already verified it."""
+    claims = app.current_event.request_context.authorizer.jwt_claim or {}
+    sub = claims.get("sub")
+    if not sub:
+        raise Unauthorized("the request carries no verified identity")
+    return str(sub)

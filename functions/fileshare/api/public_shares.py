@@ -1,0 +1,57 @@
+"""Recipients, no account: ``GET /public/shares/{token}`` and ``POST .../download``.
+
+Every dead link (unknown, expired, revoked, exhausted, deleted, not clean) answers the same 404.
+This function is also API Gateway's ``$default`` route, so unknown paths get the JSON 404 too.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from aws_lambda_powertools.logging import correlation_paths
+from aws_lambda_powertools.utilities.typing import LambdaContext
+
+from fileshare.api.http import json_body, new_resolver
+from fileshare.core import clock, config
+from fileshare.core.shares import ShareLookup, presign_download, public_view
+from fileshare.core.store import IndexReader
+from fileshare.observability import logger, metrics, tracer
+
+
+@dataclass(frozen=True)
+class Settings:
+    table_name: str
+    uploads_bucket: str
+
+
+settings = config.load(Settings)
+lookup = ShareLookup(IndexReader(settings.table_name))
+app = new_resolver()
+
+
+@app.get("/public/shares/<token>")
+@tracer.capture_method
+def describe_share(token: str) -> dict[str, Any]:
+    share, record = lookup.find(token, clock.now())
+    return public_view(share, record)
+
+
+@app.post("/public/shares/<token>/download")
+@tracer.capture_method
+def download(token: str) -> dict[str, Any]:
+    json_body(app, "download.request")
+    at = clock.now()
+    share, record = lookup.find(token, at)
+    logger.append_keys(file_id=record.file_id, share_id=share.share_id)
+    link = presign_download(record, bucket=settings.uploads_bucket, at=at)
+    logger.info("download link issued")
+    metrics.add_metric(name="DownloadsIssued", unit="Count", value=1)
+    return {"url": link.url, "expiresAt": link.expires_at}
+
+
+@logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_HTTP)
+@tracer.capture_lambda_handler
+@metrics.log_metrics
+def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+    return app.resolve(event, context)

@@ -1,0 +1,55 @@
+"""``POST /uploads``: plan a direct browser-to-S3 upload. Reads nothing, writes no state."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from aws_lambda_powertools.event_handler import Response, content_types
+from aws_lambda_powertools.logging import correlation_paths
+from aws_lambda_powertools.utilities.typing import LambdaContext
+
+from fileshare.api.http import caller_id, json_body, new_resolver
+from fileshare.core import config
+from fileshare.core.uploads import UploadLimits, UploadRequest, plan_upload
+from fileshare.observability import logger, metrics, tracer
+
+
+@dataclass(frozen=True)
+class Settings:
+    uploads_bucket: str
+    max_upload_bytes: int
+    single_post_max_bytes: int
+    multipart_part_bytes: int
+    upload_url_ttl_seconds: int = 600
+    multipart_url_ttl_seconds: int = 21600
+
+
+settings = config.load(Settings)
+limits = UploadLimits(
+    max_upload_bytes=settings.max_upload_bytes,
+    single_post_max_bytes=settings.single_post_max_bytes,
+    part_bytes=settings.multipart_part_bytes,
+    post_ttl_seconds=settings.upload_url_ttl_seconds,
+    multipart_ttl_seconds=settings.multipart_url_ttl_seconds,
+)
+app = new_resolver()
+
+
+@app.post("/uploads")
+@tracer.capture_method
+def create_upload() -> Response:
+    body = json_body(app, "create-upload.request")
+    request = UploadRequest(name=body["name"], size=body["size"], content_type=body["contentType"])
+    plan = plan_upload(owner_id=caller_id(app), request=request, bucket=settings.uploads_bucket, limits=limits)
+    logger.append_keys(file_id=plan["fileId"])
+    logger.info("upload planned", extra={"method": plan["method"], "size": request.size})
+    metrics.add_metric(name="UploadsPlanned", unit="Count", value=1)
+    return Response(status_code=201, content_type=content_types.APPLICATION_JSON, body=plan)
+
+
+@logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_HTTP)
+@tracer.capture_lambda_handler
+@metrics.log_metrics
+def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+    return app.resolve(event, context)

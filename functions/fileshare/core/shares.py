@@ -1,0 +1,127 @@
+"""Share links: minting, the owner's view, the recipient's view, and redeeming a download."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from fileshare.core import clock, keyring, storage
+from fileshare.core.content_types import serving_type
+from fileshare.core.errors import NotFound
+from fileshare.core.keys import new_share_id
+from fileshare.core.names import content_disposition
+from fileshare.core.records import FileRecord, ShareRecord
+from fileshare.core.tokens import hash_token, looks_like_token, mint_share_token
+
+DOWNLOAD_URL_TTL_SECONDS = 300
+
+
+def mint_share(*, file_id: str, key_id: str, ttl_seconds: int, at: datetime | None = None) -> ShareRecord:
+    """A new share with a fresh token. The token itself is never returned: only its hash and its
+    ciphertext leave this function, so it appears in no execution history and no log."""
+    moment = at or clock.now()
+    share_id = new_share_id()
+    token = mint_share_token()
+    return ShareRecord(
+        share_id=share_id,
+        file_id=file_id,
+        token_hash=hash_token(token),
+        token_ciphertext=keyring.encrypt_token(key_id=key_id, token=token, file_id=file_id, share_id=share_id),
+        created_at=clock.to_iso(moment),
+        expires_at=clock.to_iso(clock.later(moment, ttl_seconds)),
+    )
+
+
+def share_url(app_url: str, token: str) -> str:
+    return f"{app_url.rstrip('/')}/s/{token}"
+
+
+def owner_view(share: ShareRecord, *, app_url: str) -> dict[str, Any]:
+    """The owner's view of one of their shares, with the link decrypted for them."""
+    token = keyring.decrypt_token(ciphertext=share.token_ciphertext, file_id=share.file_id, share_id=share.share_id)
+    view: dict[str, Any] = {
+        "shareId": share.share_id,
+        "token": token,
+        "url": share_url(app_url, token),
+        "createdAt": share.created_at,
+        "expiresAt": share.expires_at,
+        "downloads": share.downloads,
+        "revoked": share.revoked,
+        "passwordProtected": share.password_hash is not None,
+    }
+    if share.max_downloads is not None:
+        view["maxDownloads"] = share.max_downloads
+    return view
+
+
+def file_view(record: FileRecord, shares: list[ShareRecord], *, app_url: str) -> dict[str, Any]:
+    view: dict[str, Any] = {
+        "fileId": record.file_id,
+        "name": record.name,
+        "size": record.size,
+        "contentType": record.content_type,
+        "status": record.status,
+        "createdAt": record.created_at,
+        "shares": [owner_view(s, app_url=app_url) for s in sorted(shares, key=lambda s: s.created_at)],
+    }
+    optional = {
+        "expiresAt": record.expires_at,
+        "sha256": record.sha256,
+        "reason": record.reason,
+        "detectedType": record.detected_type,
+    }
+    view.update({k: v for k, v in optional.items() if v is not None})
+    return view
+
+
+class ShareLookup:
+    """Finds the live share and downloadable file behind a token, or raises the one NotFound."""
+
+    def __init__(self, index: Any) -> None:
+        self.index = index
+
+    def find(self, token: str, at: datetime) -> tuple[ShareRecord, FileRecord]:
+        dead = NotFound("this link does not exist or is no longer available")
+        if not looks_like_token(token):
+            raise dead
+        share = self.index.get_share(hash_token(token))
+        if share is None or not share.is_live(at):
+            raise dead
+        record = self.index.get_file(share.file_id)
+        if record is None or not record.is_downloadable(at):
+            raise dead
+        return share, record
+
+
+def public_view(share: ShareRecord, record: FileRecord) -> dict[str, Any]:
+    view: dict[str, Any] = {
+        "name": record.name,
+        "size": record.size,
+        "contentType": serving_type(record.content_type),
+        "expiresAt": min(share.expires_at, record.expires_at or share.expires_at),
+        "passwordRequired": share.password_hash is not None,
+    }
+    left = share.downloads_left()
+    if left is not None:
+        view["downloadsLeft"] = left
+    return view
+
+
+@dataclass(frozen=True)
+class Download:
+    url: str
+    expires_at: str
+
+
+def presign_download(record: FileRecord, *, bucket: str, at: datetime) -> Download:
+    """A short-lived presigned GET of the exact scanned object version, always as an attachment."""
+    url = storage.presign_get(
+        bucket=bucket,
+        key=record.object_key,
+        version_id=record.object_version,
+        disposition=content_disposition(record.name),
+        content_type=serving_type(record.content_type),
+        expires_in=DOWNLOAD_URL_TTL_SECONDS,
+    )
+    return Download(url=url, expires_at=clock.to_iso(clock.later(at, DOWNLOAD_URL_TTL_SECONDS)))

@@ -1,0 +1,90 @@
+"""S3 adapter: presigned uploads and downloads, object streaming. The only module touching S3."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from fileshare.core.aws import client
+
+CHUNK_BYTES = 1024 * 1024
+
+
+@dataclass(frozen=True)
+class PresignedPost:
+    url: str
+    fields: dict[str, str]
+
+
+def presign_post(
+    *, bucket: str, key: str, fields: dict[str, str], conditions: list[Any], expires_in: int
+) -> PresignedPost:
+    answer = client("s3").generate_presigned_post(
+        Bucket=bucket, Key=key, Fields=fields, Conditions=conditions, ExpiresIn=expires_in
+    )
+    return PresignedPost(url=answer["url"], fields=answer["fields"])
+
+
+def start_multipart(*, bucket: str, key: str, content_type: str, metadata: dict[str, str]) -> str:
+    answer = client("s3").create_multipart_upload(
+        Bucket=bucket, Key=key, ContentType=content_type, Metadata=metadata
+    )
+    return str(answer["UploadId"])
+
+
+def presign_part(*, bucket: str, key: str, upload_id: str, part_number: int, expires_in: int) -> str:
+    return str(
+        client("s3").generate_presigned_url(
+            "upload_part",
+            Params={"Bucket": bucket, "Key": key, "UploadId": upload_id, "PartNumber": part_number},
+            ExpiresIn=expires_in,
+            HttpMethod="PUT",
+        )
+    )
+
+
+def presign_multipart_call(*, operation: str, bucket: str, key: str, upload_id: str, expires_in: int) -> str:
+    """A presigned URL for ``complete_multipart_upload`` (POST) or ``abort_multipart_upload`` (DELETE)."""
+    method = {"complete_multipart_upload": "POST", "abort_multipart_upload": "DELETE"}[operation]
+    return str(
+        client("s3").generate_presigned_url(
+            operation,
+            Params={"Bucket": bucket, "Key": key, "UploadId": upload_id},
+            ExpiresIn=expires_in,
+            HttpMethod=method,
+        )
+    )
+
+
+def presign_get(
+    *, bucket: str, key: str, version_id: str, disposition: str, content_type: str, expires_in: int
+) -> str:
+    params: dict[str, Any] = {
+        "Bucket": bucket,
+        "Key": key,
+        "ResponseContentDisposition": disposition,
+        "ResponseContentType": content_type,
+    }
+    if version_id and version_id != "null":
+        params["VersionId"] = version_id
+    return str(client("s3").generate_presigned_url("get_object", Params=params, ExpiresIn=expires_in))
+
+
+def head_object(*, bucket: str, key: str, version_id: str | None) -> dict[str, Any]:
+    params: dict[str, Any] = {"Bucket": bucket, "Key": key}
+    if version_id and version_id != "null":
+        params["VersionId"] = version_id
+    return dict(client("s3").head_object(**params))
+
+
+def iter_object(*, bucket: str, key: str, version_id: str | None, chunk_bytes: int = CHUNK_BYTES) -> Iterator[bytes]:
+    """The object's bytes as a stream of chunks: memory stays at one chunk whatever the size."""
+    params: dict[str, Any] = {"Bucket": bucket, "Key": key}
+    if version_id and version_id != "null":
+        params["VersionId"] = version_id
+    body = client("s3").get_object(**params)["Body"]
+    try:
+        yield from body.iter_chunks(chunk_size=chunk_bytes)
+    finally:
+        body.close()

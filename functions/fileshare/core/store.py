@@ -1,0 +1,97 @@
+"""DynamoDB adapter for the API's reads. Writes happen only inside Step Functions workflows."""
+
+from __future__ import annotations
+
+import base64
+import json
+from typing import Any
+
+from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
+
+from fileshare.core.aws import client
+from fileshare.core.records import FileRecord, ShareRecord, file_pk, owner_gsi1pk, share_pk
+
+_deserializer = TypeDeserializer()
+_serializer = TypeSerializer()
+
+
+def to_attribute_values(item: dict[str, Any]) -> dict[str, Any]:
+    return {k: _serializer.serialize(v) for k, v in item.items()}
+
+
+def from_attribute_values(item: dict[str, Any]) -> dict[str, Any]:
+    return {k: _deserializer.deserialize(v) for k, v in item.items()}
+
+
+class IndexReader:
+    def __init__(self, table_name: str) -> None:
+        self.table_name = table_name
+
+    def _get(self, pk: str, sk: str) -> dict[str, Any] | None:
+        answer = client("dynamodb").get_item(
+            TableName=self.table_name, Key={"pk": {"S": pk}, "sk": {"S": sk}}, ConsistentRead=True
+        )
+        item = answer.get("Item")
+        return from_attribute_values(item) if item else None
+
+    def get_file(self, file_id: str) -> FileRecord | None:
+        item = self._get(file_pk(file_id), "FILE")
+        return FileRecord.from_item(item) if item else None
+
+    def get_share(self, token_hash: str) -> ShareRecord | None:
+        item = self._get(share_pk(token_hash), "SHARE")
+        return ShareRecord.from_item(item) if item else None
+
+    def list_files(self, owner_id: str, *, limit: int, next_token: str | None) -> tuple[list[FileRecord], str | None]:
+        params: dict[str, Any] = {
+            "TableName": self.table_name,
+            "IndexName": "gsi1",
+            "KeyConditionExpression": "gsi1pk = :pk",
+            "ExpressionAttributeValues": {":pk": {"S": owner_gsi1pk(owner_id)}},
+            "ScanIndexForward": False,
+            "Limit": limit,
+        }
+        if next_token:
+            params["ExclusiveStartKey"] = decode_page_token(next_token, owner_gsi1pk(owner_id))
+        answer = client("dynamodb").query(**params)
+        files = [FileRecord.from_item(from_attribute_values(i)) for i in answer.get("Items", [])]
+        last = answer.get("LastEvaluatedKey")
+        return files, encode_page_token(last) if last else None
+
+    def list_shares(self, file_id: str) -> list[ShareRecord]:
+        shares: list[ShareRecord] = []
+        params: dict[str, Any] = {
+            "TableName": self.table_name,
+            "IndexName": "gsi1",
+            "KeyConditionExpression": "gsi1pk = :pk AND begins_with(gsi1sk, :share)",
+            "ExpressionAttributeValues": {":pk": {"S": file_pk(file_id)}, ":share": {"S": "SHARE#"}},
+        }
+        while True:
+            answer = client("dynamodb").query(**params)
+            shares += [ShareRecord.from_item(from_attribute_values(i)) for i in answer.get("Items", [])]
+            if "LastEvaluatedKey" not in answer:
+                return shares
+            params["ExclusiveStartKey"] = answer["LastEvaluatedKey"]
+
+
+class BadPageToken(ValueError):
+    pass
+
+
+def encode_page_token(key: dict[str, Any]) -> str:
+    return base64.urlsafe_b64encode(json.dumps(key, separators=(",", ":")).encode()).decode().rstrip("=")
+
+
+def decode_page_token(token: str, expected_gsi1pk: str) -> dict[str, Any]:
+    """Decode a ``nextToken``; it must point into the caller's own partition."""
+    try:
+        key = json.loads(base64.urlsafe_b64decode(token + "=" * (-len(token) % 4)))
+        if not isinstance(key, dict) or key.get("gsi1pk", {}).get("S") != expected_gsi1pk:
+            raise BadPageToken("nextToken does not belong to this listing")
+        if set(key) != {"pk", "sk", "gsi1pk", "gsi1sk"} or not all(
+            isinstance(v, dict) and isinstance(v.get("S"), str) for v in key.values()
+        ):
+            raise BadPageToken("nextToken is malformed")
+        return key
+    except (ValueError, TypeError) as exc:
+        raise BadPageToken("nextToken is malformed") from exc

@@ -1,0 +1,131 @@
+"""Planning a direct browser-to-S3 upload: a presigned POST, or presigned multipart above a limit.
+
+The POST policy pins everything the browser must not choose: the exact key (a fresh file id under
+the owner's prefix), the exact size, the Content-Type, and the owner/name/size metadata that the
+workflow later checks against the key and the object.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+from urllib.parse import quote, unquote
+
+from fileshare.core import clock, storage
+from fileshare.core.errors import InvalidRequest, UploadTooLarge
+from fileshare.core.keys import new_file_id, upload_key
+
+MAX_PARTS = 10_000
+MAX_POST_TTL_SECONDS = 900
+# S3 caps user metadata at 2 KB; the percent-encoded name is the only unbounded part of it.
+MAX_ENCODED_NAME = 1024
+
+META_OWNER = "owner"
+META_NAME = "name"
+META_SIZE = "size"
+
+
+@dataclass(frozen=True)
+class UploadLimits:
+    max_upload_bytes: int
+    single_post_max_bytes: int
+    part_bytes: int
+    post_ttl_seconds: int
+    multipart_ttl_seconds: int
+
+
+@dataclass(frozen=True)
+class UploadRequest:
+    name: str
+    size: int
+    content_type: str
+
+
+def encode_name(name: str) -> str:
+    return quote(name, safe="")
+
+
+def decode_name(value: str) -> str:
+    return unquote(value)
+
+
+def metadata_for(owner_id: str, request: UploadRequest) -> dict[str, str]:
+    return {META_OWNER: owner_id, META_NAME: encode_name(request.name), META_SIZE: str(request.size)}
+
+
+def post_conditions(key: str, request: UploadRequest, metadata: dict[str, str]) -> list[Any]:
+    conditions: list[Any] = [
+        {"key": key},
+        ["content-length-range", request.size, request.size],
+        {"Content-Type": request.content_type},
+    ]
+    conditions += [{f"x-amz-meta-{k}": v} for k, v in metadata.items()]
+    return conditions
+
+
+def part_size_for(size: int, preferred: int) -> int:
+    """The smallest part size at least ``preferred`` that fits ``size`` into S3's 10,000 parts."""
+    return max(preferred, math.ceil(size / MAX_PARTS))
+
+
+def plan_upload(
+    *, owner_id: str, request: UploadRequest, bucket: str, limits: UploadLimits, at: datetime | None = None
+) -> dict[str, Any]:
+    if request.size > limits.max_upload_bytes:
+        raise UploadTooLarge(
+            f"the file is {request.size} bytes; the largest upload allowed is {limits.max_upload_bytes} bytes"
+        )
+    if len(encode_name(request.name)) > MAX_ENCODED_NAME:
+        raise InvalidRequest("the file name is too long", code="name_too_long")
+    moment = at or clock.now()
+    file_id = new_file_id()
+    key = str(upload_key(owner_id, file_id))
+    metadata = metadata_for(owner_id, request)
+
+    if request.size <= limits.single_post_max_bytes:
+        ttl = min(limits.post_ttl_seconds, MAX_POST_TTL_SECONDS)
+        fields = {"Content-Type": request.content_type, **{f"x-amz-meta-{k}": v for k, v in metadata.items()}}
+        post = storage.presign_post(
+            bucket=bucket,
+            key=key,
+            fields=fields,
+            conditions=post_conditions(key, request, metadata),
+            expires_in=ttl,
+        )
+        return {
+            "fileId": file_id,
+            "method": "POST",
+            "url": post.url,
+            "fields": post.fields,
+            "expiresAt": clock.to_iso(clock.later(moment, ttl)),
+        }
+
+    ttl = limits.multipart_ttl_seconds
+    part_size = part_size_for(request.size, limits.part_bytes)
+    count = max(1, math.ceil(request.size / part_size))
+    upload_id = storage.start_multipart(
+        bucket=bucket, key=key, content_type=request.content_type, metadata=metadata
+    )
+    parts = [
+        {
+            "partNumber": n,
+            "url": storage.presign_part(bucket=bucket, key=key, upload_id=upload_id, part_number=n, expires_in=ttl),
+        }
+        for n in range(1, count + 1)
+    ]
+    return {
+        "fileId": file_id,
+        "method": "MULTIPART",
+        "uploadId": upload_id,
+        "partSize": part_size,
+        "parts": parts,
+        "completeUrl": storage.presign_multipart_call(
+            operation="complete_multipart_upload", bucket=bucket, key=key, upload_id=upload_id, expires_in=ttl
+        ),
+        "abortUrl": storage.presign_multipart_call(
+            operation="abort_multipart_upload", bucket=bucket, key=key, upload_id=upload_id, expires_in=ttl
+        ),
+        "expiresAt": clock.to_iso(clock.later(moment, ttl)),
+    }

@@ -1,0 +1,95 @@
+"""Validating an uploaded object against what its upload was allowed to be.
+
+S3 enforces the POST policy in AWS; the local stack does not, and multipart parts carry no policy at
+all, so every rule is checked again here on the object itself.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from fileshare.core.content_types import SNIFF_BYTES, normalize, sniff, type_problem
+from fileshare.core.names import sanitize_name
+
+
+@dataclass(frozen=True)
+class UploadFacts:
+    """What the upload claimed: the key's owner, and the metadata pinned by the presigned POST."""
+
+    owner_id: str
+    metadata_owner: str | None
+    declared_name: str
+    declared_size: int | None
+    declared_type: str
+
+
+@dataclass(frozen=True)
+class ContentFacts:
+    """What the object really is, measured in one streaming pass."""
+
+    size: int
+    sha256: str
+    head: bytes
+
+
+def inspect_stream(chunks: Iterable[bytes]) -> ContentFacts:
+    digest = hashlib.sha256()
+    head = bytearray()
+    size = 0
+    for chunk in chunks:
+        digest.update(chunk)
+        size += len(chunk)
+        if len(head) < SNIFF_BYTES:
+            head += chunk[: SNIFF_BYTES - len(head)]
+    return ContentFacts(size=size, sha256=digest.hexdigest(), head=bytes(head))
+
+
+@dataclass(frozen=True)
+class ValidationResult:
+    accepted: bool
+    name: str
+    declared_type: str
+    detected_type: str | None
+    size: int
+    sha256: str
+    code: str | None = None
+    reason: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {
+            "accepted": self.accepted,
+            "name": self.name,
+            "declaredType": self.declared_type,
+            "detectedType": self.detected_type or "unknown",
+            "size": self.size,
+            "sha256": self.sha256,
+        }
+        if not self.accepted:
+            out["code"] = self.code
+            out["reason"] = self.reason
+        return out
+
+
+def validate_upload(upload: UploadFacts, content: ContentFacts, *, max_upload_bytes: int) -> ValidationResult:
+    name = sanitize_name(upload.declared_name)
+    detected = sniff(content.head)
+    declared_type = normalize(upload.declared_type)
+
+    def rejected(code: str, reason: str) -> ValidationResult:
+        return ValidationResult(False, name, declared_type, detected, content.size, content.sha256, code, reason)
+
+    if upload.metadata_owner != upload.owner_id:
+        return rejected("owner_mismatch", "the upload's owner does not match its key")
+    if content.size > max_upload_bytes:
+        return rejected("too_large", f"the file is {content.size} bytes; the limit is {max_upload_bytes} bytes")
+    if upload.declared_size is not None and content.size != upload.declared_size:
+        return rejected(
+            "size_mismatch", f"the upload declared {upload.declared_size} bytes but {content.size} arrived"
+        )
+    problem = type_problem(declared_type, name, detected)
+    if problem:
+        return rejected("type_mismatch", problem)
+    return ValidationResult(True, name, declared_type, detected, content.size, content.sha256)

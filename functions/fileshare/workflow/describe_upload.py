@@ -1,0 +1,77 @@
+"""Workflow step: turn an S3 "Object Created" event into the upload's facts and its new record.
+
+Reads the object's metadata (never its bytes) and returns the PROCESSING record, already in
+DynamoDB's attribute-value form, for the ``Register`` state to put conditionally.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from aws_lambda_powertools.utilities.data_classes import EventBridgeEvent, event_source
+from aws_lambda_powertools.utilities.typing import LambdaContext
+
+from fileshare.core import clock, config, storage
+from fileshare.core.keys import parse_upload_key
+from fileshare.core.names import sanitize_name
+from fileshare.core.records import FileRecord
+from fileshare.core.store import to_attribute_values
+from fileshare.core.uploads import META_NAME, META_OWNER, META_SIZE, decode_name
+from fileshare.observability import logger, tracer
+
+
+@dataclass(frozen=True)
+class Settings:
+    uploads_bucket: str
+
+
+settings = config.load(Settings)
+
+
+def describe(event: EventBridgeEvent) -> dict[str, Any]:
+    detail = event.detail
+    bucket = detail["bucket"]["name"]
+    key = detail["object"]["key"]
+    version_id = detail["object"].get("version-id") or "null"
+    if bucket != settings.uploads_bucket:
+        raise ValueError(f"event for bucket {bucket!r}, expected {settings.uploads_bucket!r}")
+    parsed = parse_upload_key(key)
+    logger.append_keys(file_id=parsed.file_id)
+    head = storage.head_object(bucket=bucket, key=key, version_id=version_id)
+    metadata = {k.lower(): v for k, v in head.get("Metadata", {}).items()}
+    declared_name = decode_name(metadata.get(META_NAME, "")) or parsed.file_id
+    declared_size = metadata.get(META_SIZE, "")
+    upload = {
+        "bucket": bucket,
+        "key": key,
+        "versionId": version_id,
+        "etag": str(head.get("ETag", detail["object"].get("etag", ""))).strip('"'),
+        "fileId": parsed.file_id,
+        "ownerId": parsed.owner_id,
+        "metadataOwner": metadata.get(META_OWNER),
+        "declaredName": declared_name,
+        "declaredSize": int(declared_size) if declared_size.isdigit() else None,
+        "declaredType": str(head.get("ContentType") or "application/octet-stream"),
+        "size": int(head["ContentLength"]),
+    }
+    record = FileRecord.new(
+        file_id=parsed.file_id,
+        owner_id=parsed.owner_id,
+        name=sanitize_name(declared_name),
+        size=upload["size"],
+        content_type=upload["declaredType"],
+        object_key=key,
+        object_version=version_id,
+        etag=upload["etag"],
+        created_at=clock.now(),
+    )
+    logger.info("upload described", extra={"size": upload["size"], "version": version_id})
+    return {**upload, "item": to_attribute_values(record.to_item())}
+
+
+@logger.inject_lambda_context
+@tracer.capture_lambda_handler
+@event_source(data_class=EventBridgeEvent)
+def handler(event: EventBridgeEvent, context: LambdaContext) -> dict[str, Any]:
+    return describe(event)

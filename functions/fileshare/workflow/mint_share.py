@@ -1,0 +1,36 @@
+"""Workflow step: mint a share token for a READY file.
+
+Returns the share record (token hash and KMS ciphertext only) in attribute-value form for the
+``StoreShare`` state; the plaintext token never leaves this process.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from aws_lambda_powertools.utilities.typing import LambdaContext
+
+from fileshare.core import config
+from fileshare.core.shares import mint_share
+from fileshare.core.store import to_attribute_values
+from fileshare.observability import logger, tracer
+
+
+@dataclass(frozen=True)
+class Settings:
+    token_key_id: str
+    share_default_ttl_seconds: int
+
+
+settings = config.load(Settings)
+
+
+@logger.inject_lambda_context
+@tracer.capture_lambda_handler
+def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+    file_id = event["fileId"]
+    logger.append_keys(file_id=file_id)
+    share = mint_share(file_id=file_id, key_id=settings.token_key_id, ttl_seconds=settings.share_default_ttl_seconds)
+    logger.info("share minted", extra={"share_id": share.share_id})
+    return {"shareId": share.share_id, "expiresAt": share.expires_at, "item": to_attribute_values(share.to_item())}

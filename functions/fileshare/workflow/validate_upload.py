@@ -1,0 +1,46 @@
+"""Workflow step: stream the object once to measure, hash and sniff it, then judge it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from aws_lambda_powertools.utilities.typing import LambdaContext
+
+from fileshare.core import config, storage
+from fileshare.core.validation import UploadFacts, inspect_stream, validate_upload
+from fileshare.observability import logger, metrics, tracer
+
+
+@dataclass(frozen=True)
+class Settings:
+    max_upload_bytes: int
+
+
+settings = config.load(Settings)
+
+
+def validate(upload: dict[str, Any]) -> dict[str, Any]:
+    logger.append_keys(file_id=upload["fileId"])
+    facts = UploadFacts(
+        owner_id=upload["ownerId"],
+        metadata_owner=upload.get("metadataOwner"),
+        declared_name=upload["declaredName"],
+        declared_size=upload.get("declaredSize"),
+        declared_type=upload["declaredType"],
+    )
+    content = inspect_stream(
+        storage.iter_object(bucket=upload["bucket"], key=upload["key"], version_id=upload["versionId"])
+    )
+    result = validate_upload(facts, content, max_upload_bytes=settings.max_upload_bytes)
+    logger.info("upload validated", extra={"accepted": result.accepted, "code": result.code})
+    if not result.accepted:
+        metrics.add_metric(name="UploadsRejected", unit="Count", value=1)
+    return result.to_dict()
+
+
+@logger.inject_lambda_context
+@tracer.capture_lambda_handler
+@metrics.log_metrics
+def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+    return validate(event["upload"])
