@@ -15,9 +15,11 @@ import boto3
 from botocore.config import Config
 
 from devstack.event_delivery import StepFunctionsDelivery
+from devstack.gateway import Gateway, JwtVerifier
 from devstack.lambda_runner import LambdaRunner
 from devstack.moto_host import MotoHost, install_hooks
 from devstack.provision import Provisioner, Stack
+from devstack.web import WebApp
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 REGION = "us-east-1"
@@ -38,24 +40,42 @@ class ConsoleLog:
 
 class LocalStack:
     def __init__(self, *, root: Path = REPO_ROOT, template: str = "template.yaml",
-                 parameters: dict[str, Any] | None = None, app_url: str = "http://127.0.0.1:8000",
+                 parameters: dict[str, Any] | None = None, app_port: int = 0,
                  log: Callable[[str, str], None] | None = None) -> None:
         self.root = root
         self.template_path = root / template
-        self.app_url = app_url
+        self.app_port = app_port
         self.parameters = parameters or {}
         self.log = log or ConsoleLog()
         self.moto = MotoHost()
         self.stack: Stack | None = None
         self.runner: LambdaRunner | None = None
         self.delivery: StepFunctionsDelivery | None = None
+        self.gateways: dict[str, Gateway] = {}
+        self.web = WebApp(static_dir=self._static_dir(), schemas_dir=root / "schemas",
+                          config=self.app_config, csp=self.content_security_policy)
+
+    @property
+    def app_url(self) -> str:
+        return f"http://127.0.0.1:{self.web.port}"
+
+    @property
+    def api_url(self) -> str:
+        gateway = next(iter(self.gateways.values()))
+        return f"http://127.0.0.1:{gateway.port}"
+
+    def _static_dir(self) -> Path:
+        built = self.root / "frontend" / "dist"
+        return built if (built / "index.html").is_file() else self.root / "frontend" / "public"
 
     # ------------------------------------------------------------------ lifecycle
     def start(self) -> LocalStack:
+        self.web.bind(self.app_port)
         self.moto.start()
         self.log("moto", f"AWS services (moto, server mode) at {self.moto.endpoint}")
-        origin = self.app_url.rstrip("/")
-        parameters = {"AllowedOrigins": [origin], "AppUrl": origin, **self.parameters}
+        origin = self.app_url
+        origins = [origin, origin.replace("127.0.0.1", "localhost")]
+        parameters = {"AllowedOrigins": origins, "AppUrl": origin, **self.parameters}
         provisioner = Provisioner(
             template_path=self.template_path,
             endpoint_url=self.moto.endpoint,
@@ -66,11 +86,26 @@ class LocalStack:
         self.runner = LambdaRunner(self.stack.functions, base_environment=self.lambda_environment(), log=self.log)
         self.delivery = StepFunctionsDelivery(self.client, log=self.log)
         install_hooks(runner=self.runner, deliver=self.delivery, on_sign_up=self._signed_up)
+        for logical_id, api in self.stack.http_apis.items():
+            verifier = None
+            if api.issuer:
+                pool_id = api.issuer.rsplit("/", 1)[-1]
+                verifier = JwtVerifier(issuer=api.issuer, audience=api.audience,
+                                       jwks_url=f"{self.moto.endpoint}/{pool_id}/.well-known/jwks.json")
+            gateway = Gateway(api, invoke=self._invoke_for_gateway, verifier=verifier, log=self.log)
+            gateway.start()
+            self.gateways[logical_id] = gateway
+            self.log("api", f"HTTP API {logical_id} ({len(api.routes)} routes) at http://127.0.0.1:{gateway.port}")
+        self.web.start()
+        self.log("web", f"web app at {self.app_url}")
         self.log("stack", f"{len(self.stack.functions)} functions, {len(self.stack.state_machines)} state machines "
                           f"read from {self.template_path.name}")
         return self
 
     def stop(self) -> None:
+        for gateway in self.gateways.values():
+            gateway.stop()
+        self.web.stop()
         if self.delivery:
             self.delivery.close()
         if self.runner:
@@ -96,6 +131,30 @@ class LocalStack:
             # There is no X-Ray daemon locally (docs/local-stack.md).
             "POWERTOOLS_TRACE_DISABLED": "true",
         }
+
+    def _invoke_for_gateway(self, function: str, event: dict[str, Any]) -> tuple[bytes, str | None]:
+        assert self.runner is not None
+        answer = self.runner.invoke(function, event)
+        return answer.payload, answer.function_error
+
+    def app_config(self) -> dict[str, Any]:
+        """``/config.json``: what the web app needs, from the stack's outputs (api.md)."""
+        assert self.stack is not None
+        outputs = self.stack.outputs
+        return {
+            "apiUrl": self.api_url,
+            "region": outputs.get("Region", REGION),
+            "userPoolId": outputs["UserPoolId"],
+            "userPoolClientId": outputs["UserPoolClientId"],
+            "cognitoEndpoint": self.moto.endpoint,
+            "maxUploadBytes": int(outputs["MaxUploadBytes"]),
+        }
+
+    def content_security_policy(self) -> str:
+        connect = " ".join(["'self'", self.api_url, self.moto.endpoint]) if self.gateways else "'self'"
+        return (f"default-src 'self'; connect-src {connect}; img-src 'self' data: blob:; "
+                "style-src 'self' 'unsafe-inline'; object-src 'none'; base-uri 'none'; "
+                "frame-ancestors 'none'; form-action 'self'")
 
     def client(self, service: str) -> Any:
         return _client(self.moto.endpoint, service)

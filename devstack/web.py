@@ -1,0 +1,96 @@
+"""Serving the web app as CloudFront would: static files with security headers, SPA routing,
+``/config.json`` built from the stack's outputs, and the API contract at ``/openapi.yaml``."""
+
+from __future__ import annotations
+
+import json
+import mimetypes
+import socket
+import threading
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from werkzeug.serving import BaseWSGIServer, make_server
+from werkzeug.wrappers import Request, Response
+
+SECURITY_HEADERS = {
+    "X-Content-Type-Options": "nosniff",
+    "X-Frame-Options": "DENY",
+    # Share links carry their token in the path: never leak it to other sites.
+    "Referrer-Policy": "no-referrer",
+    "Strict-Transport-Security": "max-age=63072000; includeSubDomains",
+}
+
+
+class WebApp:
+    def __init__(self, *, static_dir: Path, schemas_dir: Path, config: Callable[[], dict[str, Any]],
+                 csp: Callable[[], str]) -> None:
+        self.static_dir = static_dir.resolve()
+        self.schemas_dir = schemas_dir.resolve()
+        self.config = config
+        self.csp = csp
+        self._server: BaseWSGIServer | None = None
+        self.port = 0
+
+    def __call__(self, environ: dict[str, Any], start_response: Any) -> Any:
+        request = Request(environ)
+        response = self.handle(request)
+        response.headers.update(SECURITY_HEADERS)
+        response.headers["Content-Security-Policy"] = self.csp()
+        return response(environ, start_response)
+
+    def handle(self, request: Request) -> Response:
+        if request.method not in ("GET", "HEAD"):
+            return Response("method not allowed", status=405)
+        path = request.path
+        if path == "/config.json":
+            return Response(json.dumps(self.config()), content_type="application/json",
+                            headers={"Cache-Control": "no-store"})
+        if path == "/openapi.yaml":
+            return self._file(self.schemas_dir / "api" / "openapi.yaml", "application/yaml")
+        if path.startswith("/schemas/"):
+            return self._file(self._inside(self.schemas_dir, path[len("/schemas/"):]))
+        candidate = self._inside(self.static_dir, path.lstrip("/")) if path != "/" else None
+        if candidate is not None and candidate.is_file():
+            return self._file(candidate)
+        if "." in path.rsplit("/", 1)[-1]:
+            return Response("not found", status=404)
+        return self._file(self.static_dir / "index.html", headers={"Cache-Control": "no-cache"})
+
+    @staticmethod
+    def _inside(root: Path, relative: str) -> Path | None:
+        target = (root / relative).resolve()
+        return target if target.is_relative_to(root) else None
+
+    @staticmethod
+    def _file(path: Path | None, content_type: str | None = None, headers: dict[str, str] | None = None) -> Response:
+        if path is None or not path.is_file():
+            return Response("not found", status=404)
+        kind = content_type or mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+        return Response(path.read_bytes(), content_type=kind, headers=headers or {})
+
+    # ------------------------------------------------------------------ serving
+    def bind(self, port: int) -> int:
+        """Claim the port first: the stack needs the app's URL before it provisions anything."""
+        self._server = make_server("127.0.0.1", port, self, threaded=True)
+        self.port = self._server.server_port
+        return self.port
+
+    def start(self) -> None:
+        assert self._server is not None, "bind() first"
+        threading.Thread(target=self._server.serve_forever, daemon=True, name="web").start()
+
+    def stop(self) -> None:
+        if self._server:
+            self._server.shutdown()
+            self._server.server_close()
+
+
+def port_is_free(port: int) -> bool:
+    with socket.socket() as probe:
+        try:
+            probe.bind(("127.0.0.1", port))
+        except OSError:
+            return False
+    return True
