@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import signal
 import sys
@@ -19,8 +20,12 @@ DEMO_PASSWORD = "Fileshare-demo-1"  # noqa: S105 - a local-only demo account, pr
 def seed_demo_user(stack: LocalStack) -> None:
     outputs = stack.stack.outputs if stack.stack else {}
     cognito = stack.client("cognito-idp")
-    cognito.sign_up(ClientId=outputs["UserPoolClientId"], Username=DEMO_EMAIL, Password=DEMO_PASSWORD,
-                    UserAttributes=[{"Name": "email", "Value": DEMO_EMAIL}])
+    cognito.sign_up(
+        ClientId=outputs["UserPoolClientId"],
+        Username=DEMO_EMAIL,
+        Password=DEMO_PASSWORD,
+        UserAttributes=[{"Name": "email", "Value": DEMO_EMAIL}],
+    )
     cognito.admin_add_user_to_group(UserPoolId=outputs["UserPoolId"], Username=DEMO_EMAIL, GroupName="operators")
 
 
@@ -33,22 +38,25 @@ def run_local(args: argparse.Namespace) -> int:
     stack.start()
     if args.demo_user:
         seed_demo_user(stack)
-    print(f"\n  Fileshare is running:  {stack.app_url}\n"
-          f"  HTTP API:              {stack.api_url}   (contract: {stack.app_url}/openapi.yaml)\n"
-          f"  AWS services (moto):   {stack.moto.endpoint}\n", flush=True)
+    print(
+        f"\n  Fileshare is running:  {stack.app_url}\n"
+        f"  HTTP API:              {stack.api_url}   (contract: {stack.app_url}/openapi.yaml)\n"
+        f"  AWS services (moto):   {stack.moto.endpoint}\n",
+        flush=True,
+    )
     if args.demo_user:
-        print(f"  Sign in as {DEMO_EMAIL} / {DEMO_PASSWORD} (an operator), or sign up: "
-              "accounts are confirmed at once.\n", flush=True)
+        print(
+            f"  Sign in as {DEMO_EMAIL} / {DEMO_PASSWORD} (an operator), or sign up: accounts are confirmed at once.\n",
+            flush=True,
+        )
     else:
         print("  Sign up with any email: accounts are confirmed at once (no email is sent).\n", flush=True)
     print("  Ctrl-C stops everything.\n", flush=True)
     stopped = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stopped.set())
     signal.signal(signal.SIGINT, lambda *_: stopped.set())
-    try:
+    with contextlib.suppress(KeyboardInterrupt):
         stopped.wait()
-    except KeyboardInterrupt:
-        pass
     print("stopping…", flush=True)
     stack.stop()
     return 0
@@ -58,13 +66,24 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="fileshare", description="Fileshare developer tools.")
     commands = parser.add_subparsers(dest="command", required=True)
     local = commands.add_parser("local", help="run the whole system on 127.0.0.1 (moto underneath)")
-    local.add_argument("--port", type=int, default=int(os.environ.get("PORT", "8000")),
-                       help="port of the web app (default $PORT or 8000); other ports are chosen free")
-    local.add_argument("--scanner", default=os.environ.get("FILESHARE_SCANNER", "yara"),
-                       help="malware scanning engine (default $FILESHARE_SCANNER or yara)")
-    local.add_argument("--no-demo-user", dest="demo_user", action="store_false",
-                       default=os.environ.get("FILESHARE_DEMO_USER", "1") != "0",
-                       help="do not create the demo account (or FILESHARE_DEMO_USER=0)")
+    local.add_argument(
+        "--port",
+        type=int,
+        default=int(os.environ.get("PORT", "8000")),
+        help="port of the web app (default $PORT or 8000); other ports are chosen free",
+    )
+    local.add_argument(
+        "--scanner",
+        default=os.environ.get("FILESHARE_SCANNER", "yara"),
+        help="malware scanning engine (default $FILESHARE_SCANNER or yara)",
+    )
+    local.add_argument(
+        "--no-demo-user",
+        dest="demo_user",
+        action="store_false",
+        default=os.environ.get("FILESHARE_DEMO_USER", "1") != "0",
+        help="do not create the demo account (or FILESHARE_DEMO_USER=0)",
+    )
     args = parser.parse_args(argv)
     if args.command == "local":
         return run_local(args)

@@ -37,7 +37,7 @@ def target_input(target: dict[str, Any], event: dict[str, Any]) -> str:
             EventTemplateParser.parse(
                 input_template=transformer.get("InputTemplate"),
                 input_paths_map=transformer.get("InputPathsMap", {}),
-                event=event,
+                event=event,  # type: ignore[arg-type]  # moto's TypedDict; this is the same dict
             )
         )
     return json.dumps(event)

@@ -32,8 +32,9 @@ _TEXT_TYPES = re.compile(r"^(text/|application/(json|xml|x-www-form-urlencoded|j
 
 def _gateway_error(status: int, message: str, headers: dict[str, str] | None = None) -> Response:
     """API Gateway's own answers (not our functions'), with its exact body shape."""
-    return Response(json.dumps({"message": message}), status=status, headers=headers or {},
-                    content_type="application/json")
+    return Response(
+        json.dumps({"message": message}), status=status, headers=headers or {}, content_type="application/json"
+    )
 
 
 @dataclass(frozen=True)
@@ -88,8 +89,13 @@ class JwtVerifier:
         token = header_value[7:] if header_value.lower().startswith("bearer ") else header_value
         try:
             kid = jwt.get_unverified_header(token).get("kid")
-            claims = jwt.decode(token, self._key(kid), algorithms=["RS256"], issuer=self.issuer,
-                                options={"verify_aud": False, "require": ["exp", "iss"]})
+            claims = jwt.decode(
+                token,
+                self._key(kid),
+                algorithms=["RS256"],
+                issuer=self.issuer,
+                options={"verify_aud": False, "require": ["exp", "iss"]},
+            )
         except jwt.PyJWTError:
             return None
         audience = claims.get("aud") or claims.get("client_id")
@@ -107,8 +113,14 @@ def _claim_text(value: Any) -> str:
 
 
 class Gateway:
-    def __init__(self, api: HttpApiSpec, *, invoke: Callable[[str, dict[str, Any]], tuple[bytes, str | None]],
-                 verifier: JwtVerifier | None, log: Callable[[str, str], None]) -> None:
+    def __init__(
+        self,
+        api: HttpApiSpec,
+        *,
+        invoke: Callable[[str, dict[str, Any]], tuple[bytes, str | None]],
+        verifier: JwtVerifier | None,
+        log: Callable[[str, str], None],
+    ) -> None:
         self.api = api
         self.invoke = invoke
         self.verifier = verifier
@@ -159,7 +171,9 @@ class Gateway:
     def __call__(self, environ: dict[str, Any], start_response: Any) -> Any:
         request = Request(environ)
         response = self.handle(request)
-        response.headers.extend(self._cors_headers(request))
+        for name, value in self._cors_headers(request).items():
+            if name not in response.headers:
+                response.headers[name] = value
         return response(environ, start_response)
 
     def handle(self, request: Request) -> Response:
@@ -184,11 +198,14 @@ class Gateway:
         payload, function_error = self.invoke(route.function, event)
         elapsed = (time.perf_counter() - started) * 1000
         response = self.response(payload, function_error)
-        self.log("api", f"{request.method} {request.path} -> {response.status_code} ({route.function}, {elapsed:.0f} ms)")
+        self.log(
+            "api", f"{request.method} {request.path} -> {response.status_code} ({route.function}, {elapsed:.0f} ms)"
+        )
         return response
 
-    def event(self, request: Request, route: Route, path_params: dict[str, str],
-              claims: dict[str, Any] | None, body: bytes) -> dict[str, Any]:
+    def event(
+        self, request: Request, route: Route, path_params: dict[str, str], claims: dict[str, Any] | None, body: bytes
+    ) -> dict[str, Any]:
         now = datetime.now(UTC)
         headers: dict[str, str] = {}
         for name, value in request.headers.items():
@@ -218,12 +235,12 @@ class Gateway:
             "timeEpoch": int(now.timestamp() * 1000),
         }
         if claims is not None:
-            context["authorizer"] = {"jwt": {"claims": {k: _claim_text(v) for k, v in claims.items()},
-                                             "scopes": None}}
+            context["authorizer"] = {"jwt": {"claims": {k: _claim_text(v) for k, v in claims.items()}, "scopes": None}}
         event: dict[str, Any] = {
             "version": "2.0",
             "routeKey": route_key,
-            "rawPath": request.path,
+            # As API Gateway does: rawPath is the path as sent (still percent-encoded).
+            "rawPath": (request.environ.get("RAW_URI") or request.environ.get("REQUEST_URI") or request.path).split("?")[0],
             "rawQueryString": request.query_string.decode("latin-1"),
             "headers": headers,
             "requestContext": context,

@@ -91,8 +91,14 @@ class _Worker:
 
 
 class LambdaRunner:
-    def __init__(self, functions: dict[str, FunctionSpec], *, base_environment: dict[str, str],
-                 log: Callable[[str, str], None], max_concurrency: int = 16) -> None:
+    def __init__(
+        self,
+        functions: dict[str, FunctionSpec],
+        *,
+        base_environment: dict[str, str],
+        log: Callable[[str, str], None],
+        max_concurrency: int = 16,
+    ) -> None:
         self.functions = functions
         self.base_environment = base_environment
         self.log = log
@@ -170,8 +176,10 @@ class LambdaRunner:
         self._checkin(spec.logical_id, worker)
         duration = (time.perf_counter() - started) * 1000
         if answer is None:
-            error = {"errorType": "Sandbox.Timedout",
-                     "errorMessage": f"Task timed out after {spec.timeout:.2f} seconds"}
+            error = {
+                "errorType": "Sandbox.Timedout",
+                "errorMessage": f"Task timed out after {spec.timeout:.2f} seconds",
+            }
             return Invocation(json.dumps(error).encode(), "Unhandled", cold, duration)
         if answer["ok"]:
             return Invocation(json.dumps(answer["result"]).encode(), None, cold, duration)

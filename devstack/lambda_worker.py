@@ -54,7 +54,9 @@ def main() -> None:
     except ModuleNotFoundError as exc:
         init_error = _error("Runtime.ImportModuleError", exc, f"Unable to import module '{module_name}': {exc}")
     except AttributeError as exc:
-        init_error = _error("Runtime.HandlerNotFound", exc, f"Handler '{function_name}' missing on module '{module_name}'")
+        init_error = _error(
+            "Runtime.HandlerNotFound", exc, f"Handler '{function_name}' missing on module '{module_name}'"
+        )
     except Exception as exc:  # noqa: BLE001 - any init failure is reported the way Lambda reports it
         init_error = _error("Runtime.ImportModuleError", exc, f"Unable to import module '{module_name}': {exc}")
         traceback.print_exc()

@@ -31,8 +31,9 @@ _on_sign_up: Callable[[str], None] | None = None
 _originals: dict[str, Any] = {}
 
 
-def _invoke(self: LambdaSimpleBackend, function_name: str, qualifier: str | None, body: Any,
-            headers: Any, response_headers: Any) -> bytes:
+def _invoke(
+    self: LambdaSimpleBackend, function_name: str, qualifier: str | None, body: Any, headers: Any, response_headers: Any
+) -> bytes:
     if _runner is None:
         raise RuntimeError("the local Lambda runner is not attached")
     event = json.loads(body) if body else {}
@@ -42,7 +43,7 @@ def _invoke(self: LambdaSimpleBackend, function_name: str, qualifier: str | None
     return answer.payload
 
 
-def _send_to_targets(self: Rule, original_event: dict[str, Any], transform_input: bool = True) -> None:
+def _send_to_targets(self: Rule, original_event: Any, transform_input: bool = True) -> None:
     if not self.event_pattern.matches_event(original_event):
         return
     ours = [t for t in self.targets if parse_arn(t["Arn"]).service == "states"]
@@ -58,8 +59,9 @@ def _send_to_targets(self: Rule, original_event: dict[str, Any], transform_input
             self.targets = saved
 
 
-def _sign_up(self: CognitoIdpBackend, client_id: str, username: str, password: str,
-             attributes: list[dict[str, str]]) -> Any:
+def _sign_up(
+    self: CognitoIdpBackend, client_id: str, username: str, password: str, attributes: list[dict[str, str]]
+) -> Any:
     user, delivery = _originals["sign_up"](self, client_id, username, password, attributes)
     user.status = "CONFIRMED"
     if any(a["Name"] == "email" for a in user.attributes) and not any(
@@ -71,15 +73,19 @@ def _sign_up(self: CognitoIdpBackend, client_id: str, username: str, password: s
     return user, delivery
 
 
-def install_hooks(*, runner: LambdaRunner, deliver: Callable[[Rule, list[dict[str, Any]], dict[str, Any]], None],
-                  on_sign_up: Callable[[str], None] | None) -> None:
+def install_hooks(
+    *,
+    runner: LambdaRunner,
+    deliver: Callable[[Rule, list[dict[str, Any]], dict[str, Any]], None],
+    on_sign_up: Callable[[str], None] | None,
+) -> None:
     global _runner, _deliver, _on_sign_up
     _runner, _deliver, _on_sign_up = runner, deliver, on_sign_up
     if not _originals:
         _originals["send_to_targets"] = Rule.send_to_targets
         _originals["sign_up"] = CognitoIdpBackend.sign_up
         LambdaSimpleBackend.invoke = _invoke  # type: ignore[method-assign]
-        Rule.send_to_targets = _send_to_targets  # type: ignore[method-assign]
+        Rule.send_to_targets = _send_to_targets  # type: ignore[method-assign,assignment]
         CognitoIdpBackend.sign_up = _sign_up  # type: ignore[method-assign]
 
 

@@ -98,8 +98,15 @@ class Stack:
 
 
 class Provisioner:
-    def __init__(self, *, template_path: Path, endpoint_url: str, stack_name: str = "fileshare-local",
-                 region: str = "us-east-1", parameters: dict[str, Any] | None = None) -> None:
+    def __init__(
+        self,
+        *,
+        template_path: Path,
+        endpoint_url: str,
+        stack_name: str = "fileshare-local",
+        region: str = "us-east-1",
+        parameters: dict[str, Any] | None = None,
+    ) -> None:
         self.template_path = template_path
         self.template = load_template(template_path)
         self.resources: dict[str, Any] = self.template.get("Resources", {})
@@ -124,7 +131,8 @@ class Provisioner:
         self._config = Config(retries={"max_attempts": 2})
 
     def client(self, service: str) -> Any:
-        return self._session.client(service, endpoint_url=self.endpoint_url, config=self._config)
+        # boto3-stubs types client() per literal service name; ours is a variable.
+        return self._session.client(service, endpoint_url=self.endpoint_url, config=self._config)  # type: ignore[call-overload]
 
     # ------------------------------------------------------------------ driving
     def provision(self) -> Stack:
@@ -282,8 +290,17 @@ def _create_alias(p: Provisioner, logical_id: str, raw: dict[str, Any]) -> dict[
 
 def _create_user_pool(p: Provisioner, logical_id: str, raw: dict[str, Any]) -> dict[str, Any]:
     props = p.props(raw)
-    args = {k: props[k] for k in ("Policies", "UsernameAttributes", "AutoVerifiedAttributes",
-                                  "MfaConfiguration", "AccountRecoverySetting") if k in props}
+    args = {
+        k: props[k]
+        for k in (
+            "Policies",
+            "UsernameAttributes",
+            "AutoVerifiedAttributes",
+            "MfaConfiguration",
+            "AccountRecoverySetting",
+        )
+        if k in props
+    }
     pool = p.client("cognito-idp").create_user_pool(
         PoolName=props.get("UserPoolName", p._physical_name(logical_id)), **args
     )["UserPool"]
@@ -297,9 +314,19 @@ def _create_user_pool(p: Provisioner, logical_id: str, raw: dict[str, Any]) -> d
 
 def _create_user_pool_client(p: Provisioner, logical_id: str, raw: dict[str, Any]) -> dict[str, Any]:
     props = p.props(raw)
-    args = {k: props[k] for k in ("GenerateSecret", "ExplicitAuthFlows", "PreventUserExistenceErrors",
-                                  "AccessTokenValidity", "IdTokenValidity", "RefreshTokenValidity",
-                                  "TokenValidityUnits") if k in props}
+    args = {
+        k: props[k]
+        for k in (
+            "GenerateSecret",
+            "ExplicitAuthFlows",
+            "PreventUserExistenceErrors",
+            "AccessTokenValidity",
+            "IdTokenValidity",
+            "RefreshTokenValidity",
+            "TokenValidityUnits",
+        )
+        if k in props
+    }
     for k in ("AccessTokenValidity", "IdTokenValidity", "RefreshTokenValidity"):
         if k in args:
             args[k] = int(args[k])
@@ -464,8 +491,11 @@ def _add_rule(p: Provisioner, rule_id: str, target_arn: str, props: dict[str, An
     bus = props.get("EventBusName", "default")
     name = props.get("RuleName") or p._physical_name(rule_id, limit=64)
     events.put_rule(Name=name, EventBusName=bus, EventPattern=json.dumps(props["Pattern"]), State="ENABLED")
-    target: dict[str, Any] = {"Id": props.get("Target", {}).get("Id", "StateMachine"), "Arn": target_arn,
-                              "RoleArn": p._role(rule_id)}
+    target: dict[str, Any] = {
+        "Id": props.get("Target", {}).get("Id", "StateMachine"),
+        "Arn": target_arn,
+        "RoleArn": p._role(rule_id),
+    }
     if "RetryPolicy" in props:
         target["RetryPolicy"] = {k: int(v) for k, v in props["RetryPolicy"].items()}
     if "DeadLetterConfig" in props and "Arn" in props["DeadLetterConfig"]:

@@ -39,9 +39,15 @@ class ConsoleLog:
 
 
 class LocalStack:
-    def __init__(self, *, root: Path = REPO_ROOT, template: str = "template.yaml",
-                 parameters: dict[str, Any] | None = None, app_port: int = 0,
-                 log: Callable[[str, str], None] | None = None) -> None:
+    def __init__(
+        self,
+        *,
+        root: Path = REPO_ROOT,
+        template: str = "template.yaml",
+        parameters: dict[str, Any] | None = None,
+        app_port: int = 0,
+        log: Callable[[str, str], None] | None = None,
+    ) -> None:
         self.root = root
         self.template_path = root / template
         self.app_port = app_port
@@ -52,8 +58,12 @@ class LocalStack:
         self.runner: LambdaRunner | None = None
         self.delivery: StepFunctionsDelivery | None = None
         self.gateways: dict[str, Gateway] = {}
-        self.web = WebApp(static_dir=self._static_dir(), schemas_dir=root / "schemas",
-                          config=self.app_config, csp=self.content_security_policy)
+        self.web = WebApp(
+            static_dir=self._static_dir(),
+            schemas_dir=root / "schemas",
+            config=self.app_config,
+            csp=self.content_security_policy,
+        )
 
     @property
     def app_url(self) -> str:
@@ -90,16 +100,22 @@ class LocalStack:
             verifier = None
             if api.issuer:
                 pool_id = api.issuer.rsplit("/", 1)[-1]
-                verifier = JwtVerifier(issuer=api.issuer, audience=api.audience,
-                                       jwks_url=f"{self.moto.endpoint}/{pool_id}/.well-known/jwks.json")
+                verifier = JwtVerifier(
+                    issuer=api.issuer,
+                    audience=api.audience,
+                    jwks_url=f"{self.moto.endpoint}/{pool_id}/.well-known/jwks.json",
+                )
             gateway = Gateway(api, invoke=self._invoke_for_gateway, verifier=verifier, log=self.log)
             gateway.start()
             self.gateways[logical_id] = gateway
             self.log("api", f"HTTP API {logical_id} ({len(api.routes)} routes) at http://127.0.0.1:{gateway.port}")
         self.web.start()
         self.log("web", f"web app at {self.app_url}")
-        self.log("stack", f"{len(self.stack.functions)} functions, {len(self.stack.state_machines)} state machines "
-                          f"read from {self.template_path.name}")
+        self.log(
+            "stack",
+            f"{len(self.stack.functions)} functions, {len(self.stack.state_machines)} state machines "
+            f"read from {self.template_path.name}",
+        )
         return self
 
     def stop(self) -> None:
@@ -152,9 +168,11 @@ class LocalStack:
 
     def content_security_policy(self) -> str:
         connect = " ".join(["'self'", self.api_url, self.moto.endpoint]) if self.gateways else "'self'"
-        return (f"default-src 'self'; connect-src {connect}; img-src 'self' data: blob:; "
-                "style-src 'self' 'unsafe-inline'; object-src 'none'; base-uri 'none'; "
-                "frame-ancestors 'none'; form-action 'self'")
+        return (
+            f"default-src 'self'; connect-src {connect}; img-src 'self' data: blob:; "
+            "style-src 'self' 'unsafe-inline'; object-src 'none'; base-uri 'none'; "
+            "frame-ancestors 'none'; form-action 'self'"
+        )
 
     def client(self, service: str) -> Any:
         return _client(self.moto.endpoint, service)
@@ -171,6 +189,6 @@ def _template_parameters(path: Path) -> set[str]:
 
 @cache
 def _client(endpoint: str, service: str) -> Any:
-    return boto3.session.Session(
-        aws_access_key_id="local", aws_secret_access_key="local", region_name=REGION
-    ).client(service, endpoint_url=endpoint, config=Config(retries={"max_attempts": 2}))
+    session = boto3.session.Session(aws_access_key_id="local", aws_secret_access_key="local", region_name=REGION)
+    # boto3-stubs types client() per literal service name; ours is a variable.
+    return session.client(service, endpoint_url=endpoint, config=Config(retries={"max_attempts": 2}))  # type: ignore[call-overload]

@@ -13,7 +13,7 @@ import yaml
 ACCOUNT_ID = "123456789012"
 
 
-class _CfnLoader(yaml.SafeLoader):
+class _CfnLoader(yaml.SafeLoader):  # type: ignore[misc]  # PyYAML ships no types for its loaders
     pass
 
 
@@ -34,8 +34,23 @@ def _tag(name: str) -> Callable[[yaml.Loader, yaml.Node], dict[str, Any]]:
 
 for _short in ("Ref", "Condition"):
     _CfnLoader.add_constructor(f"!{_short}", _tag(_short))
-for _short in ("GetAtt", "Sub", "Join", "Select", "Split", "If", "Equals", "Not", "And", "Or",
-               "FindInMap", "Base64", "ImportValue", "GetAZs", "Cidr"):
+for _short in (
+    "GetAtt",
+    "Sub",
+    "Join",
+    "Select",
+    "Split",
+    "If",
+    "Equals",
+    "Not",
+    "And",
+    "Or",
+    "FindInMap",
+    "Base64",
+    "ImportValue",
+    "GetAZs",
+    "Cidr",
+):
     _CfnLoader.add_constructor(f"!{_short}", _tag(f"Fn::{_short}"))
 
 
@@ -55,8 +70,9 @@ class Resolver:
     """Evaluates intrinsic functions. ``lookup(logical_id, attribute)`` supplies resource values
     (attribute None means ``Ref``); parameters and pseudo parameters are answered here."""
 
-    def __init__(self, *, parameters: dict[str, Any], region: str, stack_name: str,
-                 lookup: Callable[[str, str | None], Any]) -> None:
+    def __init__(
+        self, *, parameters: dict[str, Any], region: str, stack_name: str, lookup: Callable[[str, str | None], Any]
+    ) -> None:
         self.parameters = parameters
         self.lookup = lookup
         self.pseudo = {
@@ -81,7 +97,7 @@ class Resolver:
         if not isinstance(value, dict):
             return value
         if len(value) == 1:
-            (key, arg), = value.items()
+            ((key, arg),) = value.items()
             if key == "Ref":
                 return self.ref(arg)
             if key == "Fn::GetAtt":

@@ -24,8 +24,9 @@ SECURITY_HEADERS = {
 
 
 class WebApp:
-    def __init__(self, *, static_dir: Path, schemas_dir: Path, config: Callable[[], dict[str, Any]],
-                 csp: Callable[[], str]) -> None:
+    def __init__(
+        self, *, static_dir: Path, schemas_dir: Path, config: Callable[[], dict[str, Any]], csp: Callable[[], str]
+    ) -> None:
         self.static_dir = static_dir.resolve()
         self.schemas_dir = schemas_dir.resolve()
         self.config = config
@@ -45,12 +46,13 @@ class WebApp:
             return Response("method not allowed", status=405)
         path = request.path
         if path == "/config.json":
-            return Response(json.dumps(self.config()), content_type="application/json",
-                            headers={"Cache-Control": "no-store"})
+            return Response(
+                json.dumps(self.config()), content_type="application/json", headers={"Cache-Control": "no-store"}
+            )
         if path == "/openapi.yaml":
             return self._file(self.schemas_dir / "api" / "openapi.yaml", "application/yaml")
         if path.startswith("/schemas/"):
-            return self._file(self._inside(self.schemas_dir, path[len("/schemas/"):]))
+            return self._file(self._inside(self.schemas_dir, path[len("/schemas/") :]))
         candidate = self._inside(self.static_dir, path.lstrip("/")) if path != "/" else None
         if candidate is not None and candidate.is_file():
             return self._file(candidate)

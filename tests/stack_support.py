@@ -29,9 +29,17 @@ class Uploaded:
     version_id: str
 
 
-def put_upload(stack: LocalStack, owner_id: str, body: bytes, *, name: str = "notes.txt",
-               content_type: str = "text/plain", declared_size: int | None = None,
-               metadata_owner: str | None = None, file_id: str | None = None) -> Uploaded:
+def put_upload(
+    stack: LocalStack,
+    owner_id: str,
+    body: bytes,
+    *,
+    name: str = "notes.txt",
+    content_type: str = "text/plain",
+    declared_size: int | None = None,
+    metadata_owner: str | None = None,
+    file_id: str | None = None,
+) -> Uploaded:
     """Store an object exactly as the presigned POST would (key, type and metadata)."""
     file_id = file_id or secrets.token_hex(16)
     key = f"uploads/{owner_id}/{file_id}"
@@ -51,7 +59,8 @@ def put_upload(stack: LocalStack, owner_id: str, body: bytes, *, name: str = "no
 
 def file_item(stack: LocalStack, file_id: str) -> dict[str, Any] | None:
     answer = stack.client("dynamodb").get_item(
-        TableName=stack.stack.ref("Table"), Key={"pk": {"S": f"FILE#{file_id}"}, "sk": {"S": "FILE"}},
+        TableName=stack.stack.ref("Table"),
+        Key={"pk": {"S": f"FILE#{file_id}"}, "sk": {"S": "FILE"}},
         ConsistentRead=True,
     )
     return from_attribute_values(answer["Item"]) if "Item" in answer else None
@@ -59,8 +68,10 @@ def file_item(stack: LocalStack, file_id: str) -> dict[str, Any] | None:
 
 def share_items(stack: LocalStack, file_id: str) -> list[dict[str, Any]]:
     answer = stack.client("dynamodb").query(
-        TableName=stack.stack.ref("Table"), IndexName="gsi1",
-        KeyConditionExpression="gsi1pk = :pk", ExpressionAttributeValues={":pk": {"S": f"FILE#{file_id}"}},
+        TableName=stack.stack.ref("Table"),
+        IndexName="gsi1",
+        KeyConditionExpression="gsi1pk = :pk",
+        ExpressionAttributeValues={":pk": {"S": f"FILE#{file_id}"}},
     )
     return [from_attribute_values(i) for i in answer["Items"]]
 

@@ -21,7 +21,7 @@ from fileshare.observability import logger
 SCHEMAS = Path(__file__).resolve().parent.parent / "schemas" / "api"
 
 
-def error_response(status: int, code: str, message: str) -> Response:
+def error_response(status: int, code: str, message: str) -> Response[str]:
     return Response(
         status_code=status,
         content_type=content_types.APPLICATION_JSON,
@@ -38,15 +38,15 @@ def new_resolver() -> APIGatewayHttpResolver:
     app = APIGatewayHttpResolver()
 
     @app.exception_handler(DomainError)
-    def _domain(exc: DomainError) -> Response:
+    def _domain(exc: DomainError) -> Response[str]:
         return error_response(exc.status, exc.code, exc.message)
 
     @app.exception_handler(BadPageToken)
-    def _page(exc: BadPageToken) -> Response:
+    def _page(exc: BadPageToken) -> Response[str]:
         return error_response(400, "invalid_request", str(exc))
 
     @app.not_found
-    def _not_found(_: Exception) -> Response:
+    def _not_found(_: Exception) -> Response[str]:
         return error_response(404, "not_found", "no such route")
 
     return app
@@ -59,7 +59,7 @@ def json_body(app: APIGatewayHttpResolver, schema_name: str) -> dict[str, Any]:
         body: Any = {}
     else:
         if app.current_event.is_base64_encoded:
-            raw = app.current_event.decoded_body
+            raw = app.current_event.decoded_body or ""
         try:
             body = json.loads(raw)
         except (ValueError, TypeError) as exc:

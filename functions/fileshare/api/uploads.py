@@ -38,7 +38,7 @@ app = new_resolver()
 
 @app.post("/uploads")
 @tracer.capture_method
-def create_upload() -> Response:
+def create_upload() -> Response[dict[str, Any]]:
     body = json_body(app, "create-upload.request")
     request = UploadRequest(name=body["name"], size=body["size"], content_type=body["contentType"])
     plan = plan_upload(owner_id=caller_id(app), request=request, bucket=settings.uploads_bucket, limits=limits)

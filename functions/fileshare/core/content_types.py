@@ -101,14 +101,13 @@ def sniff(head: bytes) -> str | None:
 
 
 def _compatible(claimed: str, detected: str) -> bool:
-    if claimed == detected or claimed == OCTET_STREAM:
+    if claimed in (detected, OCTET_STREAM):
         return True
     if detected == "application/zip" and claimed in _ZIP_CONTAINERS:
         return True
     # Every text format (csv, json, markdown, source code) sniffs as plain text.
-    if detected == "text/plain" and (claimed.startswith("text/") or claimed.endswith(("+json", "/json", "+xml", "/xml"))):
-        return True
-    return False
+    textual = claimed.startswith("text/") or claimed.endswith(("+json", "/json", "+xml", "/xml"))
+    return detected == "text/plain" and textual
 
 
 def type_problem(declared: str, name: str, detected: str | None) -> str | None:

@@ -15,7 +15,7 @@ MAX_NAME_BYTES = 255
 FALLBACK_NAME = "file"
 
 # Bidi embedding/override/isolate controls and other invisible format characters that can make
-# "evil‮fdp.exe" display as "evilexe.pdf".
+# "evil<U+202E>fdp.exe" display as "evilexe.pdf".
 _BIDI = {chr(c) for c in (0x061C, 0x200E, 0x200F, *range(0x202A, 0x202F), *range(0x2066, 0x206A))}
 _RESERVED = re.compile(r"^(con|prn|aux|nul|com[0-9]|lpt[0-9])(\..*)?$", re.IGNORECASE)
 _UNSAFE_ASCII = set('<>:"/\\|?*')
@@ -61,8 +61,6 @@ def extension(name: str) -> str:
 def content_disposition(name: str) -> str:
     """An RFC 6266 ``attachment`` header value with an ASCII fallback and an RFC 5987 ``filename*``."""
     safe = sanitize_name(name)
-    ascii_name = (
-        unicodedata.normalize("NFKD", safe).encode("ascii", "ignore").decode("ascii")
-    )
-    ascii_name = re.sub(r'[^A-Za-z0-9 ._()+,=@~-]', "_", ascii_name).strip() or FALLBACK_NAME
+    ascii_name = unicodedata.normalize("NFKD", safe).encode("ascii", "ignore").decode("ascii")
+    ascii_name = re.sub(r"[^A-Za-z0-9 ._()+,=@~-]", "_", ascii_name).strip() or FALLBACK_NAME
     return f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(safe, safe='')}"

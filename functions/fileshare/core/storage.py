@@ -27,9 +27,7 @@ def presign_post(
 
 
 def start_multipart(*, bucket: str, key: str, content_type: str, metadata: dict[str, str]) -> str:
-    answer = client("s3").create_multipart_upload(
-        Bucket=bucket, Key=key, ContentType=content_type, Metadata=metadata
-    )
+    answer = client("s3").create_multipart_upload(Bucket=bucket, Key=key, ContentType=content_type, Metadata=metadata)
     return str(answer["UploadId"])
 
 
@@ -57,9 +55,7 @@ def presign_multipart_call(*, operation: str, bucket: str, key: str, upload_id: 
     )
 
 
-def presign_get(
-    *, bucket: str, key: str, version_id: str, disposition: str, content_type: str, expires_in: int
-) -> str:
+def presign_get(*, bucket: str, key: str, version_id: str, disposition: str, content_type: str, expires_in: int) -> str:
     params: dict[str, Any] = {
         "Bucket": bucket,
         "Key": key,

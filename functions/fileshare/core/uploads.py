@@ -105,9 +105,7 @@ def plan_upload(
     ttl = limits.multipart_ttl_seconds
     part_size = part_size_for(request.size, limits.part_bytes)
     count = max(1, math.ceil(request.size / part_size))
-    upload_id = storage.start_multipart(
-        bucket=bucket, key=key, content_type=request.content_type, metadata=metadata
-    )
+    upload_id = storage.start_multipart(bucket=bucket, key=key, content_type=request.content_type, metadata=metadata)
     parts = [
         {
             "partNumber": n,

@@ -86,9 +86,7 @@ def validate_upload(upload: UploadFacts, content: ContentFacts, *, max_upload_by
     if content.size > max_upload_bytes:
         return rejected("too_large", f"the file is {content.size} bytes; the limit is {max_upload_bytes} bytes")
     if upload.declared_size is not None and content.size != upload.declared_size:
-        return rejected(
-            "size_mismatch", f"the upload declared {upload.declared_size} bytes but {content.size} arrived"
-        )
+        return rejected("size_mismatch", f"the upload declared {upload.declared_size} bytes but {content.size} arrived")
     problem = type_problem(declared_type, name, detected)
     if problem:
         return rejected("type_mismatch", problem)

@@ -23,7 +23,9 @@ scanner = scanner_for(settings.scanner_engine)
 
 def scan(upload: dict[str, Any]) -> dict[str, Any]:
     logger.append_keys(file_id=upload["fileId"])
-    result = scanner.scan(storage.iter_object(bucket=upload["bucket"], key=upload["key"], version_id=upload["versionId"]))
+    result = scanner.scan(
+        storage.iter_object(bucket=upload["bucket"], key=upload["key"], version_id=upload["versionId"])
+    )
     logger.info("upload scanned", extra={"engine": result.engine, "infected": result.infected})
     if result.infected:
         metrics.add_metric(name="UploadsInfected", unit="Count", value=1)

@@ -1,0 +1,75 @@
+# Fileshare: one way in. `make help` lists the targets.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+SAM_VENV := .venv-sam
+SAM := $(SAM_VENV)/bin/sam
+PORT ?= 8000
+export SAM_CLI_TELEMETRY := 0
+export AWS_DEFAULT_REGION ?= us-east-1
+
+.PHONY: help install run test unit workflow integration lint format build validate deploy bench clean
+
+help: ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
+
+$(VENV)/.installed: requirements-dev.txt functions/requirements.txt pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -r requirements-dev.txt
+	$(BIN)/pip install --quiet --no-deps -e .
+	touch $@
+
+$(SAM_VENV)/.installed: requirements-sam.txt
+	$(PYTHON) -m venv $(SAM_VENV)
+	$(SAM_VENV)/bin/pip install --quiet --upgrade pip
+	$(SAM_VENV)/bin/pip install --quiet -r requirements-sam.txt
+	touch $@
+
+install: $(VENV)/.installed ## create the virtualenv with pinned dependencies
+
+run: $(VENV)/.installed ## start the whole system on 127.0.0.1:$(PORT) (Ctrl-C stops it)
+	$(BIN)/fileshare local --port $(PORT)
+
+test: lint ## everything CI runs: static checks, then unit, workflow and integration tests
+	$(BIN)/python -m pytest tests
+
+unit: $(VENV)/.installed ## unit tests only (no local stack)
+	$(BIN)/python -m pytest tests/unit
+
+workflow: $(VENV)/.installed ## the workflow tests (real ASL on moto, real handlers)
+	$(BIN)/python -m pytest tests/workflow
+
+integration: $(VENV)/.installed ## the local stack over HTTP
+	$(BIN)/python -m pytest tests/integration
+
+lint: $(VENV)/.installed validate ## ruff, mypy, cfn-lint (+ serverless rules), sam validate --lint
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+	$(BIN)/cfn-lint --append-rules cfn_lint_serverless.rules -- template.yaml
+
+validate: $(SAM_VENV)/.installed ## sam validate --lint
+	$(SAM) validate --lint --template template.yaml
+
+format: $(VENV)/.installed ## apply ruff's fixes and formatting
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+build: $(SAM_VENV)/.installed ## sam build for python3.13/arm64 (needs python3.13; skipped with a reason otherwise)
+	@if PYENV_VERSION=3.13.0 python3.13 --version >/dev/null 2>&1; then \
+		PATH="$$(dirname $$(PYENV_VERSION=3.13.0 pyenv which python3.13 2>/dev/null || command -v python3.13)):$$PATH" \
+		$(SAM) build --template template.yaml; \
+	else echo "make build: skipped, python3.13 is not installed (sam build needs the Lambda runtime's Python)"; fi
+
+deploy: build ## sam deploy --guided into your AWS account
+	$(SAM) deploy --guided
+
+bench: $(VENV)/.installed ## print performance figures (not pass/fail tests)
+	$(BIN)/python -m benchmarks
+
+clean: ## remove build output and caches (keeps the virtualenvs)
+	rm -rf .aws-sam .pytest_cache .mypy_cache .ruff_cache
