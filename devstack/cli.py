@@ -8,9 +8,10 @@ import os
 import signal
 import sys
 import threading
+from pathlib import Path
 from typing import Any
 
-from devstack.stack import LocalStack
+from devstack.stack import REPO_ROOT, LocalStack
 from devstack.web import port_is_free
 
 DEMO_EMAIL = "demo@fileshare.local"
@@ -30,11 +31,12 @@ def seed_demo_user(stack: LocalStack) -> None:
 
 
 def run_local(args: argparse.Namespace) -> int:
-    if not port_is_free(args.port):
+    if args.port and not port_is_free(args.port):
         print(f"port {args.port} is in use: choose another with PORT=NNNN make run (or --port)", file=sys.stderr)
         return 2
     parameters: dict[str, Any] = {"ScannerEngine": args.scanner}
-    stack = LocalStack(app_port=args.port, parameters=parameters)
+    template = Path(args.template).resolve()
+    stack = LocalStack(root=template.parent, template=template.name, app_port=args.port, parameters=parameters)
     stack.start()
     if args.demo_user:
         seed_demo_user(stack)
@@ -71,6 +73,11 @@ def main(argv: list[str] | None = None) -> int:
         type=int,
         default=int(os.environ.get("PORT", "8000")),
         help="port of the web app (default $PORT or 8000); other ports are chosen free",
+    )
+    local.add_argument(
+        "--template",
+        default=str(REPO_ROOT / "template.yaml"),
+        help="the SAM template to run (default: this repository's template.yaml)",
     )
     local.add_argument(
         "--scanner",

@@ -240,7 +240,9 @@ class Gateway:
             "version": "2.0",
             "routeKey": route_key,
             # As API Gateway does: rawPath is the path as sent (still percent-encoded).
-            "rawPath": (request.environ.get("RAW_URI") or request.environ.get("REQUEST_URI") or request.path).split("?")[0],
+            "rawPath": (request.environ.get("RAW_URI") or request.environ.get("REQUEST_URI") or request.path).split(
+                "?"
+            )[0],
             "rawQueryString": request.query_string.decode("latin-1"),
             "headers": headers,
             "requestContext": context,
