@@ -185,6 +185,16 @@ class LambdaRunner:
             return Invocation(json.dumps(answer["result"]).encode(), None, cold, duration)
         return Invocation(json.dumps(answer["error"]).encode(), "Unhandled", cold, duration)
 
+    def cold_start_probe(self, logical_id: str) -> float:
+        """Start one fresh worker for a function (kept warm afterwards); its init time in ms."""
+        spec = self.functions[logical_id]
+        worker = _Worker(spec, self.environment_for(spec), self.log)
+        with self._lock:
+            self._all.append(worker)
+            self._count[logical_id] += 1
+            self._idle[logical_id].append(worker)
+        return worker.cold_start_ms
+
     def reset(self, logical_id: str | None = None) -> None:
         """Retire warm workers (all, or one function's), so the next call cold-starts."""
         with self._lock:
