@@ -34,7 +34,7 @@ install: $(VENV)/.installed ## create the virtualenv with pinned dependencies
 run: $(VENV)/.installed ## start the whole system on 127.0.0.1:$(PORT) (Ctrl-C stops it)
 	$(BIN)/fileshare local --port $(PORT)
 
-test: lint ## everything CI runs: static checks, then unit, workflow and integration tests
+test: lint build ## everything CI runs: static checks, sam build, then unit, workflow and integration tests
 	$(BIN)/python -m pytest tests
 
 unit: $(VENV)/.installed ## unit tests only (no local stack)
