@@ -3,6 +3,7 @@
 * Lambda ``Invoke`` runs our handlers through the Lambda runner (moto's own simple backend only
   echoes);
 * EventBridge rules deliver to Step Functions targets (moto delivers only to SQS, logs, buses);
+* ``StartSyncExecution`` runs Express workflows synchronously (``devstack.express``);
 * Cognito sign-up confirms the user at once and prints it, since no email is sent locally;
 
 and one for speed: moto parses a state machine's definition again for every execution (about
@@ -28,6 +29,7 @@ from moto.stepfunctions.parser.asl.parse.asl_parser import AmazonStateLanguagePa
 from moto.stepfunctions.parser.backend.execution_worker import ExecutionWorker
 from moto.utilities.arns import parse_arn
 
+from devstack import express
 from devstack.lambda_runner import LambdaRunner
 
 MOTO_CONFIG = {"stepfunctions": {"execute_state_machine": True}, "lambda": {"use_docker": False}}
@@ -108,6 +110,7 @@ def install_hooks(
         Rule.send_to_targets = _send_to_targets  # type: ignore[method-assign,assignment]
         CognitoIdpBackend.sign_up = _sign_up  # type: ignore[method-assign]
         ExecutionWorker._get_evaluation_entrypoint = _evaluation_entrypoint  # type: ignore[method-assign]
+        express.install()
 
 
 class MotoHost:
@@ -123,6 +126,8 @@ class MotoHost:
 
     def start(self) -> None:
         logging.getLogger("werkzeug").setLevel(logging.WARNING)  # no access log line per AWS call
+        # The engine logs every failed state with its whole parse tree; the history has the facts.
+        logging.getLogger("moto.stepfunctions.parser.asl.component.eval_component").setLevel(logging.CRITICAL)
         self._server.start()
         self.port = self._server.get_host_and_port()[1]
         # moto's Step Functions engine calls the other services at localhost:$MOTO_PORT.

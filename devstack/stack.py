@@ -144,6 +144,8 @@ class LocalStack:
             "AWS_SECRET_ACCESS_KEY": "local",
             "AWS_SESSION_TOKEN": "local",
             "AWS_ENDPOINT_URL": self.moto.endpoint,
+            # AWS serves StartSyncExecution at sync-states.<region>; locally it is the moto endpoint.
+            "AWS_DISABLE_HOST_PREFIX_INJECTION": "true",
             # There is no X-Ray daemon locally (docs/local-stack.md).
             "POWERTOOLS_TRACE_DISABLED": "true",
         }

@@ -1,0 +1,115 @@
+"""The pieces the local stack adds to moto, each checked where a user of the stack would notice."""
+
+from __future__ import annotations
+
+import json
+import time
+
+import boto3
+import pytest
+from botocore.config import Config
+
+from devstack.stack import LocalStack
+
+pytestmark = pytest.mark.stack
+
+
+def test_functions_get_exactly_the_environment_the_template_gives_them(local_stack: LocalStack) -> None:
+    runner, stack = local_stack.runner, local_stack.stack
+    files_api = runner.environment_for(stack.functions["FilesApiFunction"])
+    mint = runner.environment_for(stack.functions["MintShareFunction"])
+
+    assert files_api["TABLE_NAME"] == stack.ref("Table")  # !Ref resolved to the local table
+    assert files_api["APP_URL"] == local_stack.app_url  # a parameter the local stack sets
+    assert files_api["POWERTOOLS_SERVICE_NAME"] == "fileshare"  # from Globals
+    assert mint["TOKEN_KEY_ID"] == stack.attr("TokenKey", "Arn")  # !GetAtt resolved
+    assert "TABLE_NAME" not in mint  # not given to this function in the template
+    assert files_api["AWS_ENDPOINT_URL"] == local_stack.moto.endpoint
+
+
+def test_a_rule_whose_target_keeps_failing_dead_letters_the_event(local_stack: LocalStack) -> None:
+    events, sqs = local_stack.client("events"), local_stack.client("sqs")
+    dlq_arn = local_stack.stack.attr("UploadEventsDeadLetterQueue", "Arn")
+    dlq_url = local_stack.stack.ref("UploadEventsDeadLetterQueue")
+    missing = "arn:aws:states:us-east-1:123456789012:stateMachine:does-not-exist"
+    events.put_rule(Name="to-nowhere", EventPattern=json.dumps({"source": ["test.dead-letters"]}))
+    events.put_targets(
+        Rule="to-nowhere",
+        Targets=[
+            {
+                "Id": "nowhere",
+                "Arn": missing,
+                "RetryPolicy": {"MaximumRetryAttempts": 2, "MaximumEventAgeInSeconds": 60},
+                "DeadLetterConfig": {"Arn": dlq_arn},
+            }
+        ],
+    )
+
+    events.put_events(Entries=[{"Source": "test.dead-letters", "DetailType": "Ping", "Detail": json.dumps({"n": 1})}])
+
+    deadline = time.monotonic() + 20
+    messages: list[dict[str, object]] = []
+    while not messages and time.monotonic() < deadline:
+        messages = sqs.receive_message(QueueUrl=dlq_url, MessageAttributeNames=["All"], WaitTimeSeconds=1).get(
+            "Messages", []
+        )
+    [message] = messages
+    assert json.loads(str(message["Body"]))["detail"] == {"n": 1}
+    attributes = message["MessageAttributes"]
+    assert attributes["TARGET_ARN"]["StringValue"] == missing  # type: ignore[index]
+    assert "to-nowhere" in attributes["RULE_ARN"]["StringValue"]  # type: ignore[index]
+
+
+def test_express_workflows_run_synchronously(local_stack: LocalStack) -> None:
+    # AWS serves StartSyncExecution on sync-states.<region>; locally the prefix is switched off.
+    sfn = boto3.client(
+        "stepfunctions",
+        endpoint_url=local_stack.moto.endpoint,
+        region_name="us-east-1",
+        aws_access_key_id="local",
+        aws_secret_access_key="local",
+        config=Config(inject_host_prefix=False),
+    )
+    role = "arn:aws:iam::123456789012:role/express"
+    double = sfn.create_state_machine(
+        name="double",
+        roleArn=role,
+        type="EXPRESS",
+        definition=json.dumps(
+            {
+                "StartAt": "D",
+                "States": {"D": {"Type": "Pass", "Parameters": {"twice.$": "States.MathAdd($.n, $.n)"}, "End": True}},
+            }
+        ),
+    )["stateMachineArn"]
+    refuse = sfn.create_state_machine(
+        name="refuse",
+        roleArn=role,
+        type="EXPRESS",
+        definition=json.dumps({"StartAt": "F", "States": {"F": {"Type": "Fail", "Error": "Refused", "Cause": "no"}}}),
+    )["stateMachineArn"]
+
+    ok = sfn.start_sync_execution(stateMachineArn=double, input=json.dumps({"n": 21}))
+    failed = sfn.start_sync_execution(stateMachineArn=refuse, input="{}")
+
+    assert ok["status"] == "SUCCEEDED" and json.loads(ok["output"]) == {"twice": 42}
+    assert (failed["status"], failed["error"], failed["cause"]) == ("FAILED", "Refused", "no")
+    standard = local_stack.stack.state_machines["ProcessUploadStateMachine"]
+    with pytest.raises(sfn.exceptions.ClientError, match="StateMachineTypeNotSupported"):
+        sfn.start_sync_execution(stateMachineArn=standard, input="{}")
+
+
+def test_sign_up_is_confirmed_at_once(local_stack: LocalStack) -> None:
+    outputs = local_stack.stack.outputs
+    cognito = local_stack.client("cognito-idp")
+    cognito.sign_up(
+        ClientId=outputs["UserPoolClientId"],
+        Username="new@example.com",
+        Password="Correct-horse-9",
+        UserAttributes=[{"Name": "email", "Value": "new@example.com"}],
+    )
+
+    user = cognito.admin_get_user(UserPoolId=outputs["UserPoolId"], Username="new@example.com")
+
+    assert user["UserStatus"] == "CONFIRMED"
+    assert {"Name": "email_verified", "Value": "true"} in user["UserAttributes"]

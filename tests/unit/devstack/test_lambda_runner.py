@@ -1,0 +1,178 @@
+"""The local Lambda runner behaves as Lambda does where a handler can tell the difference."""
+
+from __future__ import annotations
+
+import json
+import threading
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from devstack.lambda_runner import LambdaRunner
+from devstack.provision import FunctionSpec
+
+HANDLERS = """
+import os, time
+STARTED = time.time()
+
+def echo(event, context):
+    return {"event": event, "remaining": context.get_remaining_time_in_millis(), "name": context.function_name}
+
+def environment(event, context):
+    return dict(os.environ)
+
+def boom(event, context):
+    raise ValueError("the handler failed")
+
+def slow(event, context):
+    time.sleep(event.get("seconds", 2))
+    return {"started": STARTED, "pid": os.getpid()}
+"""
+
+
+@pytest.fixture
+def code_dir(tmp_path: Path) -> Path:
+    (tmp_path / "app.py").write_text(HANDLERS)
+    (tmp_path / "broken.py").write_text("raise RuntimeError('cannot start')\n")
+    return tmp_path
+
+
+def spec(code_dir: Path, handler: str, *, timeout: int = 5, env: dict[str, str] | None = None) -> FunctionSpec:
+    name = handler.replace(".", "-")
+    return FunctionSpec(
+        logical_id=name,
+        name=f"local-{name}",
+        arn=f"arn:aws:lambda:us-east-1:123456789012:function:local-{name}",
+        handler=handler,
+        code_dir=code_dir,
+        environment=env or {},
+        timeout=timeout,
+        memory=128,
+    )
+
+
+@pytest.fixture
+def make_runner() -> Any:
+    runners: list[LambdaRunner] = []
+
+    def make(*specs: FunctionSpec) -> LambdaRunner:
+        runner = LambdaRunner(
+            {s.logical_id: s for s in specs},
+            base_environment={"AWS_REGION": "us-east-1"},
+            log=lambda source, line: None,
+        )
+        runners.append(runner)
+        return runner
+
+    yield make
+    for runner in runners:
+        runner.close()
+
+
+def test_a_handler_gets_the_event_and_a_context(code_dir: Path, make_runner: Any) -> None:
+    runner = make_runner(spec(code_dir, "app.echo"))
+
+    answer = runner.invoke("app-echo", {"hello": "world"})
+
+    assert answer.function_error is None
+    body = json.loads(answer.payload)
+    assert body["event"] == {"hello": "world"}
+    assert body["name"] == "local-app-echo"
+    assert 0 < body["remaining"] <= 5000
+
+
+def test_the_first_call_is_a_cold_start_and_the_next_is_warm(code_dir: Path, make_runner: Any) -> None:
+    runner = make_runner(spec(code_dir, "app.echo"))
+
+    first, second = runner.invoke("app-echo", {}), runner.invoke("app-echo", {})
+
+    assert first.cold_start_ms is not None and first.cold_start_ms > 0
+    assert second.cold_start_ms is None
+
+
+def test_a_function_sees_exactly_its_own_environment(
+    code_dir: Path, make_runner: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("PARENT_SECRET", "must-not-leak")
+    runner = make_runner(spec(code_dir, "app.environment", env={"TABLE_NAME": "files"}))
+
+    env = json.loads(runner.invoke("app-environment", {}).payload)
+
+    assert env["TABLE_NAME"] == "files"
+    assert env["AWS_LAMBDA_FUNCTION_NAME"] == "local-app-environment"
+    assert env["AWS_REGION"] == "us-east-1"
+    assert env["_HANDLER"] == "app.environment"
+    assert "PARENT_SECRET" not in env
+
+
+def test_an_exception_is_an_unhandled_function_error(code_dir: Path, make_runner: Any) -> None:
+    runner = make_runner(spec(code_dir, "app.boom"))
+
+    answer = runner.invoke("app-boom", {})
+
+    assert answer.function_error == "Unhandled"
+    error = json.loads(answer.payload)
+    assert error["errorType"] == "ValueError"
+    assert error["errorMessage"] == "the handler failed"
+    assert any("boom" in line for line in error["stackTrace"])
+
+
+@pytest.mark.parametrize(
+    ("handler", "error_type"),
+    [
+        ("missing_module.handler", "Runtime.ImportModuleError"),
+        ("broken.handler", "Runtime.ImportModuleError"),
+        ("app.no_such_function", "Runtime.HandlerNotFound"),
+    ],
+)
+def test_init_failures_surface_as_lambda_reports_them(
+    code_dir: Path, make_runner: Any, handler: str, error_type: str
+) -> None:
+    function = spec(code_dir, handler)
+    runner = make_runner(function)
+
+    answers = [runner.invoke(function.logical_id, {}) for _ in range(2)]
+
+    for answer in answers:
+        assert answer.function_error == "Unhandled"
+        assert json.loads(answer.payload)["errorType"] == error_type
+
+
+def test_a_timeout_kills_the_worker_and_the_next_call_starts_fresh(code_dir: Path, make_runner: Any) -> None:
+    runner = make_runner(spec(code_dir, "app.slow", timeout=1))
+
+    timed_out = runner.invoke("app-slow", {"seconds": 3})
+    after = runner.invoke("app-slow", {"seconds": 0})
+
+    assert timed_out.function_error == "Unhandled"
+    assert json.loads(timed_out.payload) == {
+        "errorType": "Sandbox.Timedout",
+        "errorMessage": "Task timed out after 1.00 seconds",
+    }
+    assert after.function_error is None
+    assert after.cold_start_ms is not None
+
+
+def test_concurrent_calls_run_in_separate_workers(code_dir: Path, make_runner: Any) -> None:
+    runner = make_runner(spec(code_dir, "app.slow"))
+    runner.invoke("app-slow", {"seconds": 0})  # one warm worker
+    answers: list[Any] = []
+
+    threads = [
+        threading.Thread(target=lambda: answers.append(runner.invoke("app-slow", {"seconds": 1}))) for _ in range(2)
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert all(a.function_error is None for a in answers)
+    assert sorted(a.cold_start_ms is None for a in answers) == [False, True]  # one warm, one new worker
+    assert len({json.loads(a.payload)["pid"] for a in answers}) == 2
+
+
+def test_an_unknown_function_is_refused(code_dir: Path, make_runner: Any) -> None:
+    runner = make_runner(spec(code_dir, "app.echo"))
+    with pytest.raises(KeyError):
+        runner.invoke("nope", {})
