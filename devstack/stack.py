@@ -4,6 +4,7 @@ what the tests start."""
 
 from __future__ import annotations
 
+import json
 import sys
 import threading
 from collections.abc import Callable
@@ -18,7 +19,8 @@ from devstack.event_delivery import StepFunctionsDelivery
 from devstack.gateway import Gateway, JwtVerifier
 from devstack.lambda_runner import LambdaRunner
 from devstack.moto_host import MotoHost, install_hooks
-from devstack.provision import Provisioner, Stack
+from devstack.provision import Provisioner, ScheduleSpec, Stack
+from devstack.scheduler import Scheduler
 from devstack.web import WebApp
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -58,6 +60,7 @@ class LocalStack:
         self.runner: LambdaRunner | None = None
         self.delivery: StepFunctionsDelivery | None = None
         self.gateways: dict[str, Gateway] = {}
+        self.scheduler: Scheduler | None = None
         self.web = WebApp(
             static_dir=self._static_dir(),
             schemas_dir=root / "schemas",
@@ -111,6 +114,10 @@ class LocalStack:
             self.log("api", f"HTTP API {logical_id} ({len(api.routes)} routes) at http://127.0.0.1:{gateway.port}")
         self.web.start()
         self.log("web", f"web app at {self.app_url}")
+        self.scheduler = Scheduler(self.stack.schedules, fire=self._fire_schedule, log=self.log)
+        self.scheduler.start()
+        for schedule in self.stack.schedules:
+            self.log("scheduler", f"{schedule.rule_name}: {schedule.expression}")
         self.log(
             "stack",
             f"{len(self.stack.functions)} functions, {len(self.stack.state_machines)} state machines "
@@ -119,6 +126,8 @@ class LocalStack:
         return self
 
     def stop(self) -> None:
+        if self.scheduler:
+            self.scheduler.stop()
         for gateway in self.gateways.values():
             gateway.stop()
         self.web.stop()
@@ -154,6 +163,15 @@ class LocalStack:
         assert self.runner is not None
         answer = self.runner.invoke(function, event)
         return answer.payload, answer.function_error
+
+    def _fire_schedule(self, schedule: ScheduleSpec, payload: str) -> None:
+        if ":states:" in schedule.target_arn:
+            self.client("stepfunctions").start_execution(stateMachineArn=schedule.target_arn, input=payload)
+        else:
+            assert self.runner is not None
+            threading.Thread(
+                target=self.runner.invoke, args=(schedule.target_arn, json.loads(payload)), daemon=True
+            ).start()
 
     def app_config(self) -> dict[str, Any]:
         """``/config.json``: what the web app needs, from the stack's outputs (api.md)."""
