@@ -3,6 +3,8 @@
 * Lambda ``Invoke`` runs our handlers through the Lambda runner (moto's own simple backend only
   echoes);
 * EventBridge rules deliver to Step Functions targets (moto delivers only to SQS, logs, buses);
+* DynamoDB writes are serialised: moto checks a ConditionExpression and then writes, with no lock
+  between, so two concurrent conditional writes could both pass; DynamoDB makes each one atomic;
 * ``StartSyncExecution`` runs Express workflows synchronously (``devstack.express``);
 * Cognito sign-up confirms the user at once and prints it, since no email is sent locally;
 
@@ -23,6 +25,7 @@ from typing import Any
 import requests
 from moto.awslambda_simple.models import LambdaSimpleBackend
 from moto.cognitoidp.models import CognitoIdpBackend
+from moto.dynamodb.models import DynamoDBBackend
 from moto.events.models import Rule
 from moto.moto_server.threaded_moto_server import ThreadedMotoServer
 from moto.stepfunctions.parser.asl.parse.asl_parser import AmazonStateLanguageParser
@@ -82,6 +85,18 @@ def _sign_up(
     return user, delivery
 
 
+_dynamodb_writes = threading.Lock()
+_DYNAMODB_WRITES = ("put_item", "update_item", "delete_item", "transact_write_items", "batch_write_item")
+
+
+def _serialised(method: Callable[..., Any]) -> Callable[..., Any]:
+    def write(*args: Any, **kwargs: Any) -> Any:
+        with _dynamodb_writes:
+            return method(*args, **kwargs)
+
+    return write
+
+
 _programs: dict[str, Any] = {}
 _programs_lock = threading.Lock()
 
@@ -111,6 +126,8 @@ def install_hooks(
         CognitoIdpBackend.sign_up = _sign_up  # type: ignore[method-assign]
         ExecutionWorker._get_evaluation_entrypoint = _evaluation_entrypoint  # type: ignore[method-assign]
         express.install()
+        for name in _DYNAMODB_WRITES:
+            setattr(DynamoDBBackend, name, _serialised(getattr(DynamoDBBackend, name)))
 
 
 class MotoHost:

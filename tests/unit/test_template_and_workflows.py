@@ -22,8 +22,10 @@ API_FUNCTIONS = {
     for k, v in FUNCTIONS.items()
     if any(e["Type"] == "HttpApi" for e in v["Properties"].get("Events", {}).values())
 }
+# API functions may start command workflows (that is how they change anything) but write nothing.
 WRITE_ACTIONS = re.compile(
-    r"^(dynamodb:(Put|Update|Delete|BatchWrite|TransactWrite)|s3:(PutObjectTagging|PutObjectVersionTagging|Delete)|events:PutEvents|states:)"
+    r"^(dynamodb:(Put|Update|Delete|BatchWrite|TransactWrite)|s3:(PutObjectTagging|PutObjectVersionTagging|Delete)"
+    r"|events:PutEvents|states:(?!StartSyncExecution$))"
 )
 
 
@@ -101,7 +103,12 @@ def test_every_lambda_task_invokes_a_function_of_the_template() -> None:
 
 
 def test_api_functions_only_read_state() -> None:
-    assert set(API_FUNCTIONS) == {"UploadsApiFunction", "FilesApiFunction", "PublicSharesApiFunction"}
+    assert set(API_FUNCTIONS) == {
+        "UploadsApiFunction",
+        "FilesApiFunction",
+        "PublicSharesApiFunction",
+        "SharesApiFunction",
+    }
     for logical_id, function in API_FUNCTIONS.items():
         for statement in statements(function):
             for action in actions(statement):
@@ -160,7 +167,7 @@ def test_the_table_is_on_demand_with_ttl_and_point_in_time_recovery() -> None:
     assert props["BillingMode"] == "PAY_PER_REQUEST"
     assert props["TimeToLiveSpecification"] == {"AttributeName": "ttl", "Enabled": True}
     assert props["PointInTimeRecoverySpecification"]["PointInTimeRecoveryEnabled"] is True
-    assert [i["IndexName"] for i in props["GlobalSecondaryIndexes"]] == ["gsi1"]
+    assert [i["IndexName"] for i in props["GlobalSecondaryIndexes"]] == ["gsi1", "gsi2"]
 
 
 def test_the_upload_rule_retries_and_dead_letters() -> None:
@@ -188,3 +195,37 @@ def test_the_http_api_checks_cognito_jwts_by_default() -> None:
 def test_the_app_client_has_no_secret_and_operators_have_a_group() -> None:
     assert RESOURCES["UserPoolClient"]["Properties"]["GenerateSecret"] is False
     assert RESOURCES["OperatorsGroup"]["Properties"]["GroupName"] == "operators"
+
+
+def test_commands_are_synchronous_express_workflows_started_only_by_their_api_functions() -> None:
+    commands = {
+        "CreateShareStateMachine",
+        "RevokeShareStateMachine",
+        "DeleteFileStateMachine",
+        "RedeemShareStateMachine",
+    }
+    assert {k for k, v in STATE_MACHINES.items() if v["Properties"]["Type"] == "EXPRESS"} == commands
+    starters: dict[str, set[str]] = {}
+    for logical_id, function in FUNCTIONS.items():
+        for statement in statements(function):
+            if "states:StartSyncExecution" in actions(statement):
+                resources = (
+                    statement["Resource"] if isinstance(statement["Resource"], list) else [statement["Resource"]]
+                )
+                for resource in resources:
+                    starters.setdefault(resource["Ref"], set()).add(logical_id)
+    assert starters == {
+        "CreateShareStateMachine": {"SharesApiFunction"},
+        "RevokeShareStateMachine": {"SharesApiFunction"},
+        "DeleteFileStateMachine": {"SharesApiFunction"},
+        "RedeemShareStateMachine": {"PublicSharesApiFunction"},
+    }
+
+
+def test_the_sweep_runs_on_a_schedule_and_s3_lifecycle_is_the_backstop() -> None:
+    sweep = STATE_MACHINES["SweepExpiredStateMachine"]["Properties"]
+    assert sweep["Type"] == "STANDARD"
+    [event] = sweep["Events"].values()
+    assert event["Type"] == "Schedule"
+    rules = RESOURCES["UploadsBucket"]["Properties"]["LifecycleConfiguration"]["Rules"]
+    assert any(r.get("ExpirationInDays") == {"Ref": "LifecycleBackstopDays"} for r in rules)

@@ -10,10 +10,10 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from fileshare.api.http import caller_id, new_resolver
 from fileshare.core import config
-from fileshare.core.errors import InvalidRequest, NotFound
-from fileshare.core.keys import is_file_id
+from fileshare.core.errors import InvalidRequest
+from fileshare.core.ownership import owned_file
 from fileshare.core.shares import file_view
-from fileshare.core.store import IndexReader
+from fileshare.core.store import IndexReader, list_downloads
 from fileshare.observability import logger, tracer
 
 DEFAULT_PAGE = 50
@@ -56,11 +56,17 @@ def list_files() -> dict[str, Any]:
 @tracer.capture_method
 def get_file(file_id: str) -> dict[str, Any]:
     logger.append_keys(file_id=file_id)
-    record = index.get_file(file_id) if is_file_id(file_id) else None
-    # Another owner's file answers exactly like a missing one.
-    if record is None or record.owner_id != caller_id(app):
-        raise NotFound("no such file")
+    record = owned_file(index, file_id, caller_id(app))
     return file_view(record, index.list_shares(file_id), app_url=settings.app_url)
+
+
+@app.get("/files/<file_id>/downloads")
+@tracer.capture_method
+def list_file_downloads(file_id: str) -> dict[str, Any]:
+    """The download audit of one of the caller's files, newest first."""
+    record = owned_file(index, file_id, caller_id(app))
+    limit = page_size(app.current_event.get_query_string_value("limit"))
+    return {"items": [d.to_view() for d in list_downloads(settings.table_name, record.file_id, limit=limit)]}
 
 
 @logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_HTTP)

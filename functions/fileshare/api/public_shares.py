@@ -7,6 +7,7 @@ This function is also API Gateway's ``$default`` route, so unknown paths get the
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 from aws_lambda_powertools.logging import correlation_paths
@@ -14,7 +15,8 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from fileshare.api.http import json_body, new_resolver
 from fileshare.core import clock, config
-from fileshare.core.shares import ShareLookup, presign_download, public_view
+from fileshare.core.commands import run_command
+from fileshare.core.shares import PasswordPolicy, Requester, ShareLookup, public_view, redeem
 from fileshare.core.store import IndexReader
 from fileshare.observability import logger, metrics, tracer
 
@@ -23,10 +25,14 @@ from fileshare.observability import logger, metrics, tracer
 class Settings:
     table_name: str
     uploads_bucket: str
+    redeem_share_state_machine_arn: str
+    password_max_attempts: int = 5
+    password_lock_seconds: int = 900
 
 
 settings = config.load(Settings)
 lookup = ShareLookup(IndexReader(settings.table_name))
+policy = PasswordPolicy(settings.password_max_attempts, settings.password_lock_seconds)
 app = new_resolver()
 
 
@@ -40,11 +46,23 @@ def describe_share(token: str) -> dict[str, Any]:
 @app.post("/public/shares/<token>/download")
 @tracer.capture_method
 def download(token: str) -> dict[str, Any]:
-    json_body(app, "download.request")
-    at = clock.now()
-    share, record = lookup.find(token, at)
-    logger.append_keys(file_id=record.file_id, share_id=share.share_id)
-    link = presign_download(record, bucket=settings.uploads_bucket, at=at)
+    body = json_body(app, "download.request")
+    http = app.current_event.request_context.http
+    requester = Requester(
+        request_id=app.current_event.request_context.request_id,
+        source_ip=http.source_ip,
+        user_agent=http.user_agent or "",
+    )
+    link = redeem(
+        lookup=lookup,
+        run=partial(run_command, settings.redeem_share_state_machine_arn),
+        token=token,
+        password=body.get("password"),
+        requester=requester,
+        policy=policy,
+        bucket=settings.uploads_bucket,
+        at=clock.now(),
+    )
     logger.info("download link issued")
     metrics.add_metric(name="DownloadsIssued", unit="Count", value=1)
     return {"url": link.url, "expiresAt": link.expires_at}

@@ -43,3 +43,13 @@ class InvalidUploadKey(ValueError):
 class Unauthorized(DomainError):
     status = 401
     code = "unauthorized"
+
+
+class Conflict(DomainError):
+    status = 409
+    code = "conflict"
+
+
+class TooManyAttempts(DomainError):
+    status = 429
+    code = "too_many_attempts"

@@ -1,12 +1,18 @@
 """Index records and the single-table layout they live in.
 
-| item  | pk                 | sk     | gsi1pk            | gsi1sk                          |
-| ----- | ------------------ | ------ | ----------------- | ------------------------------- |
-| file  | ``FILE#<fileId>``  | ``FILE``  | ``OWNER#<owner>`` | ``<createdAt>#<fileId>``        |
-| share | ``SHARE#<sha256>`` | ``SHARE`` | ``FILE#<fileId>`` | ``SHARE#<createdAt>#<shareId>`` |
+- file: pk ``FILE#<fileId>``, sk ``FILE``; gsi1 ``OWNER#<owner>`` / ``<createdAt>#<fileId>``;
+  gsi2 ``EXPIRES`` / ``<expiresAt>#<fileId>`` while the file is neither deleted nor expired.
+- share: pk ``SHARE#<sha256 of token>``, sk ``SHARE``; gsi1 ``FILE#<fileId>`` / ``SHARE#<createdAt>#<shareId>``.
+- download: pk ``FILE#<fileId>``, sk ``DOWNLOAD#<at>#<requestId>``.
 
 Access patterns: a file by id (GetItem); an owner's files newest first (Query gsi1, descending);
-a share by token hash, strongly consistent (GetItem); a file's shares (Query gsi1).
+a share by token hash, strongly consistent (GetItem); a file's shares (Query gsi1); a file's
+download audit, newest first (Query pk, sk begins_with DOWNLOAD#); files past their expiry, for the
+sweep (Query gsi2, sparse: only files not yet deleted or expired carry gsi2pk).
+
+Items carry ``ttl`` (epoch seconds) = their expiry plus ``TTL_GRACE_SECONDS``, so DynamoDB removes
+them only after the sweep has deleted the objects; access is refused from the expiry instant by
+the API and the redeem workflow, never by TTL.
 """
 
 from __future__ import annotations
@@ -18,6 +24,12 @@ from typing import Any
 from fileshare.core import clock
 
 STATUSES = ("PROCESSING", "READY", "REJECTED", "INFECTED", "FAILED", "DELETED", "EXPIRED")
+TTL_GRACE_SECONDS = 7 * 24 * 3600
+EXPIRY_INDEX_PK = "EXPIRES"
+
+
+def ttl_for(expires_at: str) -> int:
+    return int(clock.from_iso(expires_at).timestamp()) + TTL_GRACE_SECONDS
 
 
 def file_pk(file_id: str) -> str:
@@ -64,8 +76,10 @@ class FileRecord:
         object_version: str,
         etag: str,
         created_at: datetime,
+        retention_seconds: int | None = None,
     ) -> FileRecord:
         stamp = clock.to_iso(created_at)
+        expires = clock.to_iso(clock.later(created_at, retention_seconds)) if retention_seconds else None
         return cls(
             file_id=file_id,
             owner_id=owner_id,
@@ -78,6 +92,7 @@ class FileRecord:
             object_key=object_key,
             object_version=object_version,
             etag=etag,
+            expires_at=expires,
         )
 
     def to_item(self) -> dict[str, Any]:
@@ -106,6 +121,11 @@ class FileRecord:
             "failedExecution": self.failed_execution,
         }
         item.update({k: v for k, v in optional.items() if v is not None})
+        if self.expires_at is not None:
+            item["ttl"] = ttl_for(self.expires_at)
+            if self.status not in ("DELETED", "EXPIRED"):
+                item["gsi2pk"] = EXPIRY_INDEX_PK
+                item["gsi2sk"] = f"{self.expires_at}#{self.file_id}"
         return item
 
     @classmethod
@@ -148,6 +168,8 @@ class ShareRecord:
     max_downloads: int | None = None
     revoked: bool = False
     password_hash: str | None = None
+    failed_attempts: int = 0
+    locked_until: str | None = None
 
     def to_item(self) -> dict[str, Any]:
         item: dict[str, Any] = {
@@ -161,14 +183,17 @@ class ShareRecord:
             "tokenCiphertext": self.token_ciphertext,
             "createdAt": self.created_at,
             "expiresAt": self.expires_at,
-            "ttl": int(clock.from_iso(self.expires_at).timestamp()),
+            "ttl": ttl_for(self.expires_at),
             "downloads": self.downloads,
             "revoked": self.revoked,
+            "failedAttempts": self.failed_attempts,
         }
         if self.max_downloads is not None:
             item["maxDownloads"] = self.max_downloads
         if self.password_hash is not None:
             item["passwordHash"] = self.password_hash
+        if self.locked_until is not None:
+            item["lockedUntil"] = self.locked_until
         return item
 
     @classmethod
@@ -185,7 +210,12 @@ class ShareRecord:
             max_downloads=None if max_downloads is None else int(max_downloads),
             revoked=bool(item.get("revoked", False)),
             password_hash=item.get("passwordHash"),
+            failed_attempts=int(item.get("failedAttempts", 0)),
+            locked_until=item.get("lockedUntil"),
         )
+
+    def is_locked(self, at: datetime) -> bool:
+        return self.locked_until is not None and clock.from_iso(self.locked_until) > at
 
     def is_live(self, at: datetime) -> bool:
         if self.revoked or clock.from_iso(self.expires_at) <= at:
@@ -194,3 +224,30 @@ class ShareRecord:
 
     def downloads_left(self) -> int | None:
         return None if self.max_downloads is None else max(0, self.max_downloads - self.downloads)
+
+
+@dataclass(frozen=True)
+class DownloadRecord:
+    """One redeemed download, for the owner's audit. The source IP comes from the request context
+    API Gateway sets (never from X-Forwarded-For, which the caller controls)."""
+
+    file_id: str
+    share_id: str
+    at: str
+    request_id: str
+    source_ip: str
+    user_agent: str
+
+    @classmethod
+    def from_item(cls, item: dict[str, Any]) -> DownloadRecord:
+        return cls(
+            file_id=item["fileId"],
+            share_id=item["shareId"],
+            at=item["at"],
+            request_id=item["requestId"],
+            source_ip=item["sourceIp"],
+            user_agent=item["userAgent"],
+        )
+
+    def to_view(self) -> dict[str, Any]:
+        return {"at": self.at, "shareId": self.share_id, "sourceIp": self.source_ip, "userAgent": self.user_agent}

@@ -2,25 +2,41 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 from fileshare.core import clock, keyring, storage
+from fileshare.core.commands import CommandFailed
 from fileshare.core.content_types import serving_type
-from fileshare.core.errors import NotFound
+from fileshare.core.errors import Conflict, Forbidden, InvalidRequest, NotFound, TooManyAttempts
 from fileshare.core.keys import new_share_id
 from fileshare.core.names import content_disposition
-from fileshare.core.records import FileRecord, ShareRecord
+from fileshare.core.passwords import hash_password, verify_password
+from fileshare.core.records import FileRecord, ShareRecord, ttl_for
 from fileshare.core.tokens import hash_token, looks_like_token, mint_share_token
 
 DOWNLOAD_URL_TTL_SECONDS = 300
 
 
-def mint_share(*, file_id: str, key_id: str, ttl_seconds: int, at: datetime | None = None) -> ShareRecord:
+def mint_share(
+    *,
+    file_id: str,
+    key_id: str,
+    ttl_seconds: int,
+    at: datetime | None = None,
+    file_expires_at: str | None = None,
+    max_downloads: int | None = None,
+    password_hash: str | None = None,
+) -> ShareRecord:
     """A new share with a fresh token. The token itself is never returned: only its hash and its
-    ciphertext leave this function, so it appears in no execution history and no log."""
+    ciphertext leave this function, so it appears in no execution history and no log. A link never
+    outlives its file."""
     moment = at or clock.now()
+    expires = clock.later(moment, ttl_seconds)
+    if file_expires_at is not None:
+        expires = min(expires, clock.from_iso(file_expires_at))
     share_id = new_share_id()
     token = mint_share_token()
     return ShareRecord(
@@ -29,7 +45,9 @@ def mint_share(*, file_id: str, key_id: str, ttl_seconds: int, at: datetime | No
         token_hash=hash_token(token),
         token_ciphertext=keyring.encrypt_token(key_id=key_id, token=token, file_id=file_id, share_id=share_id),
         created_at=clock.to_iso(moment),
-        expires_at=clock.to_iso(clock.later(moment, ttl_seconds)),
+        expires_at=clock.to_iso(expires),
+        max_downloads=max_downloads,
+        password_hash=password_hash,
     )
 
 
@@ -52,6 +70,8 @@ def owner_view(share: ShareRecord, *, app_url: str) -> dict[str, Any]:
     }
     if share.max_downloads is not None:
         view["maxDownloads"] = share.max_downloads
+    if share.locked_until is not None:
+        view["lockedUntil"] = share.locked_until
     return view
 
 
@@ -63,6 +83,7 @@ def file_view(record: FileRecord, shares: list[ShareRecord], *, app_url: str) ->
         "contentType": record.content_type,
         "status": record.status,
         "createdAt": record.created_at,
+        "downloads": sum(s.downloads for s in shares),
         "shares": [owner_view(s, app_url=app_url) for s in sorted(shares, key=lambda s: s.created_at)],
     }
     optional = {
@@ -81,8 +102,12 @@ class ShareLookup:
     def __init__(self, index: Any) -> None:
         self.index = index
 
+    @staticmethod
+    def dead() -> NotFound:
+        return NotFound("this link does not exist or is no longer available")
+
     def find(self, token: str, at: datetime) -> tuple[ShareRecord, FileRecord]:
-        dead = NotFound("this link does not exist or is no longer available")
+        dead = self.dead()
         if not looks_like_token(token):
             raise dead
         share = self.index.get_share(hash_token(token))
@@ -125,3 +150,89 @@ def presign_download(record: FileRecord, *, bucket: str, at: datetime) -> Downlo
         expires_in=DOWNLOAD_URL_TTL_SECONDS,
     )
     return Download(url=url, expires_at=clock.to_iso(clock.later(at, DOWNLOAD_URL_TTL_SECONDS)))
+
+
+MAX_DOWNLOADS_LIMIT = 1_000_000
+
+
+@dataclass(frozen=True)
+class ShareLimits:
+    default_ttl_seconds: int
+    max_ttl_seconds: int
+
+
+def create_share_input(record: FileRecord, body: dict[str, Any], limits: ShareLimits) -> dict[str, Any]:
+    """The create-share workflow's input for a validated request body. The password is hashed here
+    (scrypt): only the hash enters the workflow, the table and any history."""
+    if record.status != "READY":
+        raise Conflict(f"the file is {record.status}; only READY files can be shared", code="file_not_ready")
+    ttl = body.get("expiresInSeconds", limits.default_ttl_seconds)
+    if ttl > limits.max_ttl_seconds:
+        raise InvalidRequest(f"expiresInSeconds is at most {limits.max_ttl_seconds}")
+    payload: dict[str, Any] = {"fileId": record.file_id, "ownerId": record.owner_id, "ttlSeconds": ttl}
+    if record.expires_at is not None:
+        payload["fileExpiresAt"] = record.expires_at
+    if "maxDownloads" in body:
+        payload["maxDownloads"] = body["maxDownloads"]
+    if "password" in body:
+        payload["passwordHash"] = hash_password(body["password"])
+    return payload
+
+
+@dataclass(frozen=True)
+class Requester:
+    """Who is downloading, from the request context API Gateway sets (never X-Forwarded-For)."""
+
+    request_id: str
+    source_ip: str
+    user_agent: str
+
+
+@dataclass(frozen=True)
+class PasswordPolicy:
+    max_attempts: int
+    lock_seconds: int
+
+
+def redeem(
+    *,
+    lookup: ShareLookup,
+    run: Callable[[dict[str, Any]], dict[str, Any]],
+    token: str,
+    password: str | None,
+    requester: Requester,
+    policy: PasswordPolicy,
+    bucket: str,
+    at: datetime,
+) -> Download:
+    """Count one download through the redeem workflow (atomic: never past the limit), then presign."""
+    share, record = lookup.find(token, at)
+    if share.is_locked(at):
+        raise TooManyAttempts("too many wrong passwords: try again later")
+    if share.password_hash is not None and not password:
+        raise Forbidden("this link needs a password", code="password_required")
+    password_ok = share.password_hash is None or verify_password(password or "", share.password_hash)
+    payload = {
+        "tokenHash": share.token_hash,
+        "fileId": share.file_id,
+        "shareId": share.share_id,
+        "now": clock.to_iso(at),
+        "requestId": requester.request_id,
+        "sourceIp": requester.source_ip,
+        "userAgent": requester.user_agent[:512],
+        "passwordOk": password_ok,
+        "maxAttempts": policy.max_attempts,
+        "lockUntil": clock.to_iso(clock.later(at, policy.lock_seconds)),
+        "auditTtl": ttl_for(record.expires_at or clock.to_iso(clock.later(at, 365 * 24 * 3600))),
+    }
+    try:
+        run(payload)
+    except CommandFailed as failed:
+        if failed.error == "WrongPassword":
+            raise Forbidden("wrong password", code="wrong_password") from failed
+        if failed.error == "Locked":
+            raise TooManyAttempts("too many wrong passwords: try again later") from failed
+        if failed.error == "ShareUnavailable":
+            raise lookup.dead() from failed
+        raise
+    return presign_download(record, bucket=bucket, at=at)

@@ -84,3 +84,22 @@ def iter_object(*, bucket: str, key: str, version_id: str | None, chunk_bytes: i
         yield from body.iter_chunks(chunk_size=chunk_bytes)
     finally:
         body.close()
+
+
+def delete_all_versions(*, bucket: str, key: str) -> int:
+    """Delete every version and delete marker stored at exactly ``key``; the number deleted."""
+    s3 = client("s3")
+    deleted = 0
+    for page in s3.get_paginator("list_object_versions").paginate(Bucket=bucket, Prefix=key):
+        targets = [
+            {"Key": v["Key"], "VersionId": v["VersionId"]}
+            for v in page.get("Versions", []) + page.get("DeleteMarkers", [])
+            if v["Key"] == key
+        ]
+        for start in range(0, len(targets), 1000):
+            batch = targets[start : start + 1000]
+            answer = s3.delete_objects(Bucket=bucket, Delete={"Objects": batch, "Quiet": True})
+            if answer.get("Errors"):
+                raise RuntimeError(f"could not delete {len(answer['Errors'])} versions of {key}: {answer['Errors'][0]}")
+            deleted += len(batch)
+    return deleted

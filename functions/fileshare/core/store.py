@@ -9,7 +9,7 @@ from typing import Any
 from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
 
 from fileshare.core.aws import client
-from fileshare.core.records import FileRecord, ShareRecord, file_pk, owner_gsi1pk, share_pk
+from fileshare.core.records import DownloadRecord, FileRecord, ShareRecord, file_pk, owner_gsi1pk, share_pk
 
 _deserializer = TypeDeserializer()
 _serializer = TypeSerializer()
@@ -95,3 +95,15 @@ def decode_page_token(token: str, expected_gsi1pk: str) -> dict[str, Any]:
         return key
     except (ValueError, TypeError) as exc:
         raise BadPageToken("nextToken is malformed") from exc
+
+
+def list_downloads(table_name: str, file_id: str, *, limit: int) -> list[DownloadRecord]:
+    """A file's download audit, newest first."""
+    answer = client("dynamodb").query(
+        TableName=table_name,
+        KeyConditionExpression="pk = :pk AND begins_with(sk, :download)",
+        ExpressionAttributeValues={":pk": {"S": file_pk(file_id)}, ":download": {"S": "DOWNLOAD#"}},
+        ScanIndexForward=False,
+        Limit=limit,
+    )
+    return [DownloadRecord.from_item(from_attribute_values(i)) for i in answer.get("Items", [])]

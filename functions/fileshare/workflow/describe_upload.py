@@ -24,6 +24,7 @@ from fileshare.observability import logger, tracer
 @dataclass(frozen=True)
 class Settings:
     uploads_bucket: str
+    file_retention_seconds: int
 
 
 settings = config.load(Settings)
@@ -65,9 +66,10 @@ def describe(event: EventBridgeEvent) -> dict[str, Any]:
         object_version=version_id,
         etag=upload["etag"],
         created_at=clock.now(),
+        retention_seconds=settings.file_retention_seconds,
     )
     logger.info("upload described", extra={"size": upload["size"], "version": version_id})
-    return {**upload, "item": to_attribute_values(record.to_item())}
+    return {**upload, "expiresAt": record.expires_at, "item": to_attribute_values(record.to_item())}
 
 
 @logger.inject_lambda_context

@@ -1,4 +1,4 @@
-"""Workflow step: mint a share token for a READY file.
+"""Workflow step: mint a share token, for the upload workflow's default link or a create-share command.
 
 Returns the share record (token hash and KMS ciphertext only) in attribute-value form for the
 ``StoreShare`` state; the plaintext token never leaves this process.
@@ -31,6 +31,18 @@ settings = config.load(Settings)
 def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     file_id = event["fileId"]
     logger.append_keys(file_id=file_id)
-    share = mint_share(file_id=file_id, key_id=settings.token_key_id, ttl_seconds=settings.share_default_ttl_seconds)
+    share = mint_share(
+        file_id=file_id,
+        key_id=settings.token_key_id,
+        ttl_seconds=int(event.get("ttlSeconds") or settings.share_default_ttl_seconds),
+        file_expires_at=event.get("fileExpiresAt"),
+        max_downloads=event.get("maxDownloads"),
+        password_hash=event.get("passwordHash"),
+    )
     logger.info("share minted", extra={"share_id": share.share_id})
-    return {"shareId": share.share_id, "expiresAt": share.expires_at, "item": to_attribute_values(share.to_item())}
+    return {
+        "shareId": share.share_id,
+        "expiresAt": share.expires_at,
+        "passwordProtected": share.password_hash is not None,
+        "item": to_attribute_values(share.to_item()),
+    }

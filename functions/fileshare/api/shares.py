@@ -1,0 +1,105 @@
+"""Owner commands: create a link, revoke a link, delete a file. Each runs as a synchronous Express
+workflow; this function only reads (to authorize) and starts them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from aws_lambda_powertools.event_handler import Response, content_types
+from aws_lambda_powertools.logging import correlation_paths
+from aws_lambda_powertools.utilities.typing import LambdaContext
+
+from fileshare.api.http import caller_id, json_body, new_resolver
+from fileshare.core import config
+from fileshare.core.commands import CommandFailed, run_command
+from fileshare.core.errors import Conflict, NotFound
+from fileshare.core.ownership import owned_file, owned_share
+from fileshare.core.records import ShareRecord
+from fileshare.core.shares import ShareLimits, create_share_input, owner_view
+from fileshare.core.store import IndexReader, from_attribute_values
+from fileshare.observability import logger, metrics, tracer
+
+
+@dataclass(frozen=True)
+class Settings:
+    table_name: str
+    app_url: str
+    uploads_bucket: str
+    create_share_state_machine_arn: str
+    revoke_share_state_machine_arn: str
+    delete_file_state_machine_arn: str
+    share_default_ttl_seconds: int
+    share_max_ttl_seconds: int
+
+
+settings = config.load(Settings)
+limits = ShareLimits(settings.share_default_ttl_seconds, settings.share_max_ttl_seconds)
+index = IndexReader(settings.table_name)
+app = new_resolver()
+
+
+@app.post("/files/<file_id>/shares")
+@tracer.capture_method
+def create_share(file_id: str) -> Response[dict[str, Any]]:
+    body = json_body(app, "create-share.request")
+    record = owned_file(index, file_id, caller_id(app))
+    logger.append_keys(file_id=file_id)
+    try:
+        created = run_command(settings.create_share_state_machine_arn, create_share_input(record, body, limits))
+    except CommandFailed as failed:
+        logger.error("create share failed", extra={"execution": failed.execution_arn, "error": failed.error})
+        raise
+    share = ShareRecord.from_item(from_attribute_values(created["item"]))
+    metrics.add_metric(name="SharesCreated", unit="Count", value=1)
+    return Response(201, content_types.APPLICATION_JSON, owner_view(share, app_url=settings.app_url))
+
+
+@app.delete("/files/<file_id>/shares/<share_id>")
+@tracer.capture_method
+def revoke_share(file_id: str, share_id: str) -> Response[str]:
+    record = owned_file(index, file_id, caller_id(app))
+    share = owned_share(index, record, share_id)
+    logger.append_keys(file_id=file_id, share_id=share_id)
+    try:
+        run_command(
+            settings.revoke_share_state_machine_arn,
+            {"fileId": file_id, "ownerId": record.owner_id, "shareId": share_id, "tokenHash": share.token_hash},
+        )
+    except CommandFailed as failed:
+        if failed.error == "ShareNotFound":
+            raise NotFound("no such share") from failed
+        raise
+    return Response(204, content_types.APPLICATION_JSON, "")
+
+
+@app.delete("/files/<file_id>")
+@tracer.capture_method
+def delete_file(file_id: str) -> Response[str]:
+    record = owned_file(index, file_id, caller_id(app))
+    if record.status == "PROCESSING":
+        raise Conflict("the file is still being processed; delete it when it is done", code="file_processing")
+    logger.append_keys(file_id=file_id)
+    try:
+        run_command(
+            settings.delete_file_state_machine_arn,
+            {
+                "fileId": file_id,
+                "ownerId": record.owner_id,
+                "bucket": settings.uploads_bucket,
+                "key": record.object_key,
+            },
+        )
+    except CommandFailed as failed:
+        if failed.error == "FileNotFound":
+            raise NotFound("no such file") from failed
+        raise
+    metrics.add_metric(name="FilesDeleted", unit="Count", value=1)
+    return Response(204, content_types.APPLICATION_JSON, "")
+
+
+@logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_HTTP)
+@tracer.capture_lambda_handler
+@metrics.log_metrics
+def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+    return app.resolve(event, context)
