@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import sys
 import threading
+import uuid
 from collections.abc import Callable
 from functools import cache
 from pathlib import Path
@@ -166,7 +167,9 @@ class LocalStack:
 
     def _fire_schedule(self, schedule: ScheduleSpec, payload: str) -> None:
         if ":states:" in schedule.target_arn:
-            self.client("stepfunctions").start_execution(stateMachineArn=schedule.target_arn, input=payload)
+            self.client("stepfunctions").start_execution(
+                stateMachineArn=schedule.target_arn, name=str(uuid.uuid4()), input=payload
+            )
         else:
             assert self.runner is not None
             threading.Thread(

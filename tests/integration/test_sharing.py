@@ -1,0 +1,199 @@
+"""Sharing over HTTP: link options, revocation, deletion, atomic download limits, passwords,
+download audit and authorization on every route."""
+
+from __future__ import annotations
+
+import hashlib
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any
+
+import pytest
+import requests
+
+from devstack.stack import LocalStack
+from tests.integration.test_upload_to_download import Owner
+from tests.stack_support import BusRecorder, eicar
+
+pytestmark = pytest.mark.stack
+
+
+@pytest.fixture(scope="module")
+def bus(local_stack: LocalStack) -> BusRecorder:
+    return BusRecorder(local_stack, "sharing-test-recorder")
+
+
+@pytest.fixture
+def owner(local_stack: LocalStack) -> Owner:
+    return Owner(local_stack)
+
+
+@pytest.fixture
+def ready_file(owner: Owner) -> dict[str, Any]:
+    file_id = owner.upload(b"shared content\n" * 10, name="shared.txt")
+    return owner.wait_until_done(file_id)
+
+
+def share(owner: Owner, file_id: str, **options: Any) -> requests.Response:
+    return owner.call("POST", f"/files/{file_id}/shares", json=options)
+
+
+def redeem(api: str, token: str, **body: Any) -> requests.Response:
+    return requests.post(f"{api}/public/shares/{token}/download", json=body, timeout=30)
+
+
+def test_an_owner_creates_a_link_with_options(owner: Owner, ready_file: dict[str, Any], bus: BusRecorder) -> None:
+    answer = share(owner, ready_file["fileId"], expiresInSeconds=3600, maxDownloads=3, password="open sesame")
+
+    assert answer.status_code == 201, answer.text
+    created = answer.json()
+    assert created["maxDownloads"] == 3 and created["downloads"] == 0
+    assert created["passwordProtected"] is True and created["revoked"] is False
+    assert created["url"].endswith(created["token"])
+    listed = owner.call("GET", f"/files/{ready_file['fileId']}").json()["shares"]
+    assert [s["shareId"] for s in listed][-1] == created["shareId"] and len(listed) == 2
+    info = requests.get(f"{owner.api}/public/shares/{created['token']}", timeout=10).json()
+    assert info["passwordRequired"] is True and info["downloadsLeft"] == 3
+    [event] = [
+        e for e in bus.events_for(ready_file["fileId"], "FileShared") if e["detail"]["shareId"] == created["shareId"]
+    ]
+    assert event["detail"]["passwordProtected"] is True
+    assert created["token"] not in str(event)
+
+
+@pytest.mark.parametrize(
+    ("options", "status", "code"),
+    [
+        ({"expiresInSeconds": 10**9}, 400, "invalid_request"),
+        ({"expiresInSeconds": 5}, 400, "invalid_request"),
+        ({"maxDownloads": 0}, 400, "invalid_request"),
+        ({"password": ""}, 400, "invalid_request"),
+        ({"colour": "blue"}, 400, "invalid_request"),
+    ],
+)
+def test_bad_link_options_get_a_400(
+    owner: Owner, ready_file: dict[str, Any], options: dict[str, Any], status: int, code: str
+) -> None:
+    answer = share(owner, ready_file["fileId"], **options)
+    assert (answer.status_code, answer.json()["error"]["code"]) == (status, code)
+
+
+def test_a_file_that_is_not_ready_cannot_be_shared(owner: Owner) -> None:
+    infected = owner.wait_until_done(owner.upload(eicar()))
+
+    answer = share(owner, infected["fileId"])
+
+    assert answer.status_code == 409
+    assert answer.json()["error"]["code"] == "file_not_ready"
+
+
+def test_a_revoked_link_stops_working_at_once(owner: Owner, ready_file: dict[str, Any], bus: BusRecorder) -> None:
+    [link] = ready_file["shares"]
+
+    answer = owner.call("DELETE", f"/files/{ready_file['fileId']}/shares/{link['shareId']}")
+
+    assert answer.status_code == 204
+    assert requests.get(f"{owner.api}/public/shares/{link['token']}", timeout=10).status_code == 404
+    assert redeem(owner.api, link["token"]).status_code == 404
+    [after] = owner.call("GET", f"/files/{ready_file['fileId']}").json()["shares"]
+    assert after["revoked"] is True
+    assert bus.events_for(ready_file["fileId"], "ShareRevoked")
+
+
+def test_deleting_a_file_removes_the_object_and_every_link(
+    owner: Owner, ready_file: dict[str, Any], local_stack: LocalStack, bus: BusRecorder
+) -> None:
+    file_id = ready_file["fileId"]
+    second = share(owner, file_id).json()
+    tokens = [ready_file["shares"][0]["token"], second["token"]]
+
+    answer = owner.call("DELETE", f"/files/{file_id}")
+
+    assert answer.status_code == 204
+    assert owner.call("GET", f"/files/{file_id}").status_code == 404
+    assert file_id not in [f["fileId"] for f in owner.call("GET", "/files").json()["items"]]
+    assert all(requests.get(f"{owner.api}/public/shares/{t}", timeout=10).status_code == 404 for t in tokens)
+    versions = local_stack.client("s3").list_object_versions(
+        Bucket=local_stack.stack.ref("UploadsBucket"), Prefix="uploads/"
+    )
+    assert not [v for v in versions.get("Versions", []) if v["Key"].endswith(file_id)]
+    [event] = bus.events_for(file_id, "FileDeleted")
+    assert event["detail"]["reason"] == "deleted"
+    assert owner.call("DELETE", f"/files/{file_id}").status_code == 404
+
+
+def test_a_download_limit_of_one_holds_under_twenty_concurrent_redemptions(
+    owner: Owner, ready_file: dict[str, Any]
+) -> None:
+    token = share(owner, ready_file["fileId"], maxDownloads=1).json()["token"]
+
+    with ThreadPoolExecutor(max_workers=20) as pool:
+        answers = list(pool.map(lambda _: redeem(owner.api, token), range(20)))
+
+    assert sorted(a.status_code for a in answers) == [200] + [404] * 19
+    [granted] = [a for a in answers if a.status_code == 200]
+    assert hashlib.sha256(requests.get(granted.json()["url"], timeout=10).content).hexdigest() == ready_file["sha256"]
+    shares = owner.call("GET", f"/files/{ready_file['fileId']}").json()["shares"]
+    assert [s["downloads"] for s in shares if s["token"] == token] == [1]
+    assert requests.get(f"{owner.api}/public/shares/{token}", timeout=10).status_code == 404
+
+
+def test_a_password_protected_link(owner: Owner, ready_file: dict[str, Any]) -> None:
+    token = share(owner, ready_file["fileId"], password="correct horse").json()["token"]
+
+    missing = redeem(owner.api, token)
+    wrong = redeem(owner.api, token, password="wrong horse")
+    right = redeem(owner.api, token, password="correct horse")
+
+    assert (missing.status_code, missing.json()["error"]["code"]) == (403, "password_required")
+    assert (wrong.status_code, wrong.json()["error"]["code"]) == (403, "wrong_password")
+    assert right.status_code == 200
+
+
+def test_guessing_passwords_locks_the_link(owner: Owner, ready_file: dict[str, Any]) -> None:
+    token = share(owner, ready_file["fileId"], password="correct horse").json()["token"]
+
+    guesses = [redeem(owner.api, token, password=f"guess {n}") for n in range(5)]
+    after = redeem(owner.api, token, password="correct horse")
+
+    assert [g.status_code for g in guesses] == [403, 403, 403, 403, 429]
+    assert (after.status_code, after.json()["error"]["code"]) == (429, "too_many_attempts")
+    [locked] = [s for s in owner.call("GET", f"/files/{ready_file['fileId']}").json()["shares"] if s["token"] == token]
+    assert "lockedUntil" in locked
+
+
+def test_downloads_are_audited_with_the_real_source_ip(owner: Owner, ready_file: dict[str, Any]) -> None:
+    [link] = ready_file["shares"]
+    headers = {"User-Agent": "audit-test/1.0", "X-Forwarded-For": "203.0.113.9"}
+
+    answer = requests.post(f"{owner.api}/public/shares/{link['token']}/download", json={}, headers=headers, timeout=30)
+
+    assert answer.status_code == 200
+    [entry] = owner.call("GET", f"/files/{ready_file['fileId']}/downloads").json()["items"]
+    assert entry == {
+        "at": entry["at"],
+        "shareId": link["shareId"],
+        "sourceIp": "127.0.0.1",
+        "userAgent": "audit-test/1.0",
+    }
+    record = owner.call("GET", f"/files/{ready_file['fileId']}").json()
+    assert record["downloads"] == 1 and record["shares"][0]["downloads"] == 1
+
+
+def test_another_owner_gets_404_on_every_route(
+    local_stack: LocalStack, owner: Owner, ready_file: dict[str, Any]
+) -> None:
+    intruder = Owner(local_stack)
+    file_id, share_id = ready_file["fileId"], ready_file["shares"][0]["shareId"]
+
+    answers = {
+        "get": intruder.call("GET", f"/files/{file_id}"),
+        "downloads": intruder.call("GET", f"/files/{file_id}/downloads"),
+        "share": intruder.call("POST", f"/files/{file_id}/shares", json={}),
+        "revoke": intruder.call("DELETE", f"/files/{file_id}/shares/{share_id}"),
+        "delete": intruder.call("DELETE", f"/files/{file_id}"),
+    }
+
+    assert {name: a.status_code for name, a in answers.items()} == dict.fromkeys(answers, 404)
+    still = owner.call("GET", f"/files/{file_id}").json()
+    assert still["status"] == "READY" and still["shares"][0]["revoked"] is False
+    assert owner.call("DELETE", f"/files/{file_id}/shares/{'0' * 16}").status_code == 404

@@ -1,0 +1,107 @@
+"""The command workflows and the expiry sweep, executed by moto's engine with the real handlers."""
+
+from __future__ import annotations
+
+import json
+import time
+from datetime import timedelta
+from typing import Any
+
+import boto3
+import pytest
+from botocore.config import Config
+
+from devstack.stack import LocalStack
+from fileshare.core import clock
+from tests.stack_support import BusRecorder, file_item, put_upload, share_items, wait_for_status
+
+pytestmark = pytest.mark.stack
+
+
+def sync_client(stack: LocalStack) -> Any:
+    return boto3.client(
+        "stepfunctions",
+        endpoint_url=stack.moto.endpoint,
+        region_name="us-east-1",
+        aws_access_key_id="local",
+        aws_secret_access_key="local",
+        config=Config(inject_host_prefix=False),
+    )
+
+
+def redeem_input(share: dict[str, Any], now: str, **overrides: Any) -> str:
+    payload = {
+        "tokenHash": share["tokenHash"],
+        "fileId": share["fileId"],
+        "shareId": share["shareId"],
+        "now": now,
+        "requestId": "req-1",
+        "sourceIp": "192.0.2.1",
+        "userAgent": "test",
+        "passwordOk": True,
+        "maxAttempts": 5,
+        "lockUntil": now,
+        "auditTtl": 2000000000,
+        **overrides,
+    }
+    return json.dumps(payload)
+
+
+def test_a_link_is_refused_from_its_expiry_instant(local_stack: LocalStack, owner_id: str) -> None:
+    upload = put_upload(local_stack, owner_id, b"expiring\n")
+    wait_for_status(local_stack, upload.file_id)
+    [share] = share_items(local_stack, upload.file_id)
+    arn = local_stack.stack.state_machines["RedeemShareStateMachine"]
+    sfn = sync_client(local_stack)
+    just_before = clock.to_iso(clock.from_iso(share["expiresAt"]) - timedelta(milliseconds=1))
+
+    at_expiry = sfn.start_sync_execution(stateMachineArn=arn, input=redeem_input(share, share["expiresAt"]))
+    before = sfn.start_sync_execution(stateMachineArn=arn, input=redeem_input(share, just_before))
+
+    assert (at_expiry["status"], at_expiry["error"]) == ("FAILED", "ShareUnavailable")
+    assert before["status"] == "SUCCEEDED" and json.loads(before["output"]) == {"downloads": 1}
+    assert share_items(local_stack, upload.file_id)[0]["downloads"] == 1
+
+
+def test_the_sweep_deletes_expired_objects_and_marks_files_expired(local_stack: LocalStack, owner_id: str) -> None:
+    bus = BusRecorder(local_stack, "sweep-test-recorder")
+    runner = local_stack.runner
+    # Given files kept for one second only (as configured by FILE_RETENTION_SECONDS)
+    runner.environment_overrides["DescribeUploadFunction"] = {"FILE_RETENTION_SECONDS": "1"}
+    runner.reset("DescribeUploadFunction")
+    try:
+        expired = put_upload(local_stack, owner_id, b"short-lived\n")
+        wait_for_status(local_stack, expired.file_id)
+    finally:
+        runner.environment_overrides.pop("DescribeUploadFunction")
+        runner.reset("DescribeUploadFunction")
+    kept = put_upload(local_stack, owner_id, b"long-lived\n")
+    wait_for_status(local_stack, kept.file_id)
+    time.sleep(1.1)
+
+    # When the scheduled sweep runs
+    sfn = local_stack.client("stepfunctions")
+    arn = local_stack.stack.state_machines["SweepExpiredStateMachine"]
+    execution = sfn.start_execution(stateMachineArn=arn, name=f"sweep-{time.time_ns()}", input="{}")["executionArn"]
+    while (described := sfn.describe_execution(executionArn=execution))["status"] == "RUNNING":
+        time.sleep(0.1)
+    history = sfn.get_execution_history(executionArn=execution)["events"]
+    failures = [e for e in history if "Failed" in e["type"]]
+
+    # Then the expired file's object is gone and the file is EXPIRED; the other is untouched
+    assert described["status"] == "SUCCEEDED", [f.get("taskFailedEventDetails") for f in failures]
+    s3 = local_stack.client("s3")
+    bucket = local_stack.stack.ref("UploadsBucket")
+    assert "Versions" not in s3.list_object_versions(Bucket=bucket, Prefix=expired.key)
+    assert file_item(local_stack, expired.file_id)["status"] == "EXPIRED"
+    assert "gsi2pk" not in file_item(local_stack, expired.file_id)
+    assert s3.list_object_versions(Bucket=bucket, Prefix=kept.key)["Versions"]
+    assert file_item(local_stack, kept.file_id)["status"] == "READY"
+    [event] = bus.events_for(expired.file_id, "FileDeleted")
+    assert event["detail"]["reason"] == "expired" and event["detail"]["versionsDeleted"] == 1
+
+
+def test_the_sweep_is_wired_to_its_schedule(local_stack: LocalStack) -> None:
+    [schedule] = local_stack.stack.schedules
+    assert schedule.expression == "rate(1 hour)"
+    assert schedule.target_arn == local_stack.stack.state_machines["SweepExpiredStateMachine"]
