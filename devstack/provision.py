@@ -131,8 +131,7 @@ class Provisioner:
         self._config = Config(retries={"max_attempts": 2})
 
     def client(self, service: str) -> Any:
-        # boto3-stubs types client() per literal service name; ours is a variable.
-        return self._session.client(service, endpoint_url=self.endpoint_url, config=self._config)  # type: ignore[call-overload]
+        return self._session.client(service, endpoint_url=self.endpoint_url, config=self._config)
 
     # ------------------------------------------------------------------ driving
     def provision(self) -> Stack:

@@ -213,5 +213,4 @@ def _template_parameters(path: Path) -> set[str]:
 @cache
 def _client(endpoint: str, service: str) -> Any:
     session = boto3.session.Session(aws_access_key_id="local", aws_secret_access_key="local", region_name=REGION)
-    # boto3-stubs types client() per literal service name; ours is a variable.
-    return session.client(service, endpoint_url=endpoint, config=Config(retries={"max_attempts": 2}))  # type: ignore[call-overload]
+    return session.client(service, endpoint_url=endpoint, config=Config(retries={"max_attempts": 2}))

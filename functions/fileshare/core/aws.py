@@ -18,4 +18,4 @@ _S3_CONFIG = _CONFIG.merge(Config(signature_version="s3v4", s3={"addressing_styl
 
 @cache
 def client(service: str) -> Any:
-    return boto3.client(service, config=_S3_CONFIG if service == "s3" else _CONFIG)  # type: ignore[call-overload]
+    return boto3.client(service, config=_S3_CONFIG if service == "s3" else _CONFIG)
