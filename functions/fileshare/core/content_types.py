@@ -35,6 +35,9 @@ _ALIASES = {
     "audio/mp3": "audio/mpeg",
     "application/x-msdos-program": "application/x-msdownload",
     "application/vnd.microsoft.portable-executable": "application/x-msdownload",
+    "application/x-sh": "text/x-shellscript",
+    "application/x-shellscript": "text/x-shellscript",
+    "text/x-sh": "text/x-shellscript",
 }
 # Formats that are zip archives inside: a zip signature is what they should sniff as.
 _ZIP_CONTAINERS = frozenset(
@@ -113,8 +116,8 @@ def _compatible(claimed: str, detected: str) -> bool:
 def type_problem(declared: str, name: str, detected: str | None) -> str | None:
     """Why the declared type, the name's extension and the content disagree; None when they agree."""
     claimed = normalize(declared) if declared else OCTET_STREAM
-    if detected in EXECUTABLE_TYPES:
-        return f"executable content ({detected}) is not allowed"
+    if detected in EXECUTABLE_TYPES and claimed not in (*EXECUTABLE_TYPES, OCTET_STREAM):
+        return f"executable content ({detected}) is declared as {claimed}"
     guessed = mimetypes.guess_type(f"x.{extension(name)}")[0] if extension(name) else None
     by_extension = normalize(guessed) if guessed else None
     if detected is None:
@@ -132,3 +135,116 @@ def serving_type(content_type: str) -> str:
     """The Content-Type a download is served with: the real type only when it is inert."""
     base = normalize(content_type)
     return base if base in _SAFE_TO_LABEL else OCTET_STREAM
+
+
+# ---------------------------------------------------------------------------- the allow-list
+CATEGORIES = ("documents", "images", "audio", "video", "archives", "markup", "other", "executables", "scripts")
+DEFAULT_ALLOWED = frozenset({"documents", "images", "audio", "video", "archives", "markup", "other"})
+
+_DOCUMENTS = frozenset(
+    {
+        "application/pdf",
+        "application/rtf",
+        "application/json",
+        "application/msword",
+        "application/vnd.ms-excel",
+        "application/vnd.ms-powerpoint",
+        "application/epub+zip",
+        *(t for t in _ZIP_CONTAINERS if t != "application/java-archive"),
+    }
+)
+_ARCHIVES = frozenset(
+    {
+        "application/zip",
+        "application/gzip",
+        "application/x-tar",
+        "application/x-7z-compressed",
+        "application/x-rar-compressed",
+        "application/vnd.rar",
+        "application/x-bzip2",
+        "application/x-xz",
+        "application/zstd",
+    }
+)
+_MARKUP = frozenset({"text/html", "image/svg+xml", "application/xhtml+xml", "text/xml", "application/xml"})
+_SCRIPTS = frozenset(
+    {"text/x-shellscript", "application/x-sh", "application/javascript", "text/javascript", "application/x-python"}
+)
+_SCRIPT_EXTENSIONS = frozenset(
+    {
+        "sh",
+        "bash",
+        "zsh",
+        "ps1",
+        "psm1",
+        "bat",
+        "cmd",
+        "vbs",
+        "vbe",
+        "js",
+        "jse",
+        "wsf",
+        "wsh",
+        "hta",
+        "py",
+        "pl",
+        "rb",
+        "php",
+        "scr",
+        "lnk",
+        "msi",
+        "jar",
+        "apk",
+        "com",
+        "exe",
+        "dll",
+        "app",
+        "deb",
+        "rpm",
+        "dmg",
+    }
+)
+
+
+def category(content_type: str) -> str:
+    """The allow-list category of one media type."""
+    kind = normalize(content_type)
+    if kind in EXECUTABLE_TYPES or kind in ("application/java-archive", "application/vnd.android.package-archive"):
+        return "executables"
+    if kind in _SCRIPTS:
+        return "scripts"
+    if kind in _MARKUP:
+        return "markup"
+    if kind in _DOCUMENTS or kind.startswith("text/"):
+        return "documents"
+    if kind in _ARCHIVES:
+        return "archives"
+    for family in ("image", "audio", "video"):
+        if kind.startswith(f"{family}/"):
+            return "images" if family == "image" else family
+    return "other"
+
+
+def allow_problem(declared: str, name: str, detected: str | None, allowed: frozenset[str]) -> str | None:
+    """Why the content is not on the allow-list; None when it is. The detected type decides; an
+    executable or script extension counts too, whatever the content looks like."""
+    kinds = {category(detected or declared or OCTET_STREAM)}
+    ext = extension(name)
+    if ext in _SCRIPT_EXTENSIONS:
+        kinds.add(
+            "executables"
+            if ext in {"exe", "dll", "com", "scr", "msi", "app", "deb", "rpm", "dmg", "apk", "jar", "lnk"}
+            else "scripts"
+        )
+    refused = sorted(k for k in kinds if k not in allowed)
+    if refused:
+        return f"{' and '.join(refused)} are not allowed here"
+    return None
+
+
+def parse_allowed(text: str) -> frozenset[str]:
+    chosen = frozenset(p.strip() for p in text.split(",") if p.strip())
+    unknown = chosen - set(CATEGORIES)
+    if unknown:
+        raise ValueError(f"unknown content categories {sorted(unknown)}; known: {', '.join(CATEGORIES)}")
+    return chosen

@@ -1,20 +1,32 @@
 """Malware scanning behind one small interface; the engine is chosen by configuration.
 
-Engines scan a stream of chunks with bounded memory: each window handed to the engine is at most
-``WINDOW_BYTES`` plus an overlap that is carried over from the previous window, so a signature that
-straddles two chunks is still seen.
+* ``yara``: yara-python with the project's rules (``fileshare/rules/*.yar``), the default;
+* ``clamav``: ClamAV's ``clamscan`` where it is installed, with the project's signatures
+  (``fileshare/rules/clamav``) plus the system database if one exists;
+* ``guardduty``: GuardDuty Malware Protection for S3 scans in AWS; the workflow waits for its
+  result event instead of calling an engine here.
+
+``scan_upload`` scans the object and then, for a zip, every member (nested zips included) under
+``ArchiveLimits``. Engines read files in windows, so memory stays flat whatever the size.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import os
+import shutil
+import subprocess
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
 
+from fileshare.core.archives import ArchiveLimits, Unscannable, extracted_members, is_zip
+
 RULES_DIR = Path(__file__).resolve().parent.parent / "rules"
+CLAMAV_SYSTEM_DB = Path("/var/lib/clamav")
 WINDOW_BYTES = 4 * 1024 * 1024
 OVERLAP_BYTES = 64 * 1024
+READ_BYTES = 1024 * 1024
 
 
 @dataclass(frozen=True)
@@ -22,19 +34,27 @@ class ScanResult:
     engine: str
     infected: bool
     signatures: tuple[str, ...] = field(default_factory=tuple)
+    unscannable: str | None = None
+
+    @property
+    def verdict(self) -> str:
+        if self.infected:
+            return "INFECTED"
+        return "UNSCANNABLE" if self.unscannable else "CLEAN"
 
     def to_dict(self) -> dict[str, Any]:
-        return {
-            "engine": self.engine,
-            "verdict": "INFECTED" if self.infected else "CLEAN",
-            "signatures": list(self.signatures),
-        }
+        out: dict[str, Any] = {"engine": self.engine, "verdict": self.verdict, "signatures": list(self.signatures)}
+        if self.unscannable and not self.infected:
+            out["reason"] = f"the file cannot be scanned: {self.unscannable}"
+        return out
 
 
-class Scanner(Protocol):
+class Engine(Protocol):
     name: str
 
-    def scan(self, chunks: Iterable[bytes]) -> ScanResult: ...
+    def scan_paths(self, paths: list[Path]) -> dict[Path, set[str]]:
+        """The signatures found in each file (files with none may be left out)."""
+        ...
 
 
 def windows(chunks: Iterable[bytes], size: int = WINDOW_BYTES, overlap: int = OVERLAP_BYTES) -> Iterable[bytes]:
@@ -52,6 +72,12 @@ def windows(chunks: Iterable[bytes], size: int = WINDOW_BYTES, overlap: int = OV
         yield tail + bytes(buffer)
 
 
+def read_file(path: Path) -> Iterator[bytes]:
+    with path.open("rb") as handle:
+        while chunk := handle.read(READ_BYTES):
+            yield chunk
+
+
 class YaraScanner:
     """YARA rules compiled once per process from ``fileshare/rules/*.yar``."""
 
@@ -66,14 +92,76 @@ class YaraScanner:
         self._rules = yara.compile(filepaths=sources)
 
     def scan(self, chunks: Iterable[bytes]) -> ScanResult:
+        found = self._match(chunks)
+        return ScanResult(self.name, bool(found), tuple(sorted(found)))
+
+    def _match(self, chunks: Iterable[bytes]) -> set[str]:
         found: set[str] = set()
         for window in windows(chunks):
             for match in self._rules.match(data=window):
                 found.add(match.rule)
-        return ScanResult(self.name, bool(found), tuple(sorted(found)))
+        return found
+
+    def scan_paths(self, paths: list[Path]) -> dict[Path, set[str]]:
+        return {path: self._match(read_file(path)) for path in paths}
 
 
-def scanner_for(engine: str) -> Scanner:
-    if engine == "yara":
+class ClamAvScanner:
+    """``clamscan`` with the project's signatures, plus the system database when there is one."""
+
+    name = "clamav"
+
+    def __init__(self, rules_dir: Path = RULES_DIR / "clamav", executable: str | None = None) -> None:
+        found = executable or shutil.which("clamscan")
+        if not found:
+            raise RuntimeError("SCANNER_ENGINE=clamav but clamscan is not installed")
+        self.executable = found
+        self.databases = [rules_dir]
+        if CLAMAV_SYSTEM_DB.is_dir() and any(CLAMAV_SYSTEM_DB.glob("*.c[lv]d")):
+            self.databases.append(CLAMAV_SYSTEM_DB)
+
+    def scan_paths(self, paths: list[Path]) -> dict[Path, set[str]]:
+        if not paths:
+            return {}
+        command = [self.executable, "--no-summary", "--infected", "--stdout"]
+        command += [f"--database={d}" for d in self.databases]
+        answer = subprocess.run([*command, "--", *map(str, paths)], capture_output=True, text=True, check=False)  # noqa: S603
+        if answer.returncode not in (0, 1):  # 1: something was found; 2: an error
+            raise RuntimeError(
+                f"clamscan failed ({answer.returncode}): {answer.stderr.strip() or answer.stdout.strip()}"
+            )
+        found: dict[Path, set[str]] = {}
+        for line in answer.stdout.splitlines():
+            if line.endswith(" FOUND"):
+                where, _, signature = line[: -len(" FOUND")].rpartition(": ")
+                found.setdefault(Path(where), set()).add(signature)
+        return found
+
+
+def engine_for(name: str) -> Engine:
+    if name == "yara":
         return YaraScanner()
-    raise ValueError(f"unknown scanner engine {engine!r} (known: yara)")
+    if name == "clamav":
+        return ClamAvScanner()
+    raise ValueError(f"unknown scanner engine {name!r} (known here: yara, clamav; guardduty scans in AWS)")
+
+
+def scan_upload(path: Path, engine: Engine, limits: ArchiveLimits) -> ScanResult:
+    """Scan a spooled upload: the file itself, then every member if it is a zip."""
+    found = engine.scan_paths([path]).get(path, set())
+    if found:
+        return ScanResult(engine.name, True, tuple(sorted(found)))
+    if not is_zip(path):
+        return ScanResult(engine.name, False)
+    try:
+        with extracted_members(path, limits, workdir=path.parent) as members:
+            hits = engine.scan_paths([p for _, p in members])
+            signatures = sorted(f"{s} in {name}" for name, p in members for s in hits.get(p, set()))
+    except Unscannable as problem:
+        return ScanResult(engine.name, False, unscannable=problem.reason)
+    return ScanResult(engine.name, bool(signatures), tuple(signatures))
+
+
+def scratch_dir() -> Path:
+    """Where uploads are spooled for scanning: Lambda's ephemeral /tmp, or TMPDIR locally."""
+    return Path(os.environ.get("TMPDIR", "/tmp"))  # noqa: S108 - Lambda's only writable directory

@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from fileshare.core.content_types import SNIFF_BYTES, normalize, sniff, type_problem
+from fileshare.core.content_types import DEFAULT_ALLOWED, SNIFF_BYTES, allow_problem, normalize, sniff, type_problem
 from fileshare.core.names import sanitize_name
 
 
@@ -73,7 +73,13 @@ class ValidationResult:
         return out
 
 
-def validate_upload(upload: UploadFacts, content: ContentFacts, *, max_upload_bytes: int) -> ValidationResult:
+def validate_upload(
+    upload: UploadFacts,
+    content: ContentFacts,
+    *,
+    max_upload_bytes: int,
+    allowed: frozenset[str] = DEFAULT_ALLOWED,
+) -> ValidationResult:
     name = sanitize_name(upload.declared_name)
     detected = sniff(content.head)
     declared_type = normalize(upload.declared_type)
@@ -87,7 +93,12 @@ def validate_upload(upload: UploadFacts, content: ContentFacts, *, max_upload_by
         return rejected("too_large", f"the file is {content.size} bytes; the limit is {max_upload_bytes} bytes")
     if upload.declared_size is not None and content.size != upload.declared_size:
         return rejected("size_mismatch", f"the upload declared {upload.declared_size} bytes but {content.size} arrived")
+    if content.size == 0:
+        return rejected("empty", "the file is empty")
     problem = type_problem(declared_type, name, detected)
     if problem:
         return rejected("type_mismatch", problem)
+    refused = allow_problem(declared_type, name, detected, allowed)
+    if refused:
+        return rejected("type_not_allowed", refused)
     return ValidationResult(True, name, declared_type, detected, content.size, content.sha256)

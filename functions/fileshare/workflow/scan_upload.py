@@ -1,32 +1,51 @@
-"""Workflow step: scan the object with the configured malware engine, streaming."""
+"""Workflow step: spool the object to ephemeral storage (streaming, bounded memory) and scan it,
+archive members included, with the configured engine."""
 
 from __future__ import annotations
 
+import tempfile
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from fileshare.core import config, storage
-from fileshare.core.scanning import scanner_for
+from fileshare.core.archives import ArchiveLimits
+from fileshare.core.scanning import engine_for, scan_upload, scratch_dir
 from fileshare.observability import logger, metrics, tracer
 
 
 @dataclass(frozen=True)
 class Settings:
     scanner_engine: str = "yara"
+    archive_max_depth: int = 3
+    archive_max_members: int = 1000
+    archive_max_expanded_bytes: int = 1024 * 1024 * 1024
+    archive_max_ratio: int = 100
 
 
 settings = config.load(Settings)
-scanner = scanner_for(settings.scanner_engine)
+engine = engine_for(settings.scanner_engine)
+limits = ArchiveLimits(
+    max_depth=settings.archive_max_depth,
+    max_members=settings.archive_max_members,
+    max_expanded_bytes=settings.archive_max_expanded_bytes,
+    max_ratio=settings.archive_max_ratio,
+)
 
 
 def scan(upload: dict[str, Any]) -> dict[str, Any]:
     logger.append_keys(file_id=upload["fileId"])
-    result = scanner.scan(
-        storage.iter_object(bucket=upload["bucket"], key=upload["key"], version_id=upload["versionId"])
-    )
-    logger.info("upload scanned", extra={"engine": result.engine, "infected": result.infected})
+    with tempfile.TemporaryDirectory(dir=scratch_dir()) as scratch:
+        spooled = Path(scratch) / "object"
+        with spooled.open("wb") as sink:
+            for chunk in storage.iter_object(
+                bucket=upload["bucket"], key=upload["key"], version_id=upload["versionId"]
+            ):
+                sink.write(chunk)
+        result = scan_upload(spooled, engine, limits)
+    logger.info("upload scanned", extra={"engine": result.engine, "verdict": result.verdict})
     if result.infected:
         metrics.add_metric(name="UploadsInfected", unit="Count", value=1)
     return result.to_dict()

@@ -8,6 +8,7 @@ from typing import Any
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from fileshare.core import config, storage
+from fileshare.core.content_types import DEFAULT_ALLOWED, parse_allowed
 from fileshare.core.validation import UploadFacts, inspect_stream, validate_upload
 from fileshare.observability import logger, metrics, tracer
 
@@ -15,9 +16,11 @@ from fileshare.observability import logger, metrics, tracer
 @dataclass(frozen=True)
 class Settings:
     max_upload_bytes: int
+    allowed_content: str = ",".join(sorted(DEFAULT_ALLOWED))
 
 
 settings = config.load(Settings)
+allowed = parse_allowed(settings.allowed_content)
 
 
 def validate(upload: dict[str, Any]) -> dict[str, Any]:
@@ -32,7 +35,7 @@ def validate(upload: dict[str, Any]) -> dict[str, Any]:
     content = inspect_stream(
         storage.iter_object(bucket=upload["bucket"], key=upload["key"], version_id=upload["versionId"])
     )
-    result = validate_upload(facts, content, max_upload_bytes=settings.max_upload_bytes)
+    result = validate_upload(facts, content, max_upload_bytes=settings.max_upload_bytes, allowed=allowed)
     logger.info("upload validated", extra={"accepted": result.accepted, "code": result.code})
     if not result.accepted:
         metrics.add_metric(name="UploadsRejected", unit="Count", value=1)

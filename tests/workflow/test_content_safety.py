@@ -1,0 +1,94 @@
+"""Every sample of the content-safety corpus ends in its expected terminal state, and only READY
+files can be downloaded."""
+
+from __future__ import annotations
+
+import base64
+
+import pytest
+import requests
+
+from devstack.stack import LocalStack
+from tests.corpus import Sample, corpus
+from tests.stack_support import put_upload, share_items, wait_for_status
+
+pytestmark = pytest.mark.stack
+
+
+@pytest.mark.parametrize("sample", corpus(), ids=lambda s: s.name)
+def test_each_sample_ends_in_its_expected_state(local_stack: LocalStack, owner_id: str, sample: Sample) -> None:
+    upload = put_upload(local_stack, owner_id, sample.body, name=sample.name, content_type=sample.content_type)
+
+    record = wait_for_status(local_stack, upload.file_id)
+
+    assert record["status"] == sample.status, record.get("reason")
+    assert sample.reason in record.get("reason", "")
+    shares = share_items(local_stack, upload.file_id)
+    if sample.status != "READY":
+        assert shares == []  # nothing to redeem: never downloadable
+        return
+    [share] = shares
+    assert "/" not in record["name"] and "\u202e" not in record["name"]
+    tags = local_stack.client("s3").get_object_tagging(
+        Bucket=local_stack.stack.ref("UploadsBucket"), Key=upload.key, VersionId=upload.version_id
+    )["TagSet"]
+    assert tags == [{"Key": "verdict", "Value": "clean"}]
+    assert share["fileId"] == upload.file_id
+
+
+@pytest.mark.parametrize(
+    ("name", "body", "content_type", "served_as"),
+    [
+        ("page.html", b"<!DOCTYPE html><script>alert(1)</script>", "text/html", "application/octet-stream"),
+        (
+            "drawing.svg",
+            b'<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>',
+            "image/svg+xml",
+            "application/octet-stream",
+        ),
+        ("photo.png", b"\x89PNG\r\n\x1a\n" + bytes(24), "image/png", "image/png"),
+    ],
+)
+def test_active_content_is_always_served_as_an_inert_attachment(  # noqa: PLR0917 - pytest passes parameters positionally
+    local_stack: LocalStack, owner_id: str, name: str, body: bytes, content_type: str, served_as: str
+) -> None:
+    upload = put_upload(local_stack, owner_id, body, name=name, content_type=content_type)
+    wait_for_status(local_stack, upload.file_id)
+    [share] = share_items(local_stack, upload.file_id)
+    token = (
+        local_stack.client("kms")
+        .decrypt(
+            CiphertextBlob=base64.b64decode(share["tokenCiphertext"]),
+            EncryptionContext={"fileId": share["fileId"], "shareId": share["shareId"]},
+        )["Plaintext"]
+        .decode()
+    )
+
+    link = requests.post(f"{local_stack.api_url}/public/shares/{token}/download", json={}, timeout=30).json()
+    download = requests.get(link["url"], timeout=10)
+
+    assert download.headers["Content-Type"] == served_as
+    assert download.headers["Content-Disposition"].startswith("attachment;")
+
+
+def test_markup_can_be_refused_by_configuration(local_stack: LocalStack, owner_id: str) -> None:
+    runner = local_stack.runner
+    runner.environment_overrides["ValidateUploadFunction"] = {
+        "ALLOWED_CONTENT": "documents,images,audio,video,archives"
+    }
+    runner.reset("ValidateUploadFunction")
+    try:
+        upload = put_upload(
+            local_stack,
+            owner_id,
+            b"<svg xmlns='http://www.w3.org/2000/svg'/>",
+            name="x.svg",
+            content_type="image/svg+xml",
+        )
+        record = wait_for_status(local_stack, upload.file_id)
+    finally:
+        runner.environment_overrides.pop("ValidateUploadFunction")
+        runner.reset("ValidateUploadFunction")
+
+    assert record["status"] == "REJECTED"
+    assert "markup are not allowed" in record["reason"]
