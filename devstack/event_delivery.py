@@ -1,6 +1,7 @@
-"""Delivery from EventBridge rules to Step Functions targets, as EventBridge would do it:
-asynchronously, with the target's retry policy, and into its dead-letter queue when retries run out.
-"""
+"""Delivery from EventBridge rules to Step Functions and Lambda targets, as EventBridge would do
+it: asynchronously, with the target's retry policy, and into its dead-letter queue when retries run
+out. A Lambda target is invoked asynchronously: a function error is the function's to handle (its
+own retries and on-failure destination), not a failed delivery."""
 
 from __future__ import annotations
 
@@ -43,9 +44,10 @@ def target_input(target: dict[str, Any], event: dict[str, Any]) -> str:
     return json.dumps(event)
 
 
-class StepFunctionsDelivery:
-    def __init__(self, clients: Any, *, log: Any, base_delay: float = 0.2) -> None:
+class TargetDelivery:
+    def __init__(self, clients: Any, *, invoke: Any, log: Any, base_delay: float = 0.2) -> None:
         self.clients = clients
+        self.invoke = invoke
         self.log = log
         self.base_delay = base_delay
         self.pool = ThreadPoolExecutor(max_workers=8, thread_name_prefix="eventbridge")
@@ -66,9 +68,12 @@ class StepFunctionsDelivery:
         error: Exception | None = None
         for attempt in range(attempts):
             try:
-                self.clients("stepfunctions").start_execution(
-                    stateMachineArn=target["Arn"], name=str(uuid.uuid4()), input=payload
-                )
+                if ":lambda:" in target["Arn"]:
+                    self._invoke_async(target["Arn"], payload)
+                else:
+                    self.clients("stepfunctions").start_execution(
+                        stateMachineArn=target["Arn"], name=str(uuid.uuid4()), input=payload
+                    )
                 self.delivered += 1
                 return
             except Exception as exc:  # noqa: BLE001 - every failed delivery is retried, then dead-lettered
@@ -78,6 +83,11 @@ class StepFunctionsDelivery:
                     break
                 time.sleep(delay)
         self._dead_letter(rule_arn, target, payload, error)
+
+    def _invoke_async(self, arn: str, payload: str) -> None:
+        answer = self.invoke(arn, json.loads(payload))
+        if answer.function_error:
+            self.log("eventbridge", f"{arn} failed on an event: {answer.payload[:300]!r}")
 
     def _dead_letter(self, rule_arn: str, target: dict[str, Any], payload: str, error: Exception | None) -> None:
         self.dead_lettered += 1

@@ -2,7 +2,8 @@
 
 * Lambda ``Invoke`` runs our handlers through the Lambda runner (moto's own simple backend only
   echoes);
-* EventBridge rules deliver to Step Functions targets (moto delivers only to SQS, logs, buses);
+* EventBridge rules deliver to Step Functions and Lambda targets (moto delivers only to SQS, logs,
+  buses);
 * DynamoDB writes are serialised: moto checks a ConditionExpression and then writes, with no lock
   between, so two concurrent conditional writes could both pass; DynamoDB makes each one atomic;
 * ``StartSyncExecution`` runs Express workflows synchronously (``devstack.express``);
@@ -58,7 +59,7 @@ def _invoke(
 def _send_to_targets(self: Rule, original_event: Any, transform_input: bool = True) -> None:
     if not self.event_pattern.matches_event(original_event):
         return
-    ours = [t for t in self.targets if parse_arn(t["Arn"]).service == "states"]
+    ours = [t for t in self.targets if parse_arn(t["Arn"]).service in ("states", "lambda")]
     if ours and _deliver is not None:
         _deliver(self, ours, original_event)
     others = [t for t in self.targets if t not in ours]

@@ -123,7 +123,13 @@ class Provisioner:
             elif params[name] is not None:
                 params[name] = params[name] if isinstance(params[name], list) else str(params[name])
         self.stack = Stack(stack_name, region, template_path.parent, params)
-        self.resolver = Resolver(parameters=params, region=region, stack_name=stack_name, lookup=self._lookup)
+        self.resolver = Resolver(
+            parameters=params,
+            region=region,
+            stack_name=stack_name,
+            lookup=self._lookup,
+            conditions=self.template.get("Conditions", {}),
+        )
         self._in_progress: set[str] = set()
         self._session = boto3.session.Session(
             aws_access_key_id="local", aws_secret_access_key="local", region_name=region
@@ -135,8 +141,9 @@ class Provisioner:
 
     # ------------------------------------------------------------------ driving
     def provision(self) -> Stack:
-        for logical_id in self.resources:
-            self._ensure(logical_id)
+        for logical_id, resource in self.resources.items():
+            if "Condition" not in resource or self.resolver.condition(resource["Condition"]):
+                self._ensure(logical_id)
         for name, output in self.template.get("Outputs", {}).items():
             self.stack.outputs[name] = self.resolver.resolve(output["Value"])
         return self.stack
@@ -231,7 +238,12 @@ def _create_bucket(p: Provisioner, logical_id: str, raw: dict[str, Any]) -> dict
 
 def _lifecycle_rule(rule: dict[str, Any]) -> dict[str, Any]:
     out: dict[str, Any] = {"ID": rule.get("Id", "rule"), "Status": rule["Status"]}
-    out["Filter"] = {"Prefix": rule.get("Prefix", "")}
+    tags = rule.get("TagFilters", [])
+    if tags:
+        tag_list = [{"Key": t["Key"], "Value": t["Value"]} for t in tags]
+        out["Filter"] = {"Tag": tag_list[0]} if len(tag_list) == 1 else {"And": {"Tags": tag_list}}
+    else:
+        out["Filter"] = {"Prefix": rule.get("Prefix", "")}
     if "AbortIncompleteMultipartUpload" in rule:
         out["AbortIncompleteMultipartUpload"] = {
             "DaysAfterInitiation": int(rule["AbortIncompleteMultipartUpload"]["DaysAfterInitiation"])
@@ -411,11 +423,13 @@ def _create_function(p: Provisioner, logical_id: str, raw: dict[str, Any]) -> di
         memory=int(props.get("MemorySize", 128)),
     )
     p.stack.physical[logical_id] = {"Ref": name, "Arn": arn}
-    for event in events.values():
+    for event_id, event in events.items():
         if event.get("Type") == "HttpApi":
             _add_route(p, logical_id, p.props(event.get("Properties", {})))
         elif event.get("Type") in ("Schedule", "ScheduleV2"):
             _add_schedule(p, logical_id, arn, p.props(event.get("Properties", {})))
+        elif event.get("Type") == "EventBridgeRule":
+            _add_rule(p, f"{logical_id}{event_id}", arn, p.props(event.get("Properties", {})))
     return {"Ref": name, "Arn": arn}
 
 
@@ -504,6 +518,23 @@ def _add_rule(p: Provisioner, rule_id: str, target_arn: str, props: dict[str, An
     events.put_targets(Rule=name, EventBusName=bus, Targets=[target])
 
 
+def _create_role(p: Provisioner, logical_id: str, raw: dict[str, Any]) -> dict[str, Any]:
+    props = p.props(raw)
+    name = props.get("RoleName") or p._physical_name(logical_id, limit=64)
+    role = p.client("iam").create_role(
+        RoleName=name, AssumeRolePolicyDocument=json.dumps(props["AssumeRolePolicyDocument"])
+    )
+    return {"Ref": name, "Arn": role["Role"]["Arn"]}
+
+
+def _create_not_emulated(p: Provisioner, logical_id: str, raw: dict[str, Any]) -> dict[str, Any]:
+    """A resource with no local counterpart (GuardDuty Malware Protection): its results are fed to
+    the stack as the EventBridge events it would publish (docs/local-stack.md)."""
+    p.props(raw)
+    arn = f"arn:aws:local:{p.stack.region}:{ACCOUNT_ID}:not-emulated/{logical_id}"
+    return {"Ref": arn, "Arn": arn}
+
+
 def _create_events_rule(p: Provisioner, logical_id: str, raw: dict[str, Any]) -> dict[str, Any]:
     props = p.props(raw)
     events = p.client("events")
@@ -539,6 +570,8 @@ _CREATORS: dict[str, Callable[[Provisioner, str, dict[str, Any]], dict[str, Any]
     "AWS::Events::EventBus": _create_event_bus,
     "AWS::Events::Rule": _create_events_rule,
     "AWS::SQS::Queue": _create_queue,
+    "AWS::IAM::Role": _create_role,
+    "AWS::GuardDuty::MalwareProtectionPlan": _create_not_emulated,
     "AWS::SQS::QueuePolicy": _create_queue_policy,
     "AWS::Serverless::Function": _create_function,
     "AWS::Serverless::HttpApi": _create_http_api,

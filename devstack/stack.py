@@ -16,7 +16,7 @@ from typing import Any, TextIO
 import boto3
 from botocore.config import Config
 
-from devstack.event_delivery import StepFunctionsDelivery
+from devstack.event_delivery import TargetDelivery
 from devstack.gateway import Gateway, JwtVerifier
 from devstack.lambda_runner import LambdaRunner
 from devstack.moto_host import MotoHost, install_hooks
@@ -59,7 +59,7 @@ class LocalStack:
         self.moto = MotoHost()
         self.stack: Stack | None = None
         self.runner: LambdaRunner | None = None
-        self.delivery: StepFunctionsDelivery | None = None
+        self.delivery: TargetDelivery | None = None
         self.gateways: dict[str, Gateway] = {}
         self.scheduler: Scheduler | None = None
         self.web = WebApp(
@@ -98,7 +98,7 @@ class LocalStack:
         )
         self.stack = provisioner.provision()
         self.runner = LambdaRunner(self.stack.functions, base_environment=self.lambda_environment(), log=self.log)
-        self.delivery = StepFunctionsDelivery(self.client, log=self.log)
+        self.delivery = TargetDelivery(self.client, invoke=self.runner.invoke, log=self.log)
         install_hooks(runner=self.runner, deliver=self.delivery, on_sign_up=self._signed_up)
         for logical_id, api in self.stack.http_apis.items():
             verifier = None

@@ -66,23 +66,55 @@ class UnsupportedIntrinsic(ValueError):
 _SUB_VAR = re.compile(r"\$\{([^}!][^}]*)\}")
 
 
+NO_VALUE = object()  # AWS::NoValue: the property or list item is left out
+
+
 class Resolver:
     """Evaluates intrinsic functions. ``lookup(logical_id, attribute)`` supplies resource values
-    (attribute None means ``Ref``); parameters and pseudo parameters are answered here."""
+    (attribute None means ``Ref``); parameters, pseudo parameters and conditions are answered here."""
 
     def __init__(
-        self, *, parameters: dict[str, Any], region: str, stack_name: str, lookup: Callable[[str, str | None], Any]
+        self,
+        *,
+        parameters: dict[str, Any],
+        region: str,
+        stack_name: str,
+        lookup: Callable[[str, str | None], Any],
+        conditions: dict[str, Any] | None = None,
     ) -> None:
         self.parameters = parameters
         self.lookup = lookup
+        self.condition_definitions = conditions or {}
+        self._conditions: dict[str, bool] = {}
         self.pseudo = {
             "AWS::Region": region,
             "AWS::AccountId": ACCOUNT_ID,
             "AWS::StackName": stack_name,
             "AWS::Partition": "aws",
             "AWS::URLSuffix": "amazonaws.com",
-            "AWS::NoValue": None,
+            "AWS::NoValue": NO_VALUE,
         }
+
+    def condition(self, name: str) -> bool:
+        if name not in self._conditions:
+            self._conditions[name] = bool(self._evaluate(self.condition_definitions[name]))
+        return self._conditions[name]
+
+    def _evaluate(self, expression: Any) -> Any:
+        if isinstance(expression, dict) and len(expression) == 1:
+            ((key, arg),) = expression.items()
+            if key == "Fn::Equals":
+                left, right = (self.resolve(a) for a in arg)
+                return str(left) == str(right)
+            if key == "Fn::Not":
+                return not self._evaluate(arg[0])
+            if key == "Fn::And":
+                return all(self._evaluate(a) for a in arg)
+            if key == "Fn::Or":
+                return any(self._evaluate(a) for a in arg)
+            if key == "Condition":
+                return self.condition(arg)
+        return self.resolve(expression)
 
     def ref(self, name: str) -> Any:
         if name in self.pseudo:
@@ -93,11 +125,14 @@ class Resolver:
 
     def resolve(self, value: Any) -> Any:
         if isinstance(value, list):
-            return [self.resolve(v) for v in value]
+            return [v for v in (self.resolve(v) for v in value) if v is not NO_VALUE]
         if not isinstance(value, dict):
             return value
         if len(value) == 1:
             ((key, arg),) = value.items()
+            if key == "Fn::If":
+                name, when_true, when_false = arg
+                return self.resolve(when_true if self.condition(name) else when_false)
             if key == "Ref":
                 return self.ref(arg)
             if key == "Fn::GetAtt":
@@ -116,7 +151,8 @@ class Resolver:
                 return str(self.resolve(text)).split(sep)
             if key.startswith("Fn::"):
                 raise UnsupportedIntrinsic(f"{key} is not supported by the local stack")
-        return {k: self.resolve(v) for k, v in value.items()}
+        resolved = {k: self.resolve(v) for k, v in value.items()}
+        return {k: v for k, v in resolved.items() if v is not NO_VALUE}
 
     def _sub(self, arg: Any) -> str:
         text, variables = (arg, {}) if isinstance(arg, str) else (arg[0], self.resolve(arg[1]))

@@ -152,9 +152,17 @@ def test_the_bucket_policy_denies_plain_http_unclean_reads_and_foreign_tag_write
     reads = statements_["DenyReadingUnlessClean"]
     assert reads["Effect"] == "Deny" and "s3:GetObject" in reads["Action"]
     assert reads["Condition"]["StringNotEquals"]["s3:ExistingObjectTag/verdict"] == "clean"
-    exempt = {r["Fn::GetAtt"][0] for r in reads["Condition"]["ArnNotEquals"]["aws:PrincipalArn"]}
-    # Only the steps that must read unscanned bytes are exempt; the download signer is not.
+    principals = reads["Condition"]["ArnNotEquals"]["aws:PrincipalArn"]
+    exempt = {r["Fn::GetAtt"][0] for r in principals if "Fn::GetAtt" in r}
+    # Only the steps that must read unscanned bytes are exempt (and GuardDuty's scanner, when it is
+    # the engine); the download signer is not.
     assert exempt == {"DescribeUploadFunctionRole", "ValidateUploadFunctionRole", "ScanUploadFunctionRole"}
+    [guardduty] = [r["Fn::If"] for r in principals if "Fn::If" in r]
+    assert guardduty == [
+        "UseGuardDuty",
+        {"Fn::GetAtt": ["GuardDutyMalwareProtectionRole", "Arn"]},
+        {"Ref": "AWS::NoValue"},
+    ]
     tags = statements_["OnlyTheWorkflowTags"]
     assert "s3:PutObjectTagging" in tags["Action"]
     assert tags["Condition"]["ArnNotEquals"]["aws:PrincipalArn"] == {
@@ -229,3 +237,20 @@ def test_the_sweep_runs_on_a_schedule_and_s3_lifecycle_is_the_backstop() -> None
     assert event["Type"] == "Schedule"
     rules = RESOURCES["UploadsBucket"]["Properties"]["LifecycleConfiguration"]["Rules"]
     assert any(r.get("ExpirationInDays") == {"Ref": "LifecycleBackstopDays"} for r in rules)
+
+
+def test_infected_uploads_are_quarantined_under_a_lifecycle_rule() -> None:
+    rules = {r["Id"]: r for r in RESOURCES["UploadsBucket"]["Properties"]["LifecycleConfiguration"]["Rules"]}
+    quarantine = rules["quarantine-infected"]
+    assert quarantine["TagFilters"] == [{"Key": "verdict", "Value": "infected"}]
+    assert quarantine["ExpirationInDays"] == {"Ref": "QuarantineDays"}
+
+
+def test_guardduty_is_wired_only_when_it_is_the_engine() -> None:
+    plan = RESOURCES["UploadsMalwareProtectionPlan"]
+    assert plan["Condition"] == "UseGuardDuty"
+    assert plan["Properties"]["ProtectedResource"]["S3Bucket"]["ObjectPrefixes"] == ["uploads/"]
+    assert plan["Properties"]["Actions"]["Tagging"]["Status"] == "DISABLED"  # only the workflow tags
+    [event] = FUNCTIONS["GuardDutyResultFunction"]["Properties"]["Events"].values()
+    assert event["Properties"]["Pattern"]["detail-type"] == ["GuardDuty Malware Protection Object Scan Result"]
+    assert event["Properties"]["DeadLetterConfig"]

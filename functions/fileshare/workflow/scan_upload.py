@@ -26,7 +26,8 @@ class Settings:
 
 
 settings = config.load(Settings)
-engine = engine_for(settings.scanner_engine)
+# GuardDuty scans in AWS on its own; the workflow then waits for its result event instead.
+engine = None if settings.scanner_engine == "guardduty" else engine_for(settings.scanner_engine)
 limits = ArchiveLimits(
     max_depth=settings.archive_max_depth,
     max_members=settings.archive_max_members,
@@ -37,6 +38,8 @@ limits = ArchiveLimits(
 
 def scan(upload: dict[str, Any]) -> dict[str, Any]:
     logger.append_keys(file_id=upload["fileId"])
+    if engine is None:
+        return {"engine": "guardduty", "verdict": "AWAIT", "signatures": []}
     with tempfile.TemporaryDirectory(dir=scratch_dir()) as scratch:
         spooled = Path(scratch) / "object"
         with spooled.open("wb") as sink:
