@@ -12,6 +12,7 @@ from urllib.parse import quote
 
 from devstack.stack import LocalStack
 from fileshare.core.store import from_attribute_values
+from tests.contracts import validate, validate_event
 
 TERMINAL = {"READY", "REJECTED", "INFECTED", "FAILED"}
 
@@ -63,7 +64,11 @@ def file_item(stack: LocalStack, file_id: str) -> dict[str, Any] | None:
         Key={"pk": {"S": f"FILE#{file_id}"}, "sk": {"S": "FILE"}},
         ConsistentRead=True,
     )
-    return from_attribute_values(answer["Item"]) if "Item" in answer else None
+    if "Item" not in answer:
+        return None
+    item = from_attribute_values(answer["Item"])
+    validate("records/file-item.json", item)
+    return item
 
 
 def share_items(stack: LocalStack, file_id: str) -> list[dict[str, Any]]:
@@ -73,7 +78,10 @@ def share_items(stack: LocalStack, file_id: str) -> list[dict[str, Any]]:
         KeyConditionExpression="gsi1pk = :pk",
         ExpressionAttributeValues={":pk": {"S": f"FILE#{file_id}"}},
     )
-    return [from_attribute_values(i) for i in answer["Items"]]
+    items = [from_attribute_values(i) for i in answer["Items"]]
+    for item in items:
+        validate("records/share-item.json", item)
+    return items
 
 
 def executions_for(stack: LocalStack, key: str) -> list[dict[str, Any]]:
@@ -130,7 +138,9 @@ class BusRecorder:
         deadline = time.monotonic() + timeout
         while True:
             for message in sqs.receive_message(QueueUrl=self.url, MaxNumberOfMessages=10).get("Messages", []):
-                self.seen.append(json.loads(message["Body"]))
+                event = json.loads(message["Body"])
+                validate_event(event)  # every event the system publishes matches its schema
+                self.seen.append(event)
                 sqs.delete_message(QueueUrl=self.url, ReceiptHandle=message["ReceiptHandle"])
             found = [e for e in self.seen if e["detail-type"] == detail_type and e["detail"].get("fileId") == file_id]
             if found or time.monotonic() > deadline:

@@ -14,6 +14,7 @@ import pytest
 import requests
 
 from devstack.stack import LocalStack
+from tests.contracts import validate_response
 from tests.stack_support import eicar
 
 pytestmark = pytest.mark.stack
@@ -45,7 +46,10 @@ class Owner:
 
     def call(self, method: str, path: str, **kwargs: Any) -> requests.Response:
         headers = {"Authorization": f"Bearer {self.id_token}", **kwargs.pop("headers", {})}
-        return requests.request(method, f"{self.api}{path}", headers=headers, timeout=30, **kwargs)
+        answer = requests.request(method, f"{self.api}{path}", headers=headers, timeout=30, **kwargs)
+        if answer.content:  # every answer body matches the contract
+            validate_response(method, path.split("?", 1)[0], answer.status_code, answer.json())
+        return answer
 
     def upload(self, body: bytes, name: str = "photo notes.txt", content_type: str = "text/plain") -> str:
         plan = self.call("POST", "/uploads", json={"name": name, "size": len(body), "contentType": content_type})

@@ -41,6 +41,7 @@ def clamav(local_stack: LocalStack) -> Iterator[LocalStack]:
         ),
         ("clean.txt", b"nothing to see\n", "text/plain", "READY", ""),
     ],
+    ids=["eicar", "eicar-in-nested-zip", "clean"],
 )
 def test_clamav_finds_the_test_signature(  # noqa: PLR0917 - pytest passes parameters positionally
     clamav: LocalStack, owner_id: str, name: str, body: bytes, content_type: str, status: str, signature: str
