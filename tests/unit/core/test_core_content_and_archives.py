@@ -1,0 +1,158 @@
+"""Type sniffing, the allow-list, validation and archive inspection on generated content."""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from fileshare.core.archives import ArchiveLimits, extracted_members
+from fileshare.core.content_types import DEFAULT_ALLOWED, allow_problem, serving_type, sniff, type_problem
+from fileshare.core.scanning import YaraScanner, scan_upload, windows
+from fileshare.core.validation import ContentFacts, UploadFacts, inspect_stream, validate_upload
+from tests.corpus import ELF, PDF, PNG, encrypted_zip, zip_of
+from tests.stack_support import eicar
+
+
+@pytest.mark.parametrize(
+    ("declared", "name", "body", "problem"),
+    [
+        ("application/pdf", "report.pdf", ELF, "executable"),
+        ("image/png", "x.png", PNG, None),
+        ("application/pdf", "x.png", PNG, "does not match"),
+        (
+            "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+            "a.docx",
+            zip_of({"a": b"b"}),
+            None,
+        ),
+        ("text/csv", "a.csv", b"a,b\n1,2\n", None),
+        ("image/png", "a.png", b"just text", "does not match the content (text/plain)"),
+        ("image/png", "a.png", b"\x00\x01binary but no image", "not a valid image/png"),
+        ("text/plain", "a.pdf", PDF, "does not match"),
+    ],
+)
+def test_declared_type_extension_and_content_must_agree(
+    declared: str, name: str, body: bytes, problem: str | None
+) -> None:
+    found = type_problem(declared, name, sniff(body))
+    assert (found is None) if problem is None else (problem in (found or ""))
+
+
+@pytest.mark.parametrize(
+    ("name", "body", "refused"),
+    [
+        ("tool", ELF, "executables"),
+        ("run.sh", b"#!/bin/sh\n", "scripts"),
+        ("setup.exe", b"text", "executables"),
+        ("page.html", b"<!doctype html>", None),
+        ("photo.png", PNG, None),
+        ("data.bin", b"\x00\x01\x02", None),
+    ],
+)
+def test_the_default_allow_list_refuses_executables_and_scripts(name: str, body: bytes, refused: str | None) -> None:
+    found = allow_problem("application/octet-stream", name, sniff(body), DEFAULT_ALLOWED)
+    assert (found is None) if refused is None else (refused in (found or ""))
+
+
+@pytest.mark.parametrize(
+    ("kind", "served"),
+    [
+        ("text/html", "application/octet-stream"),
+        ("image/svg+xml", "application/octet-stream"),
+        ("image/png", "image/png"),
+        ("application/pdf", "application/pdf"),
+    ],
+)
+def test_only_inert_types_are_served_as_themselves(kind: str, served: str) -> None:
+    assert serving_type(kind) == served
+
+
+@given(st.lists(st.binary(max_size=5000), max_size=20))
+def test_streaming_inspection_equals_whole_file_hashing(chunks: list[bytes]) -> None:
+    whole = b"".join(chunks)
+    facts = inspect_stream(iter(chunks))
+    assert facts.size == len(whole) and facts.sha256 == hashlib.sha256(whole).hexdigest()
+    assert facts.head == whole[:8192]
+
+
+def upload(size: int | None = 5, owner: str = "o") -> UploadFacts:
+    return UploadFacts(
+        owner_id="o", metadata_owner=owner, declared_name="a.txt", declared_size=size, declared_type="text/plain"
+    )
+
+
+@pytest.mark.parametrize(
+    ("facts", "body", "code"),
+    [
+        (upload(owner="mallory"), b"hello", "owner_mismatch"),
+        (upload(), b"hello!", "size_mismatch"),
+        (upload(size=0), b"", "empty"),
+        (upload(size=20), b"x" * 20, "too_large"),
+        (upload(), b"hello", None),
+    ],
+)
+def test_validation_verdicts(facts: UploadFacts, body: bytes, code: str | None) -> None:
+    result = validate_upload(
+        facts, ContentFacts(len(body), hashlib.sha256(body).hexdigest(), body), max_upload_bytes=10
+    )
+    assert result.accepted is (code is None) and result.code == code
+
+
+@given(st.binary(max_size=3000), st.integers(min_value=16, max_value=300), st.integers(min_value=1, max_value=15))
+def test_windows_cover_every_byte_with_overlap(data: bytes, size: int, overlap: int) -> None:
+    pieces = list(windows([data[i : i + 7] for i in range(0, len(data), 7)], size=size, overlap=overlap))
+    rebuilt = pieces[0] + b"".join(p[overlap:] for p in pieces[1:])
+    assert rebuilt == data
+    assert all(len(p) <= size + overlap for p in pieces)
+
+
+@pytest.fixture(scope="module")
+def yara() -> YaraScanner:
+    return YaraScanner()
+
+
+def test_eicar_split_into_tiny_chunks_is_still_found(yara: YaraScanner) -> None:
+    data = b"padding " * 100 + eicar() + b" more"
+    assert yara.scan(data[i : i + 7] for i in range(0, len(data), 7)).signatures == ("EICAR_Test_File",)
+
+
+def scan(tmp_path: Path, yara: YaraScanner, body: bytes, limits: ArchiveLimits | None = None) -> dict[str, object]:
+    path = tmp_path / "object"
+    path.write_bytes(body)
+    return scan_upload(path, yara, limits or ArchiveLimits()).to_dict()
+
+
+def test_eicar_three_zips_deep_is_found_and_named(tmp_path: Path, yara: YaraScanner) -> None:
+    body = zip_of({"l1.zip": zip_of({"l2.zip": zip_of({"e.txt": eicar()})})})
+    result = scan(tmp_path, yara, body)
+    assert result["verdict"] == "INFECTED" and result["signatures"] == ["EICAR_Test_File in l1.zip/l2.zip/e.txt"]
+
+
+@pytest.mark.parametrize(
+    ("body", "limits", "why"),
+    [
+        (encrypted_zip(), ArchiveLimits(), "encrypted"),
+        (zip_of({"z": bytes(4 * 1024 * 1024)}), ArchiveLimits(), "zip bomb"),
+        (zip_of({f"f{n}": b"x" for n in range(11)}), ArchiveLimits(max_members=10), "more than 10 files"),
+        (zip_of({"a": zip_of({"b": zip_of({"c": b"x"})})}), ArchiveLimits(max_depth=2), "nested deeper"),
+        (zip_of({"a": b"x" * 600, "b": b"y" * 600}), ArchiveLimits(max_expanded_bytes=1000), "expands to more"),
+    ],
+)
+def test_archives_that_cannot_be_inspected_are_unscannable(
+    tmp_path: Path, yara: YaraScanner, body: bytes, limits: ArchiveLimits, why: str
+) -> None:
+    result = scan(tmp_path, yara, body, limits)
+    assert result["verdict"] == "UNSCANNABLE" and why in str(result["reason"])
+
+
+def test_extracted_members_are_cleaned_up(tmp_path: Path) -> None:
+    archive = tmp_path / "a.zip"
+    archive.write_bytes(zip_of({"a.txt": b"a"}))
+    with extracted_members(archive, ArchiveLimits(), workdir=tmp_path) as members:
+        [(name, path)] = members
+        assert name == "a.txt" and path.read_bytes() == b"a"
+    assert not path.exists()
