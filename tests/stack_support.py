@@ -6,9 +6,14 @@ from __future__ import annotations
 import json
 import secrets
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote
+
+import boto3
+from botocore.config import Config
 
 from devstack.stack import LocalStack
 from fileshare.core.store import from_attribute_values
@@ -146,3 +151,29 @@ class BusRecorder:
             if found or time.monotonic() > deadline:
                 return found
             time.sleep(0.1)
+
+
+@contextmanager
+def reconfigured(stack: LocalStack, function: str, environment: dict[str, str]) -> Iterator[None]:
+    """Run ``function`` with some environment variables changed (fresh workers), then restore it:
+    how tests switch a scanner engine, shorten a retention or inject a misconfiguration."""
+    runner = stack.runner
+    runner.environment_overrides[function] = environment
+    runner.reset(function)
+    try:
+        yield
+    finally:
+        runner.environment_overrides.pop(function)
+        runner.reset(function)
+
+
+def sync_client(stack: LocalStack) -> Any:
+    """A Step Functions client for StartSyncExecution against the local stack (no sync- prefix)."""
+    return boto3.client(
+        "stepfunctions",
+        endpoint_url=stack.moto.endpoint,
+        region_name="us-east-1",
+        aws_access_key_id="local",
+        aws_secret_access_key="local",
+        config=Config(inject_host_prefix=False),
+    )

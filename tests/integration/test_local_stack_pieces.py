@@ -5,11 +5,10 @@ from __future__ import annotations
 import json
 import time
 
-import boto3
 import pytest
-from botocore.config import Config
 
 from devstack.stack import LocalStack
+from tests.stack_support import sync_client
 
 pytestmark = pytest.mark.stack
 
@@ -62,14 +61,7 @@ def test_a_rule_whose_target_keeps_failing_dead_letters_the_event(local_stack: L
 
 def test_express_workflows_run_synchronously(local_stack: LocalStack) -> None:
     # AWS serves StartSyncExecution on sync-states.<region>; locally the prefix is switched off.
-    sfn = boto3.client(
-        "stepfunctions",
-        endpoint_url=local_stack.moto.endpoint,
-        region_name="us-east-1",
-        aws_access_key_id="local",
-        aws_secret_access_key="local",
-        config=Config(inject_host_prefix=False),
-    )
+    sfn = sync_client(local_stack)
     role = "arn:aws:iam::123456789012:role/express"
     double = sfn.create_state_machine(
         name="double",

@@ -10,7 +10,7 @@ import pytest
 
 from devstack.stack import LocalStack
 from tests.corpus import zip_of
-from tests.stack_support import eicar, put_upload, wait_for_status
+from tests.stack_support import eicar, put_upload, reconfigured, wait_for_status
 
 pytestmark = [
     pytest.mark.stack,
@@ -20,12 +20,8 @@ pytestmark = [
 
 @pytest.fixture
 def clamav(local_stack: LocalStack) -> Iterator[LocalStack]:
-    runner = local_stack.runner
-    runner.environment_overrides["ScanUploadFunction"] = {"SCANNER_ENGINE": "clamav"}
-    runner.reset("ScanUploadFunction")
-    yield local_stack
-    runner.environment_overrides.pop("ScanUploadFunction")
-    runner.reset("ScanUploadFunction")
+    with reconfigured(local_stack, "ScanUploadFunction", {"SCANNER_ENGINE": "clamav"}):
+        yield local_stack
 
 
 @pytest.mark.parametrize(

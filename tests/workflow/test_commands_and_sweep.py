@@ -7,26 +7,21 @@ import time
 from datetime import timedelta
 from typing import Any
 
-import boto3
 import pytest
-from botocore.config import Config
 
 from devstack.stack import LocalStack
 from fileshare.core import clock
-from tests.stack_support import BusRecorder, file_item, put_upload, share_items, wait_for_status
+from tests.stack_support import (
+    BusRecorder,
+    file_item,
+    put_upload,
+    reconfigured,
+    share_items,
+    sync_client,
+    wait_for_status,
+)
 
 pytestmark = pytest.mark.stack
-
-
-def sync_client(stack: LocalStack) -> Any:
-    return boto3.client(
-        "stepfunctions",
-        endpoint_url=stack.moto.endpoint,
-        region_name="us-east-1",
-        aws_access_key_id="local",
-        aws_secret_access_key="local",
-        config=Config(inject_host_prefix=False),
-    )
 
 
 def redeem_input(share: dict[str, Any], now: str, **overrides: Any) -> str:
@@ -65,16 +60,10 @@ def test_a_link_is_refused_from_its_expiry_instant(local_stack: LocalStack, owne
 
 def test_the_sweep_deletes_expired_objects_and_marks_files_expired(local_stack: LocalStack, owner_id: str) -> None:
     bus = BusRecorder(local_stack, "sweep-test-recorder")
-    runner = local_stack.runner
     # Given files kept for one second only (as configured by FILE_RETENTION_SECONDS)
-    runner.environment_overrides["DescribeUploadFunction"] = {"FILE_RETENTION_SECONDS": "1"}
-    runner.reset("DescribeUploadFunction")
-    try:
+    with reconfigured(local_stack, "DescribeUploadFunction", {"FILE_RETENTION_SECONDS": "1"}):
         expired = put_upload(local_stack, owner_id, b"short-lived\n")
         wait_for_status(local_stack, expired.file_id)
-    finally:
-        runner.environment_overrides.pop("DescribeUploadFunction")
-        runner.reset("DescribeUploadFunction")
     kept = put_upload(local_stack, owner_id, b"long-lived\n")
     wait_for_status(local_stack, kept.file_id)
     time.sleep(1.1)

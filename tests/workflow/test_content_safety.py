@@ -10,7 +10,7 @@ import requests
 
 from devstack.stack import LocalStack
 from tests.corpus import Sample, corpus
-from tests.stack_support import put_upload, share_items, wait_for_status
+from tests.stack_support import put_upload, reconfigured, share_items, wait_for_status
 
 pytestmark = pytest.mark.stack
 
@@ -72,23 +72,11 @@ def test_active_content_is_always_served_as_an_inert_attachment(  # noqa: PLR091
 
 
 def test_markup_can_be_refused_by_configuration(local_stack: LocalStack, owner_id: str) -> None:
-    runner = local_stack.runner
-    runner.environment_overrides["ValidateUploadFunction"] = {
-        "ALLOWED_CONTENT": "documents,images,audio,video,archives"
-    }
-    runner.reset("ValidateUploadFunction")
-    try:
-        upload = put_upload(
-            local_stack,
-            owner_id,
-            b"<svg xmlns='http://www.w3.org/2000/svg'/>",
-            name="x.svg",
-            content_type="image/svg+xml",
-        )
+    allowed = {"ALLOWED_CONTENT": "documents,images,audio,video,archives"}
+    with reconfigured(local_stack, "ValidateUploadFunction", allowed):
+        svg = b"<svg xmlns='http://www.w3.org/2000/svg'/>"
+        upload = put_upload(local_stack, owner_id, svg, name="x.svg", content_type="image/svg+xml")
         record = wait_for_status(local_stack, upload.file_id)
-    finally:
-        runner.environment_overrides.pop("ValidateUploadFunction")
-        runner.reset("ValidateUploadFunction")
 
     assert record["status"] == "REJECTED"
     assert "markup are not allowed" in record["reason"]

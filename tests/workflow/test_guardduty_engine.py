@@ -11,19 +11,15 @@ from typing import Any
 import pytest
 
 from devstack.stack import LocalStack
-from tests.stack_support import Uploaded, executions_for, put_upload, share_items, wait_for_status
+from tests.stack_support import Uploaded, executions_for, put_upload, reconfigured, share_items, wait_for_status
 
 pytestmark = pytest.mark.stack
 
 
 @pytest.fixture
 def guardduty(local_stack: LocalStack) -> Iterator[LocalStack]:
-    runner = local_stack.runner
-    runner.environment_overrides["ScanUploadFunction"] = {"SCANNER_ENGINE": "guardduty"}
-    runner.reset("ScanUploadFunction")
-    yield local_stack
-    runner.environment_overrides.pop("ScanUploadFunction")
-    runner.reset("ScanUploadFunction")
+    with reconfigured(local_stack, "ScanUploadFunction", {"SCANNER_ENGINE": "guardduty"}):
+        yield local_stack
 
 
 def scan_result(stack: LocalStack, upload: Uploaded, status: str, threats: list[str] | None = None) -> None:

@@ -16,6 +16,7 @@ from tests.stack_support import (
     eicar,
     file_item,
     put_upload,
+    reconfigured,
     share_items,
     wait_for_executions,
     wait_for_status,
@@ -170,17 +171,11 @@ def test_a_second_version_at_an_issued_key_is_discarded(local_stack: LocalStack,
 
 def test_an_unexpected_step_failure_ends_failed_and_is_visible(local_stack: LocalStack, owner_id: str) -> None:
     # Given the mint step is misconfigured with a key that does not exist (an injected fault)
-    runner = local_stack.runner
     missing = "arn:aws:kms:us-east-1:123456789012:key/00000000-0000-0000-0000-000000000000"
-    runner.environment_overrides["MintShareFunction"] = {"TOKEN_KEY_ID": missing}
-    runner.reset("MintShareFunction")
-    try:
+    with reconfigured(local_stack, "MintShareFunction", {"TOKEN_KEY_ID": missing}):
         upload = put_upload(local_stack, owner_id, b"fine content\n")
         record = wait_for_status(local_stack, upload.file_id)
         [execution] = wait_for_executions(local_stack, upload.key)
-    finally:
-        runner.environment_overrides.pop("MintShareFunction")
-        runner.reset("MintShareFunction")
 
     # Then the file is FAILED, names the failed execution, and is never shareable
     assert record["status"] == "FAILED"
