@@ -161,7 +161,9 @@ def test_guessing_passwords_locks_the_link(owner: Owner, ready_file: dict[str, A
     assert "lockedUntil" in locked
 
 
-def test_downloads_are_audited_with_the_real_source_ip(owner: Owner, ready_file: dict[str, Any]) -> None:
+def test_downloads_are_audited_with_the_real_source_ip(
+    owner: Owner, ready_file: dict[str, Any], bus: BusRecorder
+) -> None:
     [link] = ready_file["shares"]
     headers = {"User-Agent": "audit-test/1.0", "X-Forwarded-For": "203.0.113.9"}
 
@@ -177,6 +179,8 @@ def test_downloads_are_audited_with_the_real_source_ip(owner: Owner, ready_file:
     }
     record = owner.call("GET", f"/files/{ready_file['fileId']}").json()
     assert record["downloads"] == 1 and record["shares"][0]["downloads"] == 1
+    [event] = bus.events_for(ready_file["fileId"], "FileDownloaded")
+    assert event["detail"]["downloads"] == 1 and "sourceIp" not in event["detail"]
 
 
 def test_another_owner_gets_404_on_every_route(

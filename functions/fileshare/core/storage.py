@@ -68,7 +68,7 @@ def presign_get(*, bucket: str, key: str, version_id: str, disposition: str, con
 
 
 def head_object(*, bucket: str, key: str, version_id: str | None) -> dict[str, Any]:
-    params: dict[str, Any] = {"Bucket": bucket, "Key": key}
+    params: dict[str, Any] = {"Bucket": bucket, "Key": key, "ChecksumMode": "ENABLED"}
     if version_id and version_id != "null":
         params["VersionId"] = version_id
     return dict(client("s3").head_object(**params))

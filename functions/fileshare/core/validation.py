@@ -6,6 +6,7 @@ all, so every rule is checked again here on the object itself.
 
 from __future__ import annotations
 
+import base64
 import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -24,6 +25,7 @@ class UploadFacts:
     declared_name: str
     declared_size: int | None
     declared_type: str
+    s3_sha256: str | None = None
 
 
 @dataclass(frozen=True)
@@ -33,6 +35,14 @@ class ContentFacts:
     size: int
     sha256: str
     head: bytes
+
+
+def sha256_from_s3_checksum(checksum: str | None) -> str | None:
+    """S3's own SHA-256 of the whole object (hex), when the upload provided one. Multipart
+    checksums (``...-N``) are checksums of parts, not of the object, and are ignored."""
+    if not checksum or "-" in checksum:
+        return None
+    return base64.b64decode(checksum).hex()
 
 
 def inspect_stream(chunks: Iterable[bytes]) -> ContentFacts:
@@ -93,6 +103,8 @@ def validate_upload(
         return rejected("too_large", f"the file is {content.size} bytes; the limit is {max_upload_bytes} bytes")
     if upload.declared_size is not None and content.size != upload.declared_size:
         return rejected("size_mismatch", f"the upload declared {upload.declared_size} bytes but {content.size} arrived")
+    if upload.s3_sha256 is not None and upload.s3_sha256 != content.sha256:
+        return rejected("checksum_mismatch", "the object does not match the SHA-256 its upload declared")
     if content.size == 0:
         return rejected("empty", "the file is empty")
     problem = type_problem(declared_type, name, detected)

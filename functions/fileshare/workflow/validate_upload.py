@@ -31,6 +31,7 @@ def validate(upload: dict[str, Any]) -> dict[str, Any]:
         declared_name=upload["declaredName"],
         declared_size=upload.get("declaredSize"),
         declared_type=upload["declaredType"],
+        s3_sha256=upload.get("checksumSha256"),
     )
     content = inspect_stream(
         storage.iter_object(bucket=upload["bucket"], key=upload["key"], version_id=upload["versionId"])

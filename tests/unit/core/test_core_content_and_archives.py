@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import hashlib
 from pathlib import Path
 
@@ -12,7 +13,13 @@ from hypothesis import strategies as st
 from fileshare.core.archives import ArchiveLimits, extracted_members
 from fileshare.core.content_types import DEFAULT_ALLOWED, allow_problem, serving_type, sniff, type_problem
 from fileshare.core.scanning import YaraScanner, scan_upload, windows
-from fileshare.core.validation import ContentFacts, UploadFacts, inspect_stream, validate_upload
+from fileshare.core.validation import (
+    ContentFacts,
+    UploadFacts,
+    inspect_stream,
+    sha256_from_s3_checksum,
+    validate_upload,
+)
 from tests.corpus import ELF, PDF, PNG, encrypted_zip, zip_of
 from tests.stack_support import eicar
 
@@ -83,6 +90,27 @@ def upload(size: int | None = 5, owner: str = "o") -> UploadFacts:
     return UploadFacts(
         owner_id="o", metadata_owner=owner, declared_name="a.txt", declared_size=size, declared_type="text/plain"
     )
+
+
+def test_s3_checksums_are_read_as_whole_object_sha256_only() -> None:
+    digest = hashlib.sha256(b"hello").digest()
+    assert sha256_from_s3_checksum(base64.b64encode(digest).decode()) == digest.hex()
+    assert sha256_from_s3_checksum("abcd==-3") is None  # a multipart checksum of checksums
+    assert sha256_from_s3_checksum(None) is None
+
+
+def test_an_s3_checksum_that_disagrees_with_the_bytes_is_rejected() -> None:
+    facts = UploadFacts(
+        owner_id="o",
+        metadata_owner="o",
+        declared_name="a.txt",
+        declared_size=5,
+        declared_type="text/plain",
+        s3_sha256="0" * 64,
+    )
+    body = b"hello"
+    result = validate_upload(facts, ContentFacts(5, hashlib.sha256(body).hexdigest(), body), max_upload_bytes=10)
+    assert (result.accepted, result.code) == (False, "checksum_mismatch")
 
 
 @pytest.mark.parametrize(
