@@ -35,7 +35,7 @@ run: $(VENV)/.installed ## start the whole system on 127.0.0.1:$(PORT) (Ctrl-C s
 	$(BIN)/fileshare local --port $(PORT)
 
 test: lint build ## everything CI runs: static checks, sam build, then unit, workflow and integration tests
-	$(BIN)/python -m pytest tests
+	$(BIN)/python -m pytest
 
 unit: $(VENV)/.installed ## unit tests only (no local stack)
 	$(BIN)/python -m pytest tests/unit

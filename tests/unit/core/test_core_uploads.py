@@ -11,8 +11,8 @@ from datetime import UTC, datetime, timedelta
 from urllib.parse import quote
 
 import pytest
-from moto import mock_aws
 
+from devstack.stack import LocalStack
 from fileshare.core import aws
 from fileshare.core.errors import UploadTooLarge
 from fileshare.core.uploads import UploadLimits, UploadRequest, part_size_for, plan_upload
@@ -28,18 +28,19 @@ OWNER = "0f4a6d1e-1111-2222-3333-444455556666"
 
 
 @pytest.fixture
-def s3(monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
-    for name, value in {
-        "AWS_ACCESS_KEY_ID": "x",
-        "AWS_SECRET_ACCESS_KEY": "x",
+def s3(local_stack: LocalStack, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
+    """The adapters pointed at the local stack's S3 (moto server). Not moto's in-process mock: that
+    resets the same process-wide backends the running local stack uses."""
+    environment = {
+        "AWS_ACCESS_KEY_ID": "local",
+        "AWS_SECRET_ACCESS_KEY": "local",
         "AWS_DEFAULT_REGION": "us-east-1",
-    }.items():
+        "AWS_ENDPOINT_URL": local_stack.moto.endpoint,
+    }
+    for name, value in environment.items():
         monkeypatch.setenv(name, value)
-    monkeypatch.delenv("AWS_ENDPOINT_URL", raising=False)
     aws.client.cache_clear()
-    with mock_aws():
-        aws.client("s3").create_bucket(Bucket="uploads")
-        yield "uploads"
+    yield local_stack.stack.ref("UploadsBucket")
     aws.client.cache_clear()
 
 
