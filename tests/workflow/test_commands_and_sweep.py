@@ -94,3 +94,74 @@ def test_the_sweep_is_wired_to_its_schedule(local_stack: LocalStack) -> None:
     [schedule] = local_stack.stack.schedules
     assert schedule.expression == "rate(1 hour)"
     assert schedule.target_arn == local_stack.stack.state_machines["SweepExpiredStateMachine"]
+
+
+def run(stack: LocalStack, machine: str, payload: dict[str, Any]) -> dict[str, Any]:
+    return dict(
+        sync_client(stack).start_sync_execution(
+            stateMachineArn=stack.stack.state_machines[machine], input=json.dumps(payload)
+        )
+    )
+
+
+def test_create_share_stores_options_and_never_outputs_the_token(local_stack: LocalStack, owner_id: str) -> None:
+    upload = put_upload(local_stack, owner_id, b"to share\n")
+    wait_for_status(local_stack, upload.file_id)
+
+    answer = run(
+        local_stack,
+        "CreateShareStateMachine",
+        {
+            "fileId": upload.file_id,
+            "ownerId": owner_id,
+            "ttlSeconds": 120,
+            "maxDownloads": 2,
+            "passwordHash": "scrypt$16384$8$1$c2FsdA==$aGFzaA==",
+        },
+    )
+
+    assert answer["status"] == "SUCCEEDED"
+    output = json.loads(answer["output"])
+    assert set(output) == {"shareId", "expiresAt", "passwordProtected", "item"}
+    stored = [s for s in share_items(local_stack, upload.file_id) if s["shareId"] == output["shareId"]]
+    assert stored[0]["maxDownloads"] == 2 and stored[0]["passwordHash"].startswith("scrypt$")
+    assert "token" not in json.dumps(output).lower().replace("tokenhash", "").replace("tokenciphertext", "")
+
+
+def test_revoking_a_share_of_another_file_changes_nothing(local_stack: LocalStack, owner_id: str) -> None:
+    upload = put_upload(local_stack, owner_id, b"mine\n")
+    wait_for_status(local_stack, upload.file_id)
+    [share] = share_items(local_stack, upload.file_id)
+
+    answer = run(
+        local_stack,
+        "RevokeShareStateMachine",
+        {
+            "fileId": "f" * 32,
+            "ownerId": owner_id,
+            "shareId": share["shareId"],
+            "tokenHash": share["tokenHash"],
+        },
+    )
+
+    assert (answer["status"], answer["error"]) == ("FAILED", "ShareNotFound")
+    assert share_items(local_stack, upload.file_id)[0]["revoked"] is False
+
+
+def test_delete_file_refuses_another_owner_and_removes_everything_for_the_owner(
+    local_stack: LocalStack, owner_id: str
+) -> None:
+    upload = put_upload(local_stack, owner_id, b"delete me\n")
+    wait_for_status(local_stack, upload.file_id)
+    target = {"fileId": upload.file_id, "bucket": local_stack.stack.ref("UploadsBucket"), "key": upload.key}
+
+    refused = run(local_stack, "DeleteFileStateMachine", {**target, "ownerId": "someone-else"})
+    deleted = run(local_stack, "DeleteFileStateMachine", {**target, "ownerId": owner_id})
+
+    assert (refused["status"], refused["error"]) == ("FAILED", "FileNotFound")
+    assert deleted["status"] == "SUCCEEDED"
+    assert file_item(local_stack, upload.file_id)["status"] == "DELETED"
+    assert "gsi1pk" not in file_item(local_stack, upload.file_id)
+    assert share_items(local_stack, upload.file_id) == []
+    versions = local_stack.client("s3").list_object_versions(Bucket=target["bucket"], Prefix=upload.key)
+    assert "Versions" not in versions

@@ -59,6 +59,7 @@ def test_a_clean_file_ends_ready_with_one_share_token(local_stack: LocalStack, o
     assert record["status"] == "READY"
     assert record["sha256"] == hashlib.sha256(body).hexdigest()
     assert record["name"] == "Q3 reportexe.txt"
+    assert record["originalName"] == "../Q3 report\u202eexe.txt"  # kept for display, never used as a path
     assert record["size"] == len(body)
     assert object_tags(local_stack, upload.key, upload.version_id) == {"verdict": "clean"}
 

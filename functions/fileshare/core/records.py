@@ -62,6 +62,7 @@ class FileRecord:
     reason: str | None = None
     expires_at: str | None = None
     failed_execution: str | None = None
+    original_name: str | None = None
 
     @classmethod
     def new(
@@ -77,6 +78,7 @@ class FileRecord:
         etag: str,
         created_at: datetime,
         retention_seconds: int | None = None,
+        original_name: str | None = None,
     ) -> FileRecord:
         stamp = clock.to_iso(created_at)
         expires = clock.to_iso(clock.later(created_at, retention_seconds)) if retention_seconds else None
@@ -93,6 +95,7 @@ class FileRecord:
             object_version=object_version,
             etag=etag,
             expires_at=expires,
+            original_name=original_name,
         )
 
     def to_item(self) -> dict[str, Any]:
@@ -119,6 +122,7 @@ class FileRecord:
             "reason": self.reason,
             "expiresAt": self.expires_at,
             "failedExecution": self.failed_execution,
+            "originalName": self.original_name,
         }
         item.update({k: v for k, v in optional.items() if v is not None})
         if self.expires_at is not None:
@@ -147,6 +151,7 @@ class FileRecord:
             reason=item.get("reason"),
             expires_at=item.get("expiresAt"),
             failed_execution=item.get("failedExecution"),
+            original_name=item.get("originalName"),
         )
 
     def is_downloadable(self, at: datetime) -> bool:

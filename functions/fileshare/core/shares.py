@@ -91,6 +91,7 @@ def file_view(record: FileRecord, shares: list[ShareRecord], *, app_url: str) ->
         "sha256": record.sha256,
         "reason": record.reason,
         "detectedType": record.detected_type,
+        "originalName": record.original_name,
     }
     view.update({k: v for k, v in optional.items() if v is not None})
     return view

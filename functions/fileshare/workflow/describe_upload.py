@@ -69,6 +69,7 @@ def describe(event: EventBridgeEvent) -> dict[str, Any]:
         etag=upload["etag"],
         created_at=clock.now(),
         retention_seconds=settings.file_retention_seconds,
+        original_name=declared_name,  # as the owner typed it, for display (escaped) only
     )
     logger.info("upload described", extra={"size": upload["size"], "version": version_id})
     return {**upload, "expiresAt": record.expires_at, "item": to_attribute_values(record.to_item())}
