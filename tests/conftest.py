@@ -8,8 +8,13 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, settings
 
 from devstack.stack import ConsoleLog, LocalStack
+
+# Property tests judge behaviour, not speed: no per-example deadline on a loaded 2-core CI machine.
+settings.register_profile("fileshare", deadline=None, suppress_health_check=[HealthCheck.too_slow])
+settings.load_profile("fileshare")
 
 # Small limits so that "too large" and "multipart" cases need only small files.
 TEST_PARAMETERS = {
