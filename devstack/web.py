@@ -50,7 +50,8 @@ class WebApp:
                 json.dumps(self.config()), content_type="application/json", headers={"Cache-Control": "no-store"}
             )
         if path == "/openapi.yaml":
-            return self._file(self.schemas_dir / "api" / "openapi.yaml", "application/yaml")
+            # Served from beside the schemas it references, so its relative $refs resolve.
+            return Response(status=302, headers={"Location": "/schemas/api/openapi.yaml"})
         if path.startswith("/schemas/"):
             return self._file(self._inside(self.schemas_dir, path[len("/schemas/") :]))
         candidate = self._inside(self.static_dir, path.lstrip("/")) if path != "/" else None

@@ -302,6 +302,7 @@ def test_the_web_app_serves_its_config_and_the_api_contract(local_stack: LocalSt
     assert config.json()["maxUploadBytes"] == 1048576
     contract = requests.get(f"{local_stack.app_url}/openapi.yaml", timeout=10)
     assert contract.status_code == 200 and "openapi: 3.1" in contract.text
+    assert requests.get(contract.url.rsplit("/", 1)[0] + "/file.json", timeout=10).json()["title"] == "File"
     page = requests.get(f"{local_stack.app_url}/s/some-token", timeout=10)
     assert page.status_code == 200 and "<html" in page.text
     assert page.headers["Referrer-Policy"] == "no-referrer"
