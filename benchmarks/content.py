@@ -13,7 +13,7 @@ from pathlib import Path
 
 GIB = 1024**3
 PROBE = r"""
-import json, resource, sys, time
+import json, sys, time
 from pathlib import Path
 sys.path.insert(0, "functions")
 from fileshare.core.archives import ArchiveLimits
@@ -25,8 +25,9 @@ started = time.perf_counter()
 facts = inspect_stream(read_file(path))
 result = scan_upload(path, engine, ArchiveLimits())
 elapsed = time.perf_counter() - started
-print(json.dumps({"seconds": elapsed, "sha256": facts.sha256, "verdict": result.verdict,
-                  "max_rss_kib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss}))
+# VmHWM is this process image's own peak (ru_maxrss would carry the forking parent's over exec).
+peak = next(int(line.split()[1]) for line in open("/proc/self/status") if line.startswith("VmHWM:"))
+print(json.dumps({"seconds": elapsed, "sha256": facts.sha256, "verdict": result.verdict, "max_rss_kib": peak}))
 """
 
 
