@@ -14,9 +14,9 @@ from dataclasses import dataclass
 from fileshare.core.errors import InvalidUploadKey
 
 UPLOAD_PREFIX = "uploads/"
-FILE_ID_RE = re.compile(r"^[0-9a-f]{32}$")
-OWNER_ID_RE = re.compile(r"^[A-Za-z0-9-]{1,128}$")
-SHARE_ID_RE = re.compile(r"^[0-9a-f]{16}$")
+FILE_ID_RE = re.compile(r"^[0-9a-f]{32}\Z")
+OWNER_ID_RE = re.compile(r"^[A-Za-z0-9-]{1,128}\Z")
+SHARE_ID_RE = re.compile(r"^[0-9a-f]{16}\Z")
 
 
 def new_file_id() -> str:

@@ -17,7 +17,7 @@ FALLBACK_NAME = "file"
 # Bidi embedding/override/isolate controls and other invisible format characters that can make
 # "evil<U+202E>fdp.exe" display as "evilexe.pdf".
 _BIDI = {chr(c) for c in (0x061C, 0x200E, 0x200F, *range(0x202A, 0x202F), *range(0x2066, 0x206A))}
-_RESERVED = re.compile(r"^(con|prn|aux|nul|com[0-9]|lpt[0-9])(\..*)?$", re.IGNORECASE)
+_RESERVED = re.compile(r"^(con|prn|aux|nul|com[0-9¹²³]|lpt[0-9¹²³])(\..*)?$", re.IGNORECASE)
 _UNSAFE_ASCII = set('<>:"/\\|?*')
 
 
@@ -32,7 +32,8 @@ def sanitize_name(name: str) -> str:
         if ch in _BIDI or category in ("Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp"):
             continue
         kept.append("_" if ch in _UNSAFE_ASCII else (" " if category == "Zs" else ch))
-    text = re.sub(r"\s+", " ", "".join(kept)).strip(" .")
+    # Normalise again: a removed character may have separated a letter from its combining mark.
+    text = re.sub(r"\s+", " ", unicodedata.normalize("NFC", "".join(kept))).strip(" .")
     if not text:
         text = FALLBACK_NAME
     if _RESERVED.match(text):

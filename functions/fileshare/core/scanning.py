@@ -67,7 +67,7 @@ def windows(chunks: Iterable[bytes], size: int = WINDOW_BYTES, overlap: int = OV
             window = tail + bytes(buffer[:size])
             del buffer[:size]
             yield window
-            tail = window[-overlap:]
+            tail = window[-overlap:] if overlap else b""  # window[-0:] would be the whole window
     if buffer or not tail:
         yield tail + bytes(buffer)
 

@@ -93,7 +93,10 @@ def decode_page_token(token: str, expected_gsi1pk: str) -> dict[str, Any]:
         ):
             raise BadPageToken("nextToken is malformed")
         return key
-    except (ValueError, TypeError) as exc:
+    except BadPageToken:
+        raise
+    # AttributeError: a "gsi1pk" that is not a map; RecursionError: JSON nested too deeply to parse.
+    except (ValueError, TypeError, AttributeError, RecursionError) as exc:
         raise BadPageToken("nextToken is malformed") from exc
 
 

@@ -7,7 +7,7 @@ import re
 import secrets
 
 TOKEN_BYTES = 32
-TOKEN_RE = re.compile(r"^[A-Za-z0-9_-]{43}$")
+TOKEN_RE = re.compile(r"^[A-Za-z0-9_-]{43}\Z")
 
 
 def mint_share_token() -> str:
