@@ -3,8 +3,10 @@ holds the EICAR string whole."""
 
 from __future__ import annotations
 
+import gzip
 import io
 import struct
+import tarfile
 import zipfile
 from dataclasses import dataclass
 
@@ -25,6 +27,16 @@ def zip_of(members: dict[str, bytes], compression: int = zipfile.ZIP_DEFLATED) -
     with zipfile.ZipFile(buffer, "w", compression) as archive:
         for name, data in members.items():
             archive.writestr(name, data)
+    return buffer.getvalue()
+
+
+def tar_gz_of(members: dict[str, bytes]) -> bytes:
+    buffer = io.BytesIO()
+    with tarfile.open(fileobj=buffer, mode="w:gz") as archive:
+        for name, data in members.items():
+            info = tarfile.TarInfo(name)
+            info.size = len(data)
+            archive.addfile(info, io.BytesIO(data))
     return buffer.getvalue()
 
 
@@ -71,6 +83,17 @@ def corpus() -> list[Sample]:
             "c/eicar.txt",
         ),
         Sample("clean.zip", zip_of({"a.txt": b"hello", "b.pdf": PDF}), "application/zip", "READY"),
+        Sample("eicar.tar.gz", tar_gz_of({"docs/eicar.txt": eicar()}), "application/gzip", "INFECTED", "EICAR"),
+        Sample("eicar.txt.gz", gzip.compress(eicar()), "application/gzip", "INFECTED", "EICAR"),
+        Sample("clean.tar.gz", tar_gz_of({"a.txt": b"hello"}), "application/gzip", "READY"),
+        Sample("zeros.gz", gzip.compress(bytes(48 * 1024 * 1024)), "application/gzip", "REJECTED", "zip bomb"),
+        Sample(
+            "archive.7z",
+            b"7z\xbc\xaf\x27\x1c\x00\x04" + bytes(64),
+            "application/x-7z-compressed",
+            "REJECTED",
+            "7z archive",
+        ),
         Sample("locked.zip", encrypted_zip(), "application/zip", "REJECTED", "encrypted"),
         Sample("bomb.zip", zip_bomb(), "application/zip", "REJECTED", "zip bomb"),
         Sample("report.pdf", ELF, "application/pdf", "REJECTED", "executable"),

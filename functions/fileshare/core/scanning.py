@@ -6,8 +6,9 @@
 * ``guardduty``: GuardDuty Malware Protection for S3 scans in AWS; the workflow waits for its
   result event instead of calling an engine here.
 
-``scan_upload`` scans the object and then, for a zip, every member (nested zips included) under
-``ArchiveLimits``. Engines read files in windows, so memory stays flat whatever the size.
+``scan_upload`` scans the object and then, for an archive (zip, tar, gzip, bzip2, xz), every
+member, nested archives included, under ``ArchiveLimits``. Engines read files in windows, so
+memory stays flat whatever the size.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
 
-from fileshare.core.archives import ArchiveLimits, Unscannable, extracted_members, is_zip
+from fileshare.core.archives import ArchiveLimits, Unscannable, extracted_members, is_archive
 
 RULES_DIR = Path(__file__).resolve().parent.parent / "rules"
 CLAMAV_SYSTEM_DB = Path("/var/lib/clamav")
@@ -147,11 +148,11 @@ def engine_for(name: str) -> Engine:
 
 
 def scan_upload(path: Path, engine: Engine, limits: ArchiveLimits) -> ScanResult:
-    """Scan a spooled upload: the file itself, then every member if it is a zip."""
+    """Scan a spooled upload: the file itself, then every member if it is an archive."""
     found = engine.scan_paths([path]).get(path, set())
     if found:
         return ScanResult(engine.name, True, tuple(sorted(found)))
-    if not is_zip(path):
+    if not is_archive(path):
         return ScanResult(engine.name, False)
     try:
         with extracted_members(path, limits, workdir=path.parent) as members:

@@ -20,7 +20,7 @@ from fileshare.core.validation import (
     sha256_from_s3_checksum,
     validate_upload,
 )
-from tests.corpus import ELF, PDF, PNG, encrypted_zip, zip_of
+from tests.corpus import ELF, PDF, PNG, encrypted_zip, tar_gz_of, zip_of
 from tests.stack_support import eicar
 
 
@@ -175,6 +175,21 @@ def test_archives_that_cannot_be_inspected_are_unscannable(
 ) -> None:
     result = scan(tmp_path, yara, body, limits)
     assert result["verdict"] == "UNSCANNABLE" and why in str(result["reason"])
+
+
+def test_eicar_inside_a_tar_gz_is_found_in_its_member(tmp_path: Path, yara: YaraScanner) -> None:
+    path = tmp_path / "object"
+    path.write_bytes(tar_gz_of({"docs/eicar.txt": eicar(), "readme.txt": b"hi"}))
+    with extracted_members(path, ArchiveLimits(), workdir=tmp_path) as members:
+        names = [name for name, _ in members]
+    assert names == ["(the gzip content)", "(the gzip content)/docs/eicar.txt", "(the gzip content)/readme.txt"]
+    result = scan(tmp_path, yara, tar_gz_of({"docs/eicar.txt": eicar()}))
+    assert "EICAR_Test_File in (the gzip content)/docs/eicar.txt" in result["signatures"]
+
+
+def test_formats_we_cannot_open_are_unscannable(tmp_path: Path, yara: YaraScanner) -> None:
+    result = scan(tmp_path, yara, b"Rar!\x1a\x07\x01\x00" + bytes(32))
+    assert result["verdict"] == "UNSCANNABLE" and "RAR archive" in str(result["reason"])
 
 
 def test_extracted_members_are_cleaned_up(tmp_path: Path) -> None:
