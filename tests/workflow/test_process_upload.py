@@ -69,7 +69,9 @@ def test_a_clean_file_ends_ready_with_one_share_token(local_stack: LocalStack, o
     token = decrypt_token(local_stack, share)
     assert len(token) >= 22  # at least 128 bits, URL-safe
     assert hashlib.sha256(token.encode()).hexdigest() == share["tokenHash"]
-    assert token not in json.dumps(execution, default=str)
+    history = local_stack.client("stepfunctions").get_execution_history(executionArn=execution["executionArn"])
+    assert token not in json.dumps(execution, default=str)  # input and output
+    assert token not in json.dumps(history, default=str)  # every step's input and output
 
     # And the link works: the recipient sees the file and downloads the same bytes
     api = local_stack.api_url
