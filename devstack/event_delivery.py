@@ -51,8 +51,6 @@ class TargetDelivery:
         self.log = log
         self.base_delay = base_delay
         self.pool = ThreadPoolExecutor(max_workers=8, thread_name_prefix="eventbridge")
-        self.delivered = 0
-        self.dead_lettered = 0
 
     def __call__(self, rule: Any, targets: list[dict[str, Any]], event: dict[str, Any]) -> None:
         normalised = normalise_event(event)
@@ -74,7 +72,6 @@ class TargetDelivery:
                     self.clients("stepfunctions").start_execution(
                         stateMachineArn=target["Arn"], name=str(uuid.uuid4()), input=payload
                     )
-                self.delivered += 1
                 return
             except Exception as exc:  # noqa: BLE001 - every failed delivery is retried, then dead-lettered
                 error = exc
@@ -90,7 +87,6 @@ class TargetDelivery:
             self.log("eventbridge", f"{arn} failed on an event: {answer.payload[:300]!r}")
 
     def _dead_letter(self, rule_arn: str, target: dict[str, Any], payload: str, error: Exception | None) -> None:
-        self.dead_lettered += 1
         dlq = target.get("DeadLetterConfig", {}).get("Arn")
         self.log("eventbridge", f"delivery to {target['Arn']} failed: {error!r}; dead-lettered={bool(dlq)}")
         if not dlq:

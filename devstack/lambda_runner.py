@@ -30,7 +30,6 @@ class Invocation:
     payload: bytes
     function_error: str | None  # "Unhandled" when the function failed, as Lambda's X-Amz-Function-Error
     cold_start_ms: float | None
-    duration_ms: float
 
 
 class _Worker:
@@ -159,7 +158,6 @@ class LambdaRunner:
                     spec = candidate
         if spec is None:
             raise KeyError(f"no function {function!r} in the template")
-        started = time.perf_counter()
         worker = self._checkout(spec.logical_id)
         cold: float | None = None
         try:
@@ -174,16 +172,15 @@ class LambdaRunner:
             self._checkin(spec.logical_id, None)
             raise
         self._checkin(spec.logical_id, worker)
-        duration = (time.perf_counter() - started) * 1000
         if answer is None:
             error = {
                 "errorType": "Sandbox.Timedout",
                 "errorMessage": f"Task timed out after {spec.timeout:.2f} seconds",
             }
-            return Invocation(json.dumps(error).encode(), "Unhandled", cold, duration)
+            return Invocation(json.dumps(error).encode(), "Unhandled", cold)
         if answer["ok"]:
-            return Invocation(json.dumps(answer["result"]).encode(), None, cold, duration)
-        return Invocation(json.dumps(answer["error"]).encode(), "Unhandled", cold, duration)
+            return Invocation(json.dumps(answer["result"]).encode(), None, cold)
+        return Invocation(json.dumps(answer["error"]).encode(), "Unhandled", cold)
 
     def cold_start_probe(self, logical_id: str) -> float:
         """Start one fresh worker for a function (kept warm afterwards); its init time in ms."""

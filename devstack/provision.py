@@ -90,12 +90,6 @@ class Stack:
     def attr(self, logical_id: str, attribute: str) -> Any:
         return self.physical[logical_id][attribute]
 
-    def function_by_name(self, name: str) -> FunctionSpec | None:
-        for spec in self.functions.values():
-            if name in (spec.name, spec.arn, spec.logical_id):
-                return spec
-        return None
-
 
 class Provisioner:
     def __init__(

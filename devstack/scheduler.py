@@ -72,14 +72,6 @@ class Scheduler:
     def payload(self, schedule: ScheduleSpec, at: datetime) -> str:
         return schedule.input if schedule.input is not None else json.dumps(scheduled_event(schedule.rule_name, at))
 
-    def run_now(self, rule_name: str) -> None:
-        """Fire one schedule at once (what an operator does to test a scheduled job)."""
-        for schedule in self.schedules:
-            if schedule.rule_name == rule_name:
-                self.fire(schedule, self.payload(schedule, self.clock()))
-                return
-        raise KeyError(f"no schedule named {rule_name}")
-
     def start(self) -> None:
         if not self.schedules:
             return
