@@ -12,7 +12,6 @@ from pathlib import Path
 from typing import Any
 
 from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, Response, content_types
-from aws_lambda_powertools.utilities.validation import SchemaValidationError, validate
 
 from fileshare.core.errors import DomainError, InvalidRequest, Unauthorized
 from fileshare.core.store import BadPageToken
@@ -54,6 +53,9 @@ def new_resolver() -> APIGatewayHttpResolver:
 
 def json_body(app: APIGatewayHttpResolver, schema_name: str) -> dict[str, Any]:
     """The request body parsed and validated against ``schemas/api/<schema_name>.json``."""
+    # Loaded here, not at cold start: functions whose routes take no body never pay for it.
+    from aws_lambda_powertools.utilities.validation import SchemaValidationError, validate
+
     raw = app.current_event.body
     if raw is None or raw == "":
         body: Any = {}

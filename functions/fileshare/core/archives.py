@@ -85,10 +85,6 @@ def _is_plain_tar(path: Path) -> bool:
         return False
 
 
-def is_zip(path: Path) -> bool:
-    return zipfile.is_zipfile(path)
-
-
 def is_archive(path: Path) -> bool:
     return archive_kind(path) is not None
 

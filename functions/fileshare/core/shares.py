@@ -153,9 +153,6 @@ def presign_download(record: FileRecord, *, bucket: str, at: datetime) -> Downlo
     return Download(url=url, expires_at=clock.to_iso(clock.later(at, DOWNLOAD_URL_TTL_SECONDS)))
 
 
-MAX_DOWNLOADS_LIMIT = 1_000_000
-
-
 @dataclass(frozen=True)
 class ShareLimits:
     default_ttl_seconds: int

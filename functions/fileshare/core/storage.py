@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -9,6 +10,11 @@ from typing import Any
 from fileshare.core.aws import client
 
 CHUNK_BYTES = 1024 * 1024
+
+
+def _version(version_id: str | None) -> dict[str, str]:
+    """The VersionId parameter for one exact version; none for an unversioned object ("null")."""
+    return {"VersionId": version_id} if version_id and version_id != "null" else {}
 
 
 @dataclass(frozen=True)
@@ -61,25 +67,26 @@ def presign_get(*, bucket: str, key: str, version_id: str, disposition: str, con
         "Key": key,
         "ResponseContentDisposition": disposition,
         "ResponseContentType": content_type,
+        **_version(version_id),
     }
-    if version_id and version_id != "null":
-        params["VersionId"] = version_id
     return str(client("s3").generate_presigned_url("get_object", Params=params, ExpiresIn=expires_in))
 
 
 def head_object(*, bucket: str, key: str, version_id: str | None) -> dict[str, Any]:
-    params: dict[str, Any] = {"Bucket": bucket, "Key": key, "ChecksumMode": "ENABLED"}
-    if version_id and version_id != "null":
-        params["VersionId"] = version_id
-    return dict(client("s3").head_object(**params))
+    return dict(client("s3").head_object(Bucket=bucket, Key=key, ChecksumMode="ENABLED", **_version(version_id)))
+
+
+def sha256_from_s3_checksum(checksum: str | None) -> str | None:
+    """S3's own SHA-256 of the whole object (hex), when the upload provided one. Multipart
+    checksums (``...-N``) are checksums of parts, not of the object, and are ignored."""
+    if not checksum or "-" in checksum:
+        return None
+    return base64.b64decode(checksum).hex()
 
 
 def iter_object(*, bucket: str, key: str, version_id: str | None, chunk_bytes: int = CHUNK_BYTES) -> Iterator[bytes]:
     """The object's bytes as a stream of chunks: memory stays at one chunk whatever the size."""
-    params: dict[str, Any] = {"Bucket": bucket, "Key": key}
-    if version_id and version_id != "null":
-        params["VersionId"] = version_id
-    body = client("s3").get_object(**params)["Body"]
+    body = client("s3").get_object(Bucket=bucket, Key=key, **_version(version_id))["Body"]
     try:
         yield from body.iter_chunks(chunk_size=chunk_bytes)
     finally:

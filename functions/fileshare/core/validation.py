@@ -6,7 +6,6 @@ all, so every rule is checked again here on the object itself.
 
 from __future__ import annotations
 
-import base64
 import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -35,14 +34,6 @@ class ContentFacts:
     size: int
     sha256: str
     head: bytes
-
-
-def sha256_from_s3_checksum(checksum: str | None) -> str | None:
-    """S3's own SHA-256 of the whole object (hex), when the upload provided one. Multipart
-    checksums (``...-N``) are checksums of parts, not of the object, and are ignored."""
-    if not checksum or "-" in checksum:
-        return None
-    return base64.b64decode(checksum).hex()
 
 
 def inspect_stream(chunks: Iterable[bytes]) -> ContentFacts:

@@ -18,7 +18,6 @@ from fileshare.core.names import sanitize_name
 from fileshare.core.records import FileRecord
 from fileshare.core.store import to_attribute_values
 from fileshare.core.uploads import META_NAME, META_OWNER, META_SIZE, decode_name
-from fileshare.core.validation import sha256_from_s3_checksum
 from fileshare.observability import logger, tracer
 
 
@@ -56,7 +55,7 @@ def describe(event: EventBridgeEvent) -> dict[str, Any]:
         "declaredSize": int(declared_size) if declared_size.isdigit() else None,
         "declaredType": str(head.get("ContentType") or "application/octet-stream"),
         "size": int(head["ContentLength"]),
-        "checksumSha256": sha256_from_s3_checksum(head.get("ChecksumSHA256")),
+        "checksumSha256": storage.sha256_from_s3_checksum(head.get("ChecksumSHA256")),
     }
     record = FileRecord.new(
         file_id=parsed.file_id,

@@ -13,11 +13,11 @@ from hypothesis import strategies as st
 from fileshare.core.archives import ArchiveLimits, extracted_members
 from fileshare.core.content_types import DEFAULT_ALLOWED, allow_problem, serving_type, sniff, type_problem
 from fileshare.core.scanning import YaraScanner, scan_upload, windows
+from fileshare.core.storage import sha256_from_s3_checksum
 from fileshare.core.validation import (
     ContentFacts,
     UploadFacts,
     inspect_stream,
-    sha256_from_s3_checksum,
     validate_upload,
 )
 from tests.corpus import ELF, PDF, PNG, encrypted_zip, tar_gz_of, zip_of
