@@ -63,13 +63,18 @@ def _send_to_targets(self: Rule, original_event: Any, transform_input: bool = Tr
     if ours and _deliver is not None:
         _deliver(self, ours, original_event)
     others = [t for t in self.targets if t not in ours]
-    if others:
-        saved = self.targets
-        self.targets = others
-        try:
-            _originals["send_to_targets"](self, original_event, transform_input)
-        finally:
-            self.targets = saved
+    # With no InputTransformer, EventBridge delivers the whole event; moto's default template drops
+    # `account`, so those targets get the event untransformed.
+    transformed = [t for t in others if "InputTransformer" in t]
+    whole = [t for t in others if t not in transformed]
+    for group, transform in ((transformed, transform_input), (whole, False)):
+        if group:
+            saved = self.targets
+            self.targets = group
+            try:
+                _originals["send_to_targets"](self, original_event, transform)
+            finally:
+                self.targets = saved
 
 
 def _sign_up(
