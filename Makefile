@@ -8,10 +8,16 @@ BIN := $(VENV)/bin
 SAM_VENV := .venv-sam
 SAM := $(SAM_VENV)/bin/sam
 PORT ?= 8000
+FRONTEND := frontend
+NPM := npm --prefix $(FRONTEND)
+# Everything the web app's build reads (sources, entry pages, configs), not what it writes.
+FRONTEND_SOURCES := $(shell find $(FRONTEND) -path $(FRONTEND)/node_modules -prune -o -path $(FRONTEND)/dist -prune \
+	-o -type f -print 2>/dev/null) schemas/api/openapi.yaml
+CHROMIUM := /usr/bin/chromium
 export SAM_CLI_TELEMETRY := 0
 export AWS_DEFAULT_REGION ?= us-east-1
 
-.PHONY: help install run test unit workflow integration lint format build validate deploy bench clean
+.PHONY: help install frontend browser run test unit workflow integration e2e lint format build validate deploy bench clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -29,13 +35,33 @@ $(SAM_VENV)/.installed: requirements-sam.txt
 	$(SAM_VENV)/bin/pip install --quiet -r requirements-sam.txt
 	touch $@
 
-install: $(VENV)/.installed ## create the virtualenv with pinned dependencies
+$(FRONTEND)/node_modules/.installed: $(FRONTEND)/package.json $(FRONTEND)/package-lock.json
+	$(NPM) ci --no-audit --no-fund
+	touch $@
 
-run: $(VENV)/.installed ## start the whole system on 127.0.0.1:$(PORT) (Ctrl-C stops it)
+# Rebuilt whenever a source changed; `make run` and the browser tests serve frontend/dist.
+$(FRONTEND)/dist/index.html: $(FRONTEND)/node_modules/.installed $(FRONTEND_SOURCES)
+	$(NPM) run build
+	touch $@
+
+install: $(VENV)/.installed $(FRONTEND)/node_modules/.installed ## create the virtualenv and node_modules with pinned dependencies
+
+frontend: $(FRONTEND)/dist/index.html ## build the web app (only when its sources changed)
+
+browser: ## Debian's chromium for the browser tests (installed with apt-get when missing and run as root)
+	@if [ ! -x $(CHROMIUM) ]; then \
+		if command -v apt-get >/dev/null && [ "$$(id -u)" = 0 ]; then \
+			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+		else echo "make browser: install Debian's chromium (sudo apt-get install chromium) for the browser tests"; exit 1; fi; \
+	fi
+
+run: $(VENV)/.installed frontend ## start the whole system on 127.0.0.1:$(PORT) (Ctrl-C stops it)
 	$(BIN)/fileshare local --port $(PORT)
 
-test: lint build ## everything CI runs: static checks, sam build, then unit, workflow and integration tests
+test: lint build frontend browser ## everything CI runs: static checks, sam build, front-end unit tests, then unit, workflow, integration and browser tests
+	$(NPM) test
 	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest tests/e2e
 
 unit: $(VENV)/.installed ## unit tests only (no local stack)
 	$(BIN)/python -m pytest tests/unit
@@ -43,14 +69,18 @@ unit: $(VENV)/.installed ## unit tests only (no local stack)
 workflow: $(VENV)/.installed ## the workflow tests (real ASL on moto, real handlers)
 	$(BIN)/python -m pytest tests/workflow
 
-integration: $(VENV)/.installed ## the local stack over HTTP
+integration: $(VENV)/.installed frontend ## the local stack over HTTP
 	$(BIN)/python -m pytest tests/integration
 
-lint: $(VENV)/.installed validate ## ruff, mypy, cfn-lint (+ serverless rules), sam validate --lint
+e2e: $(VENV)/.installed frontend browser ## the web app in a real browser (Debian's chromium) against a local stack
+	$(BIN)/python -m pytest tests/e2e
+
+lint: $(VENV)/.installed $(FRONTEND)/node_modules/.installed validate ## ruff, mypy, cfn-lint (+ serverless rules), sam validate --lint, front-end types and lint
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
 	$(BIN)/cfn-lint --append-rules cfn_lint_serverless.rules -- template.yaml
+	$(NPM) run lint
 
 validate: $(SAM_VENV)/.installed ## sam validate --lint
 	$(SAM) validate --lint --template template.yaml
@@ -71,5 +101,5 @@ deploy: build ## sam deploy --guided into your AWS account
 bench: $(VENV)/.installed ## print performance figures (not pass/fail tests)
 	$(BIN)/python -m benchmarks
 
-clean: ## remove build output and caches (keeps the virtualenvs)
-	rm -rf .aws-sam .pytest_cache .mypy_cache .ruff_cache
+clean: ## remove build output and caches (keeps the virtualenvs and node_modules)
+	rm -rf .aws-sam .pytest_cache .mypy_cache .ruff_cache $(FRONTEND)/dist

@@ -11,7 +11,7 @@ import uuid
 from collections.abc import Callable
 from functools import cache
 from pathlib import Path
-from typing import Any, TextIO
+from typing import Any, ClassVar, TextIO
 
 import boto3
 from botocore.config import Config
@@ -42,6 +42,10 @@ class ConsoleLog:
 
 
 class LocalStack:
+    # moto's backends are process-global: a second stack in the same process would share (and
+    # reset) the first one's buckets, tables and workflows.
+    _running: ClassVar[LocalStack | None] = None
+
     def __init__(
         self,
         *,
@@ -63,7 +67,7 @@ class LocalStack:
         self.gateways: dict[str, Gateway] = {}
         self.scheduler: Scheduler | None = None
         self.web = WebApp(
-            static_dir=self._static_dir(),
+            static_dir=root / "frontend" / "dist",
             schemas_dir=root / "schemas",
             config=self.app_config,
             csp=self.content_security_policy,
@@ -78,12 +82,11 @@ class LocalStack:
         gateway = next(iter(self.gateways.values()))
         return f"http://127.0.0.1:{gateway.port}"
 
-    def _static_dir(self) -> Path:
-        built = self.root / "frontend" / "dist"
-        return built if (built / "index.html").is_file() else self.root / "frontend" / "public"
-
     # ------------------------------------------------------------------ lifecycle
     def start(self) -> LocalStack:
+        if LocalStack._running is not None:
+            raise RuntimeError("a local stack is already running in this process (moto's state is process-global)")
+        LocalStack._running = self
         self.web.bind(self.app_port)
         self.moto.start()
         self.log("moto", f"AWS services (moto, server mode) at {self.moto.endpoint}")
@@ -137,6 +140,7 @@ class LocalStack:
         if self.runner:
             self.runner.close()
         self.moto.stop()
+        LocalStack._running = None
 
     def __enter__(self) -> LocalStack:
         return self.start()
@@ -187,13 +191,16 @@ class LocalStack:
             "userPoolClientId": outputs["UserPoolClientId"],
             "cognitoEndpoint": self.moto.endpoint,
             "maxUploadBytes": int(outputs["MaxUploadBytes"]),
+            "singlePostMaxBytes": int(outputs["SinglePostMaxBytes"]),
         }
 
     def content_security_policy(self) -> str:
+        """The web app's policy: scripts and styles only from the app's own files (no inline code),
+        calls only to the API, S3 and Cognito (both moto here)."""
         connect = " ".join(["'self'", self.api_url, self.moto.endpoint]) if self.gateways else "'self'"
         return (
-            f"default-src 'self'; connect-src {connect}; img-src 'self' data: blob:; "
-            "style-src 'self' 'unsafe-inline'; object-src 'none'; base-uri 'none'; "
+            f"default-src 'self'; script-src 'self'; style-src 'self'; connect-src {connect}; "
+            "img-src 'self' data: blob:; font-src 'self'; object-src 'none'; base-uri 'none'; "
             "frame-ancestors 'none'; form-action 'self'"
         )
 

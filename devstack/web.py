@@ -1,5 +1,10 @@
 """Serving the web app as CloudFront would: static files with security headers, SPA routing,
-``/config.json`` built from the stack's outputs, and the API contract at ``/openapi.yaml``."""
+``/config.json`` built from the stack's outputs, and the API contract at ``/openapi.yaml``.
+
+Routing matches the CloudFront Function of the template: the recipients' ``/s/{token}`` pages get
+``share.html`` (their own small bundle), other extension-less paths get ``index.html`` (the owner
+app), and a missing file with an extension is a real 404. Hashed assets are cached for a year,
+the HTML entry points and ``config.json`` never."""
 
 from __future__ import annotations
 
@@ -56,10 +61,13 @@ class WebApp:
             return self._file(self._inside(self.schemas_dir, path[len("/schemas/") :]))
         candidate = self._inside(self.static_dir, path.lstrip("/")) if path != "/" else None
         if candidate is not None and candidate.is_file():
-            return self._file(candidate)
+            return self._file(candidate, headers={"Cache-Control": cache_control(path)})
         if "." in path.rsplit("/", 1)[-1]:
             return Response("not found", status=404)
-        return self._file(self.static_dir / "index.html", headers={"Cache-Control": "no-cache"})
+        page = self.static_dir / entry_point(path)
+        if not page.is_file():
+            return Response("the web app is not built: `make run` builds it (npm run build in frontend/)", status=503)
+        return self._file(page, headers={"Cache-Control": "no-cache"})
 
     @staticmethod
     def _inside(root: Path, relative: str) -> Path | None:
@@ -88,6 +96,16 @@ class WebApp:
         if self._server:
             self._server.shutdown()
             self._server.server_close()
+
+
+def entry_point(path: str) -> str:
+    """The HTML entry point for an app route: recipients' share pages have their own."""
+    return "share.html" if path.startswith("/s/") else "index.html"
+
+
+def cache_control(path: str) -> str:
+    """Vite names built assets by content hash: those never change; everything else is revalidated."""
+    return "public, max-age=31536000, immutable" if path.startswith("/assets/") else "no-cache"
 
 
 def port_is_free(port: int) -> bool:

@@ -298,12 +298,17 @@ def test_the_web_app_serves_its_config_and_the_api_contract(local_stack: LocalSt
         "userPoolClientId",
         "cognitoEndpoint",
         "maxUploadBytes",
+        "singlePostMaxBytes",
     }
     assert config.json()["maxUploadBytes"] == 1048576
+    assert config.json()["singlePostMaxBytes"] == 262144
     contract = requests.get(f"{local_stack.app_url}/openapi.yaml", timeout=10)
     assert contract.status_code == 200 and "openapi: 3.1" in contract.text
     assert requests.get(contract.url.rsplit("/", 1)[0] + "/file.json", timeout=10).json()["title"] == "File"
     page = requests.get(f"{local_stack.app_url}/s/some-token", timeout=10)
     assert page.status_code == 200 and "<html" in page.text
     assert page.headers["Referrer-Policy"] == "no-referrer"
+    policy = dict(part.strip().split(" ", 1) for part in page.headers["Content-Security-Policy"].split(";"))
+    assert policy["script-src"] == policy["style-src"] == "'self'"  # no inline code of any kind
+    assert local_stack.api_url in policy["connect-src"]
     assert requests.get(f"{local_stack.app_url}/../template.yaml", timeout=10).status_code == 404

@@ -1,0 +1,58 @@
+"""The local web server routes and caches the built app as the CDN does."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from werkzeug.test import Client
+
+from devstack.web import WebApp
+
+CSP = "default-src 'self'; style-src 'self'"
+
+
+@pytest.fixture
+def dist(tmp_path: Path) -> Path:
+    root = tmp_path / "dist"
+    (root / "assets").mkdir(parents=True)
+    (root / "index.html").write_text("<html>owner app</html>")
+    (root / "share.html").write_text("<html>share page</html>")
+    (root / "assets" / "share-3f2a.js").write_text("console.log(1)")
+    return root
+
+
+def client(static_dir: Path, tmp_path: Path) -> Client:
+    app = WebApp(static_dir=static_dir, schemas_dir=tmp_path, config=lambda: {"apiUrl": "x"}, csp=lambda: CSP)
+    return Client(app)
+
+
+def test_share_links_get_the_recipients_page_and_other_routes_the_owner_app(dist: Path, tmp_path: Path) -> None:
+    web = client(dist, tmp_path)
+    assert web.get("/s/AbCdEf_-123").text == "<html>share page</html>"
+    assert web.get("/").text == "<html>owner app</html>"
+    assert web.get("/files/abc").text == "<html>owner app</html>"
+    assert web.get("/s/AbCdEf_-123").headers["Cache-Control"] == "no-cache"
+
+
+def test_hashed_assets_are_cached_for_good_and_missing_ones_are_real_404s(dist: Path, tmp_path: Path) -> None:
+    web = client(dist, tmp_path)
+    asset = web.get("/assets/share-3f2a.js")
+    assert asset.status_code == 200
+    assert asset.headers["Cache-Control"] == "public, max-age=31536000, immutable"
+    assert web.get("/assets/gone-0000.js").status_code == 404
+    assert web.get("/config.json").headers["Cache-Control"] == "no-store"
+
+
+def test_every_answer_carries_the_security_headers(dist: Path, tmp_path: Path) -> None:
+    answer = client(dist, tmp_path).get("/s/token")
+    assert answer.headers["Content-Security-Policy"] == CSP
+    assert answer.headers["Referrer-Policy"] == "no-referrer"  # the token is in the path
+    assert answer.headers["X-Frame-Options"] == "DENY"
+    assert answer.headers["X-Content-Type-Options"] == "nosniff"
+
+
+def test_an_unbuilt_app_says_how_to_build_it(tmp_path: Path) -> None:
+    answer = client(tmp_path / "missing", tmp_path).get("/")
+    assert answer.status_code == 503
+    assert "make run" in answer.text
