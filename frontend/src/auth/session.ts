@@ -86,7 +86,8 @@ export async function currentEmail(): Promise<string | null> {
     const user = await getCurrentUser();
     const session = await fetchAuthSession();
     const email = session.tokens?.idToken?.payload.email;
-    return typeof email === 'string' ? email : user.signInDetails?.loginId ?? user.username;
+    if (typeof email === 'string') return email;
+    return user.signInDetails?.loginId ?? user.username;
   } catch {
     return null;
   }

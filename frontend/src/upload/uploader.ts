@@ -14,6 +14,7 @@ import type { ApiClient } from '../api/client';
 import { describe as describeError } from '../api/errors';
 import { formatBytes } from '../components/format';
 import { completeMultipartXml, UploadPlans, uploadRequest } from './plans';
+import { postForm } from './post-form';
 
 type Meta = { fileId?: string };
 type Body = Record<string, unknown>;
@@ -94,6 +95,17 @@ export function createUploader(options: UploaderOptions): { close: () => void } 
     retryDelays: RETRY_DELAYS_MS,
     allowedMetaFields: [],
     shouldUseMultipart: (file: File) => plans.usesMultipart(file.id),
+    uploadPartBytes: (request) =>
+      request.signature.method === 'POST' && request.body instanceof FormData
+        ? postForm({
+            url: request.signature.url,
+            body: request.body,
+            size: request.size ?? 0,
+            onProgress: request.onProgress as (event: { loaded: number; lengthComputable: boolean }) => void,
+            onComplete: request.onComplete as (etag: string) => void,
+            signal: request.signal,
+          })
+        : AwsS3.uploadPartBytes(request),
     getChunkSize: (data: { size: number }) => plans.partSize(data as Blob),
     getUploadParameters: (file: File) => {
       const plan = plans.plan(file.id);
