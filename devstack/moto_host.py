@@ -8,6 +8,7 @@
   between, so two concurrent conditional writes could both pass; DynamoDB makes each one atomic;
 * ``StartSyncExecution`` runs Express workflows synchronously (``devstack.express``);
 * Cognito sign-up confirms the user at once and prints it, since no email is sent locally;
+* Cognito ``RevokeToken`` (``fileshare logout``), which moto lacks, forgets a refresh token;
 
 and one for speed: moto parses a state machine's definition again for every execution (about
 0.2 s for ours); parsed programs are cached per definition and each execution gets its own copy.
@@ -26,6 +27,8 @@ from typing import Any
 import requests
 from moto.awslambda_simple.models import LambdaSimpleBackend
 from moto.cognitoidp.models import CognitoIdpBackend
+from moto.cognitoidp.responses import CognitoIdpResponse
+from moto.core.responses import ActionResult, EmptyResult
 from moto.dynamodb.models import DynamoDBBackend
 from moto.events.models import Rule
 from moto.moto_server.threaded_moto_server import ThreadedMotoServer
@@ -91,6 +94,17 @@ def _sign_up(
     return user, delivery
 
 
+def _revoke_token(self: CognitoIdpResponse) -> ActionResult:
+    """``RevokeToken``: the refresh token stops working for ``REFRESH_TOKEN_AUTH`` (as in AWS, ID
+    and access tokens already issued stay valid for the API's JWT check until they expire)."""
+    token, client_id = self._get_param("Token"), self._get_param("ClientId")
+    for pool in self.backend.user_pools.values():
+        issued = pool.refresh_tokens.get(token)
+        if issued is not None and issued[0] == client_id:
+            del pool.refresh_tokens[token]
+    return EmptyResult()
+
+
 _dynamodb_writes = threading.Lock()
 _DYNAMODB_WRITES = ("put_item", "update_item", "delete_item", "transact_write_items", "batch_write_item")
 
@@ -130,6 +144,7 @@ def install_hooks(
         LambdaSimpleBackend.invoke = _invoke  # type: ignore[method-assign]
         Rule.send_to_targets = _send_to_targets  # type: ignore[method-assign,assignment]
         CognitoIdpBackend.sign_up = _sign_up  # type: ignore[method-assign]
+        CognitoIdpResponse.revoke_token = _revoke_token  # type: ignore[attr-defined]
         ExecutionWorker._get_evaluation_entrypoint = _evaluation_entrypoint  # type: ignore[method-assign]
         express.install()
         for name in _DYNAMODB_WRITES:
