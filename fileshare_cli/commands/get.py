@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import re
 from pathlib import Path
 from typing import Any
@@ -29,7 +30,12 @@ def register(commands: Subcommands, common: argparse.ArgumentParser) -> None:
         "--password-prompt, or the password in $FILESHARE_PASSWORD.",
     )
     get.add_argument("link", metavar="LINK", help="the share link, <app URL>/s/<token>")
-    get.add_argument("-o", "--output", type=Path, metavar="PATH", help="where to save it (a directory or a file)")
+    get.add_argument(
+        "-o",
+        "--output",
+        metavar="PATH",
+        help="where to save it: a file name, or a directory (existing, or ending in /)",
+    )
     get.add_argument("--password-prompt", action="store_true", help="ask for the link's password")
     get.add_argument("--force", action="store_true", help="replace an existing file")
     get.set_defaults(run=run_get)
@@ -44,14 +50,17 @@ def parse_link(link: str) -> tuple[str, str]:
     return found["app"], found["token"]
 
 
-def destination_for(output_path: Path | None, name: str | None) -> Path | None:
-    """Where to save: ``-o`` as given (or a directory to save into), else the current directory;
-    None while the name is not known yet."""
-    if output_path is not None and not output_path.is_dir():
-        return output_path
+def destination_for(output_path: str | None, name: str | None) -> Path | None:
+    """Where to save: ``-o`` as given, or a directory to save into (the current one by default);
+    None while the file's name is not known yet."""
+    if output_path is not None and not output_path.endswith(("/", os.sep)) and not Path(output_path).is_dir():
+        return Path(output_path)
     if name is None:
         return None
-    return (output_path or Path.cwd()) / sanitize(name)
+    directory = Path(output_path or ".")
+    if not directory.is_dir():
+        raise CliError(f"There is no directory {directory}.", Exit.USAGE)
+    return directory / sanitize(name)
 
 
 def run_get(args: argparse.Namespace) -> int:
@@ -68,8 +77,9 @@ def run_get(args: argparse.Namespace) -> int:
         raise exists(destination)
 
     link = api.redeem_download(token, password)
-    if destination is None:
-        destination = (args.output or Path.cwd()) / sanitize(from_presigned_url(link["url"]) or FALLBACK)
+    destination = destination or destination_for(args.output, from_presigned_url(link["url"]) or FALLBACK)
+    if destination is None:  # pragma: no cover - a name was given just above
+        raise CliError("No file name for the download.")
     with output.transfer_progress() as progress:
         task = progress.add_task(destination.name, total=view.get("size"))
         saved = download(
