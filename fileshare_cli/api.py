@@ -187,8 +187,11 @@ class Api:
 def api_error(answer: requests.Response, not_found: str) -> CliError:
     """One sentence and an exit status for an error answer of the API."""
     try:
-        error = answer.json().get("error") or {}
+        body = answer.json()
     except ValueError:
+        body = None
+    error = body.get("error") if isinstance(body, dict) else None
+    if not isinstance(error, dict):
         error = {}
     code = str(error.get("code") or "")
     message = str(error.get("message") or "")
