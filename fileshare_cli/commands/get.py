@@ -67,7 +67,7 @@ def run_get(args: argparse.Namespace) -> int:
     app_url, token = parse_link(args.link)
     api = Api(fetch_app_config(app_url).api_url)
     view = api.describe_share(token)
-    password = prompts.link_password(args.password_prompt)
+    password = prompts.link_password(args.password_prompt) if view.get("passwordRequired") else None
     if view.get("passwordRequired") and not password:
         raise CliError(PROTECTED_LINK, Exit.PASSWORD, "password_required")
 
