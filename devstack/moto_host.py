@@ -10,6 +10,7 @@
 * Cognito sign-up confirms the user at once and prints it, since no email is sent locally;
 * Cognito ``GetTokensFromRefreshToken`` (how Amplify Auth refreshes a session), which moto lacks,
   answers as ``InitiateAuth`` with ``REFRESH_TOKEN_AUTH`` does;
+* Cognito ``RevokeToken`` (``fileshare logout``), which moto lacks, forgets a refresh token;
 
 and one for speed: moto parses a state machine's definition again for every execution (about
 0.2 s for ours); parsed programs are cached per definition and each execution gets its own copy.
@@ -29,7 +30,7 @@ import requests
 from moto.awslambda_simple.models import LambdaSimpleBackend
 from moto.cognitoidp.models import CognitoIdpBackend
 from moto.cognitoidp.responses import CognitoIdpResponse
-from moto.core.responses import ActionResult
+from moto.core.responses import ActionResult, EmptyResult
 from moto.dynamodb.models import DynamoDBBackend
 from moto.events.models import Rule
 from moto.moto_server.threaded_moto_server import ThreadedMotoServer
@@ -101,6 +102,15 @@ def _get_tokens_from_refresh_token(self: CognitoIdpResponse) -> ActionResult:
         self._get_param("ClientId"), "REFRESH_TOKEN_AUTH", {"REFRESH_TOKEN": self._get_param("RefreshToken")}
     )
     return ActionResult({"AuthenticationResult": result["AuthenticationResult"]})
+def _revoke_token(self: CognitoIdpResponse) -> ActionResult:
+    """``RevokeToken``: the refresh token stops working for ``REFRESH_TOKEN_AUTH`` (as in AWS, ID
+    and access tokens already issued stay valid for the API's JWT check until they expire)."""
+    token, client_id = self._get_param("Token"), self._get_param("ClientId")
+    for pool in self.backend.user_pools.values():
+        issued = pool.refresh_tokens.get(token)
+        if issued is not None and issued[0] == client_id:
+            del pool.refresh_tokens[token]
+    return EmptyResult()
 
 
 _dynamodb_writes = threading.Lock()
@@ -143,6 +153,7 @@ def install_hooks(
         Rule.send_to_targets = _send_to_targets  # type: ignore[method-assign,assignment]
         CognitoIdpBackend.sign_up = _sign_up  # type: ignore[method-assign]
         CognitoIdpResponse.get_tokens_from_refresh_token = _get_tokens_from_refresh_token  # type: ignore[attr-defined]
+        CognitoIdpResponse.revoke_token = _revoke_token  # type: ignore[attr-defined]
         ExecutionWorker._get_evaluation_entrypoint = _evaluation_entrypoint  # type: ignore[method-assign]
         express.install()
         for name in _DYNAMODB_WRITES:

@@ -65,7 +65,7 @@ def download(token: str) -> dict[str, Any]:
     )
     logger.info("download link issued")
     metrics.add_metric(name="DownloadsIssued", unit="Count", value=1)
-    return {"url": link.url, "expiresAt": link.expires_at}
+    return link.to_view()
 
 
 @logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_HTTP)

@@ -138,6 +138,15 @@ def public_view(share: ShareRecord, record: FileRecord) -> dict[str, Any]:
 class Download:
     url: str
     expires_at: str
+    sha256: str | None = None
+
+    def to_view(self) -> dict[str, Any]:
+        """The answer of ``POST /public/shares/{token}/download``: the SHA-256 of the scanned
+        version lets a client check what it saved."""
+        view = {"url": self.url, "expiresAt": self.expires_at}
+        if self.sha256:
+            view["sha256"] = self.sha256
+        return view
 
 
 def presign_download(record: FileRecord, *, bucket: str, at: datetime) -> Download:
@@ -150,7 +159,7 @@ def presign_download(record: FileRecord, *, bucket: str, at: datetime) -> Downlo
         content_type=serving_type(record.content_type),
         expires_in=DOWNLOAD_URL_TTL_SECONDS,
     )
-    return Download(url=url, expires_at=clock.to_iso(clock.later(at, DOWNLOAD_URL_TTL_SECONDS)))
+    return Download(url=url, expires_at=clock.to_iso(clock.later(at, DOWNLOAD_URL_TTL_SECONDS)), sha256=record.sha256)
 
 
 @dataclass(frozen=True)
