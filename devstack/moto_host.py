@@ -102,6 +102,8 @@ def _get_tokens_from_refresh_token(self: CognitoIdpResponse) -> ActionResult:
         self._get_param("ClientId"), "REFRESH_TOKEN_AUTH", {"REFRESH_TOKEN": self._get_param("RefreshToken")}
     )
     return ActionResult({"AuthenticationResult": result["AuthenticationResult"]})
+
+
 def _revoke_token(self: CognitoIdpResponse) -> ActionResult:
     """``RevokeToken``: the refresh token stops working for ``REFRESH_TOKEN_AUTH`` (as in AWS, ID
     and access tokens already issued stay valid for the API's JWT check until they expire)."""
