@@ -15,14 +15,12 @@ import base64
 import json
 import time
 from dataclasses import asdict, dataclass
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from fileshare_cli import private_files
 from fileshare_cli.api import AppConfig, unreachable
 from fileshare_cli.errors import CliError, Exit
-from fileshare_cli.srp import SrpClient
 
 SESSION_ENDED = "Your session has ended: run `fileshare login` again."
 REFRESH_MARGIN_SECONDS = 60
@@ -133,20 +131,21 @@ def sign_in(config: AppConfig, username: str, password: str, cognito: Any | None
 
 
 def _sign_in_with_srp(cognito: Any, config: AppConfig, username: str, password: str) -> dict[str, Any]:
-    srp = SrpClient(config.user_pool_id, password)
+    """``USER_SRP_AUTH`` with pycognito's implementation of Cognito's SRP variant: the password never
+    leaves this machine."""
+    from pycognito.aws_srp import AWSSRP
+
+    srp = AWSSRP(username, password, config.user_pool_id, config.client_id, client=cognito)
+    parameters = srp.get_auth_params()
     started = _cognito_call(
-        cognito,
-        "initiate_auth",
-        ClientId=config.client_id,
-        AuthFlow="USER_SRP_AUTH",
-        AuthParameters={"USERNAME": username, "SRP_A": srp.srp_a},
+        cognito, "initiate_auth", ClientId=config.client_id, AuthFlow="USER_SRP_AUTH", AuthParameters=parameters
     )
     if started.get("ChallengeName") != "PASSWORD_VERIFIER":
         return started
     arguments: dict[str, Any] = {
         "ClientId": config.client_id,
         "ChallengeName": "PASSWORD_VERIFIER",
-        "ChallengeResponses": srp.answer(started["ChallengeParameters"], datetime.now(UTC)),
+        "ChallengeResponses": srp.process_challenge(started["ChallengeParameters"], parameters),
     }
     if started.get("Session"):
         arguments["Session"] = started["Session"]
