@@ -7,6 +7,8 @@
 * DynamoDB writes are serialised: moto checks a ConditionExpression and then writes, with no lock
   between, so two concurrent conditional writes could both pass; DynamoDB makes each one atomic;
 * ``StartSyncExecution`` runs Express workflows synchronously (``devstack.express``);
+* ``RedriveExecution`` continues a failed Standard execution, and a Standard execution that stops
+  puts its status-change event on the default bus (``devstack.redrive``);
 * Cognito sign-up confirms the user at once and prints it, since no email is sent locally;
 * Cognito ``GetTokensFromRefreshToken`` (how Amplify Auth refreshes a session), which moto lacks,
   answers as ``InitiateAuth`` with ``REFRESH_TOKEN_AUTH`` does;
@@ -38,7 +40,7 @@ from moto.stepfunctions.parser.asl.parse.asl_parser import AmazonStateLanguagePa
 from moto.stepfunctions.parser.backend.execution_worker import ExecutionWorker
 from moto.utilities.arns import parse_arn
 
-from devstack import express
+from devstack import express, redrive
 from devstack.lambda_runner import LambdaRunner
 
 MOTO_CONFIG = {"stepfunctions": {"execute_state_machine": True}, "lambda": {"use_docker": False}}
@@ -158,6 +160,7 @@ def install_hooks(
         CognitoIdpResponse.revoke_token = _revoke_token  # type: ignore[attr-defined]
         ExecutionWorker._get_evaluation_entrypoint = _evaluation_entrypoint  # type: ignore[method-assign]
         express.install()
+        redrive.install()
         for name in _DYNAMODB_WRITES:
             setattr(DynamoDBBackend, name, _serialised(getattr(DynamoDBBackend, name)))
 

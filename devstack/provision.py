@@ -529,6 +529,54 @@ def _create_not_emulated(p: Provisioner, logical_id: str, raw: dict[str, Any]) -
     return {"Ref": arn, "Arn": arn}
 
 
+def _create_topic(p: Provisioner, logical_id: str, raw: dict[str, Any]) -> dict[str, Any]:
+    props = p.props(raw)
+    name = props.get("TopicName") or p._physical_name(logical_id, limit=256)
+    arn = p.client("sns").create_topic(Name=name)["TopicArn"]
+    return {"Ref": arn, "TopicArn": arn, "TopicName": name}
+
+
+def _create_subscription(p: Provisioner, logical_id: str, raw: dict[str, Any]) -> dict[str, Any]:
+    props = p.props(raw)
+    arn = p.client("sns").subscribe(TopicArn=props["TopicArn"], Protocol=props["Protocol"], Endpoint=props["Endpoint"])
+    return {"Ref": arn["SubscriptionArn"]}
+
+
+def _create_alarm(p: Provisioner, logical_id: str, raw: dict[str, Any]) -> dict[str, Any]:
+    """Created in moto so that it can be listed; it never fires locally (no metrics are published)."""
+    props = p.props(raw)
+    name = props.get("AlarmName") or p._physical_name(logical_id, limit=255)
+    keys = (
+        "Namespace",
+        "MetricName",
+        "Dimensions",
+        "Statistic",
+        "Period",
+        "EvaluationPeriods",
+        "Threshold",
+        "ComparisonOperator",
+        "TreatMissingData",
+        "AlarmActions",
+        "OKActions",
+        "AlarmDescription",
+    )
+    args = {k: props[k] for k in keys if k in props}
+    args["Dimensions"] = [{"Name": d["Name"], "Value": str(d["Value"])} for d in args.get("Dimensions", [])]
+    for number in ("Period", "EvaluationPeriods"):
+        args[number] = int(args[number])
+    args["Threshold"] = float(args["Threshold"])
+    p.client("cloudwatch").put_metric_alarm(AlarmName=name, **args)
+    return {"Ref": name, "Arn": f"arn:aws:cloudwatch:{p.stack.region}:{ACCOUNT_ID}:alarm:{name}"}
+
+
+def _create_dashboard(p: Provisioner, logical_id: str, raw: dict[str, Any]) -> dict[str, Any]:
+    """Stored in moto (which checks that the body is JSON); nothing is drawn locally."""
+    props = p.props(raw)
+    name = props.get("DashboardName") or p._physical_name(logical_id)
+    p.client("cloudwatch").put_dashboard(DashboardName=name, DashboardBody=props["DashboardBody"])
+    return {"Ref": name}
+
+
 def _create_events_rule(p: Provisioner, logical_id: str, raw: dict[str, Any]) -> dict[str, Any]:
     props = p.props(raw)
     events = p.client("events")
@@ -570,4 +618,8 @@ _CREATORS: dict[str, Callable[[Provisioner, str, dict[str, Any]], dict[str, Any]
     "AWS::Serverless::Function": _create_function,
     "AWS::Serverless::HttpApi": _create_http_api,
     "AWS::Serverless::StateMachine": _create_state_machine,
+    "AWS::SNS::Topic": _create_topic,
+    "AWS::SNS::Subscription": _create_subscription,
+    "AWS::CloudWatch::Alarm": _create_alarm,
+    "AWS::CloudWatch::Dashboard": _create_dashboard,
 }

@@ -22,10 +22,11 @@ API_FUNCTIONS = {
     for k, v in FUNCTIONS.items()
     if any(e["Type"] == "HttpApi" for e in v["Properties"].get("Events", {}).values())
 }
-# API functions may start command workflows (that is how they change anything) but write nothing.
+# API functions may start command workflows (that is how they change anything) and read executions
+# (operators), but write nothing.
 WRITE_ACTIONS = re.compile(
     r"^(dynamodb:(Put|Update|Delete|BatchWrite|TransactWrite)|s3:(PutObjectTagging|PutObjectVersionTagging|Delete)"
-    r"|events:PutEvents|states:(?!StartSyncExecution$))"
+    r"|events:PutEvents|states:(?!(StartSyncExecution|ListExecutions|DescribeExecution|GetExecutionHistory)$))"
 )
 
 
@@ -76,19 +77,50 @@ def test_the_definition_parses_as_jsonpath_asl(logical_id: str) -> None:
     assert "JSONata" not in text
 
 
+# process-upload's steps after Register fail the execution where they fail, so that RedriveExecution
+# reruns that very step (a caught error would end in a Fail state, which a redrive only re-enters);
+# the record-upload-failure workflow marks the file FAILED from the execution's status change.
+REDRIVE_POINTS = {
+    "Validate",
+    "Scan",
+    "AwaitGuardDutyScan",
+    "TagVerdict",
+    "MintShareToken",
+    "StoreShare",
+    "IndexReady",
+    "PublishFileReady",
+    "IndexRejection",
+    "PublishFileRejected",
+}
+
+
 @pytest.mark.parametrize("logical_id", sorted(STATE_MACHINES))
 def test_every_task_retries_transient_errors_and_catches_the_rest(logical_id: str) -> None:
     tasks = {name: s for name, s in all_states(definition(logical_id)["States"]).items() if s["Type"] == "Task"}
     assert tasks
+    redrive_points = REDRIVE_POINTS if logical_id == "ProcessUploadStateMachine" else set()
     for name, task in tasks.items():
         assert task.get("Retry"), f"{name} has no Retry"
         assert all(r.get("BackoffRate", 1) > 1 and r.get("JitterStrategy") == "FULL" for r in task["Retry"]), name
-        assert any("States.ALL" in c["ErrorEquals"] for c in task.get("Catch", [])), f"{name} catches nothing"
+        catches_all = any("States.ALL" in c["ErrorEquals"] for c in task.get("Catch", []))
+        assert catches_all != (name in redrive_points), f"{name}: catches everything: {catches_all}"
+
+
+def test_a_failed_upload_execution_is_recorded_from_its_status_change() -> None:
+    machine = STATE_MACHINES["RecordUploadFailureStateMachine"]["Properties"]
+    [event] = machine["Events"].values()
+    pattern = event["Properties"]["Pattern"]
+    assert pattern["source"] == ["aws.states"]
+    assert pattern["detail"]["stateMachineArn"] == [{"Ref": "ProcessUploadStateMachine"}]
+    assert set(pattern["detail"]["status"]) == {"FAILED", "TIMED_OUT", "ABORTED"}
+    assert event["Properties"]["DeadLetterConfig"] and event["Properties"]["RetryPolicy"]
+    states = definition("ProcessUploadStateMachine")["States"]
+    assert not any(s["Type"] == "Fail" for name, s in states.items() if name != "UnrecognisedUpload")
 
 
 def test_every_lambda_task_invokes_a_function_of_the_template() -> None:
     for logical_id, machine in STATE_MACHINES.items():
-        substitutions = machine["Properties"]["DefinitionSubstitutions"]
+        substitutions = machine["Properties"].get("DefinitionSubstitutions", {})
         for name, state in all_states(definition(logical_id)["States"]).items():
             if state.get("Resource") == "arn:aws:states:::lambda:invoke":
                 placeholder = state["Parameters"]["FunctionName"].strip("${}")
@@ -108,6 +140,7 @@ def test_api_functions_only_read_state() -> None:
         "FilesApiFunction",
         "PublicSharesApiFunction",
         "SharesApiFunction",
+        "OpsApiFunction",
     }
     for logical_id, function in API_FUNCTIONS.items():
         for statement in statements(function):
@@ -211,6 +244,8 @@ def test_commands_are_synchronous_express_workflows_started_only_by_their_api_fu
         "RevokeShareStateMachine",
         "DeleteFileStateMachine",
         "RedeemShareStateMachine",
+        "RedriveExecutionStateMachine",
+        "ReconcileStateMachine",
     }
     assert {k for k, v in STATE_MACHINES.items() if v["Properties"]["Type"] == "EXPRESS"} == commands
     starters: dict[str, set[str]] = {}
@@ -227,6 +262,8 @@ def test_commands_are_synchronous_express_workflows_started_only_by_their_api_fu
         "RevokeShareStateMachine": {"SharesApiFunction"},
         "DeleteFileStateMachine": {"SharesApiFunction"},
         "RedeemShareStateMachine": {"PublicSharesApiFunction"},
+        "RedriveExecutionStateMachine": {"OpsApiFunction"},
+        "ReconcileStateMachine": {"OpsApiFunction"},
     }
 
 

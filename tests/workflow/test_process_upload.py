@@ -192,5 +192,6 @@ def test_an_unexpected_step_failure_ends_failed_and_is_visible(local_stack: Loca
     assert failures
     assert failures[0]["taskFailedEventDetails"]["error"] == "NotFoundException"
     entered = [e["stateEnteredEventDetails"]["name"] for e in history["events"] if "stateEnteredEventDetails" in e]
-    assert "MintShareToken" in entered
-    assert entered[-2:] == ["RecordFailure", "ProcessingFailed"]
+    # and the execution stopped at that step (so a redrive reruns it), with the step's own error
+    assert entered[-1] == "MintShareToken"
+    assert execution["error"] == "NotFoundException"

@@ -170,7 +170,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Recent workflow executions with file id, status, start/stop and error (operators). */
+        /**
+         * Executions of the Standard workflows, newest first, with file id, status, timing and failure (operators).
+         * @description Express commands (owner commands, redrive, reconcile) are not kept by Step Functions and are not listed; their failures count in the CommandsFailed metric. Every call is audited with the caller's `sub`.
+         */
         get: operations["listExecutions"];
         put?: never;
         post?: never;
@@ -190,7 +193,10 @@ export interface paths {
             };
             cookie?: never;
         };
-        /** The file record plus its executions, each with its step-by-step history (operators). */
+        /**
+         * The file record plus its executions, each with its step-by-step history (operators).
+         * @description Share tokens, links, passwords, password hashes and KMS ciphertexts are redacted before the answer leaves the function.
+         */
         get: operations["getFileForOperators"];
         put?: never;
         post?: never;
@@ -205,15 +211,38 @@ export interface paths {
             query?: never;
             header?: never;
             path: {
-                /** @description The execution's ARN or name. */
+                /** @description The execution's ARN (percent-encoded or not), of a Standard workflow. */
                 executionId: string;
             };
             cookie?: never;
         };
         get?: never;
         put?: never;
-        /** Restart a failed execution, where the platform allows (operators). */
+        /**
+         * Continue a failed, timed-out or aborted execution from the state it stopped in (operators).
+         * @description Runs RedriveExecution through the redrive command workflow: same execution ARN, its redrive count goes up, the steps that succeeded are not run again.
+         */
         post: operations["redriveExecution"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/ops/reconcile": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Find (and with repair, fix) what the event path lost (operators).
+         * @description Objects with no record, records stuck in PROCESSING with no running execution, records whose object is gone. With `repair`, process-upload starts for each lost object and each stuck record turns FAILED with a reason; missing objects are only reported.
+         */
+        post: operations["reconcile"];
         delete?: never;
         options?: never;
         head?: never;
@@ -533,6 +562,132 @@ export interface components {
              * @description A few minutes from now.
              */
             expiresAt: string;
+            /** @description SHA-256 (hex) of the scanned object version the url serves, for the client to check what it saved. */
+            sha256?: string;
+        };
+        /**
+         * One step of an execution (operators)
+         * @description A state the execution entered, from its history: input and output (redacted), timing, retries, and the error that stopped it.
+         */
+        "ops-step": {
+            name: string;
+            /** @description Task, Choice, Pass, Map, Fail, Succeed... */
+            type: string;
+            /** @description 0 for the first run of the execution, then the redrive count that ran this step. */
+            attempt: number;
+            /**
+             * @description SUCCEEDED once the state exited; otherwise how the execution stopped while in it.
+             * @enum {unknown}
+             */
+            status: "RUNNING" | "SUCCEEDED" | "FAILED" | "TIMED_OUT" | "ABORTED";
+            enteredAt: string;
+            exitedAt?: string;
+            durationMs?: number | null;
+            /** @description The state's input (JSON), secrets redacted. */
+            input: unknown;
+            /** @description The state's output (JSON), secrets redacted. */
+            output?: unknown;
+            /** @description Attempts after the first (the state's Retry). */
+            retries: number;
+            error?: string | null;
+            /** @description Redacted. */
+            cause?: string | null;
+        };
+        /**
+         * A workflow execution (operators)
+         * @description One execution of a Standard workflow; with its steps in GET /ops/files/{fileId}.
+         */
+        "ops-execution": {
+            executionArn: string;
+            /** @description process-upload, sweep or record-upload-failure. */
+            workflow: string;
+            name: string;
+            /** @enum {unknown} */
+            status: "RUNNING" | "SUCCEEDED" | "FAILED" | "TIMED_OUT" | "ABORTED";
+            startedAt: string;
+            stoppedAt?: string;
+            durationMs?: number | null;
+            /** @description The file the execution is about, read from its input (null for the sweep). */
+            fileId: string | null;
+            redriveCount: number;
+            error?: string | null;
+            /** @description Redacted. */
+            cause?: string | null;
+            /** @description The state the execution stopped in: where a redrive continues. */
+            failedState?: string | null;
+            /** @description Redrive answers only: the state the redrive continues from. */
+            redrivenFrom?: string | null;
+            steps?: components["schemas"]["ops-step"][];
+        };
+        /**
+         * GET /ops/executions response (200)
+         * @description Executions of the Standard workflows, newest first.
+         */
+        "ops-executions.response": {
+            items: components["schemas"]["ops-execution"][];
+            /** @description Opaque; pass it back as ?nextToken= with the same filters. Absent on the last page. */
+            nextToken?: string;
+        };
+        /**
+         * GET /ops/files/{fileId} response (200)
+         * @description The file's record as stored and its links (both redacted), and every execution of a Standard workflow that touched it, step by step.
+         */
+        "ops-file.response": {
+            /** @description The index item (records/file-item.json). */
+            file: {
+                fileId: string;
+                status: string;
+            };
+            /** @description The share items, token hash, ciphertext and password hash redacted. */
+            shares: {
+                /** @constant */
+                tokenHash?: "[redacted]";
+                /** @constant */
+                tokenCiphertext?: "[redacted]";
+                /** @constant */
+                passwordHash?: "[redacted]";
+            }[];
+            executions: (components["schemas"]["ops-execution"] & unknown)[];
+        };
+        /** POST /ops/reconcile request */
+        "ops-reconcile.request": {
+            /** @description Start process-upload for lost objects and mark stuck records FAILED (default: report only). */
+            repair?: boolean;
+            /** @description Overrides both age limits (LostObjectAfterSeconds, StuckProcessingAfterSeconds). */
+            olderThanSeconds?: number;
+        };
+        /**
+         * POST /ops/reconcile response (200)
+         * @description What reconciliation found (and, with repair, acted on).
+         */
+        "ops-reconcile.response": {
+            checkedAt: string;
+            repair: boolean;
+            lostAfterSeconds: number;
+            stuckAfterSeconds: number;
+            counts: {
+                lostObjects: number;
+                stuckRecords: number;
+                missingObjects: number;
+            };
+            lostObjects: {
+                fileId: string;
+                key: string;
+                versionId: string;
+                size: number;
+                lastModified: string;
+            }[];
+            stuckRecords: {
+                fileId: string;
+                key: string;
+                updatedAt: string;
+            }[];
+            missingObjects: {
+                fileId: string;
+                status: string;
+                key: string;
+                versionId: string;
+            }[];
         };
     };
     responses: {
@@ -869,8 +1024,16 @@ export interface operations {
         parameters: {
             query?: {
                 status?: "RUNNING" | "SUCCEEDED" | "FAILED" | "TIMED_OUT" | "ABORTED";
+                /** @description One workflow (default all). */
+                workflow?: "process-upload" | "sweep" | "record-upload-failure";
+                /** @description Only executions started at or after this time (ISO 8601 with a zone). */
+                since?: string;
+                /** @description Only executions started at or before this time (ISO 8601 with a zone). */
+                until?: string;
                 /** @description Page size (default 50). */
                 limit?: components["parameters"]["limit"];
+                /** @description The `nextToken` of the previous page (same filters). */
+                nextToken?: string;
             };
             header?: never;
             path?: never;
@@ -878,15 +1041,18 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Executions (schema to come). */
+            /** @description A page of executions. */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ops-executions.response"];
+                };
             };
+            400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
-            /** @description The caller is not in the operators group. */
+            /** @description The caller is not in the operators group (code forbidden). */
             403: components["responses"]["Forbidden"];
         };
     };
@@ -902,15 +1068,18 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description The record and its executions (schema to come). */
+            /** @description The record, its links and its executions. */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ops-file.response"];
+                };
             };
+            400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
-            /** @description The caller is not in the operators group. */
+            /** @description The caller is not in the operators group (code forbidden). */
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
         };
@@ -920,25 +1089,28 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /** @description The execution's ARN or name. */
+                /** @description The execution's ARN (percent-encoded or not), of a Standard workflow. */
                 executionId: string;
             };
             cookie?: never;
         };
         requestBody?: never;
         responses: {
-            /** @description Redriven. */
+            /** @description Redriven; the execution as it is now (RUNNING), with the state it continues from. */
             202: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ops-execution"];
+                };
             };
+            400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
-            /** @description The caller is not in the operators group. */
+            /** @description The caller is not in the operators group (code forbidden). */
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
-            /** @description The execution cannot be redriven. */
+            /** @description The execution cannot be redriven, for example it SUCCEEDED or is RUNNING (code not_redrivable). */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -947,6 +1119,34 @@ export interface operations {
                     "application/json": components["schemas"]["error"];
                 };
             };
+        };
+    };
+    reconcile: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["ops-reconcile.request"];
+            };
+        };
+        responses: {
+            /** @description The findings. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ops-reconcile.response"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            /** @description The caller is not in the operators group (code forbidden). */
+            403: components["responses"]["Forbidden"];
         };
     };
 }

@@ -8,16 +8,12 @@ from typing import Any
 from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from fileshare.api.http import caller_id, new_resolver
+from fileshare.api.http import caller_id, new_resolver, page_size
 from fileshare.core import config
-from fileshare.core.errors import InvalidRequest
 from fileshare.core.ownership import owned_file
 from fileshare.core.shares import file_view
 from fileshare.core.store import IndexReader, list_downloads
 from fileshare.observability import logger, tracer
-
-DEFAULT_PAGE = 50
-MAX_PAGE = 100
 
 
 @dataclass(frozen=True)
@@ -29,14 +25,6 @@ class Settings:
 settings = config.load(Settings)
 index = IndexReader(settings.table_name)
 app = new_resolver()
-
-
-def page_size(raw: str | None) -> int:
-    if raw is None:
-        return DEFAULT_PAGE
-    if not raw.isdigit() or not 1 <= int(raw) <= MAX_PAGE:
-        raise InvalidRequest(f"limit must be a whole number from 1 to {MAX_PAGE}")
-    return int(raw)
 
 
 @app.get("/files")

@@ -12,12 +12,17 @@ from pathlib import Path
 from typing import Any
 
 from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, Response, content_types
+from aws_lambda_powertools.event_handler.middlewares import NextMiddleware
 
+from fileshare.core.commands import CommandFailed
 from fileshare.core.errors import DomainError, InvalidRequest, Unauthorized
+from fileshare.core.operators import is_operator
 from fileshare.core.store import BadPageToken
-from fileshare.observability import logger
+from fileshare.observability import logger, metrics
 
 SCHEMAS = Path(__file__).resolve().parent.parent / "schemas" / "api"
+DEFAULT_PAGE = 50
+MAX_PAGE = 100
 
 
 def error_response(status: int, code: str, message: str) -> Response[str]:
@@ -33,8 +38,10 @@ def schema(name: str) -> dict[str, Any]:
     return dict(json.loads((SCHEMAS / f"{name}.json").read_text()))
 
 
-def new_resolver() -> APIGatewayHttpResolver:
+def new_resolver(*, operators_only: bool = False) -> APIGatewayHttpResolver:
     app = APIGatewayHttpResolver()
+    if operators_only:
+        app.use(middlewares=[operators_only_with_audit])
 
     @app.exception_handler(DomainError)
     def _domain(exc: DomainError) -> Response[str]:
@@ -43,6 +50,15 @@ def new_resolver() -> APIGatewayHttpResolver:
     @app.exception_handler(BadPageToken)
     def _page(exc: BadPageToken) -> Response[str]:
         return error_response(400, "invalid_request", str(exc))
+
+    @app.exception_handler(CommandFailed)
+    def _command(exc: CommandFailed) -> Response[str]:
+        # Refusals (no such share, a wrong password...) are mapped by the routes; what arrives here
+        # failed unexpectedly: count it for the CommandFailuresAlarm and fail as before (a 5xx).
+        logger.error("command failed", extra={"execution": exc.execution_arn, "error": exc.error})
+        metrics.add_metric(name="CommandsFailed", unit="Count", value=1)
+        metrics.flush_metrics()
+        raise exc
 
     @app.not_found
     def _not_found(_: Exception) -> Response[str]:
@@ -74,6 +90,15 @@ def json_body(app: APIGatewayHttpResolver, schema_name: str) -> dict[str, Any]:
     return dict(body)
 
 
+def page_size(raw: str | None) -> int:
+    """The ``limit`` query parameter of a listing."""
+    if raw is None:
+        return DEFAULT_PAGE
+    if not raw.isdigit() or not 1 <= int(raw) <= MAX_PAGE:
+        raise InvalidRequest(f"limit must be a whole number from 1 to {MAX_PAGE}")
+    return int(raw)
+
+
 def caller_id(app: APIGatewayHttpResolver) -> str:
     """The Cognito ``sub`` of the caller; API Gateway's JWT authorizer has already verified it."""
     claims = app.current_event.request_context.authorizer.jwt_claim or {}
@@ -81,3 +106,24 @@ def caller_id(app: APIGatewayHttpResolver) -> str:
     if not sub:
         raise Unauthorized("the request carries no verified identity")
     return str(sub)
+
+
+def operators_only_with_audit(app: APIGatewayHttpResolver, next_middleware: NextMiddleware) -> Response[Any]:
+    """The one check for every ``/ops`` route: the caller's verified ``cognito:groups`` claim must
+    list ``operators``; anyone else gets 403. Every call, refused or not, leaves an audit line with
+    the caller's ``sub``."""
+    claims = app.current_event.request_context.authorizer.jwt_claim or {}
+    allowed = is_operator(claims)
+    logger.info(
+        "ops call",
+        extra={
+            "audit": "ops",
+            "operator": claims.get("sub"),
+            "route": app.current_event.request_context.route_key,
+            "path": app.current_event.raw_path,
+            "allowed": allowed,
+        },
+    )
+    if not allowed:
+        return error_response(403, "forbidden", "this route is for operators only")
+    return next_middleware(app)

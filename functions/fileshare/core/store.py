@@ -35,8 +35,12 @@ class IndexReader:
         return from_attribute_values(item) if item else None
 
     def get_file(self, file_id: str) -> FileRecord | None:
-        item = self._get(file_pk(file_id), "FILE")
+        item = self.file_item(file_id)
         return FileRecord.from_item(item) if item else None
+
+    def file_item(self, file_id: str) -> dict[str, Any] | None:
+        """The file's item as stored, every attribute included (operators' view)."""
+        return self._get(file_pk(file_id), "FILE")
 
     def get_share(self, token_hash: str) -> ShareRecord | None:
         item = self._get(share_pk(token_hash), "SHARE")
@@ -59,7 +63,10 @@ class IndexReader:
         return files, encode_page_token(last) if last else None
 
     def list_shares(self, file_id: str) -> list[ShareRecord]:
-        shares: list[ShareRecord] = []
+        return [ShareRecord.from_item(item) for item in self.share_items(file_id)]
+
+    def share_items(self, file_id: str) -> list[dict[str, Any]]:
+        shares: list[dict[str, Any]] = []
         params: dict[str, Any] = {
             "TableName": self.table_name,
             "IndexName": "gsi1",
@@ -68,7 +75,7 @@ class IndexReader:
         }
         while True:
             answer = client("dynamodb").query(**params)
-            shares += [ShareRecord.from_item(from_attribute_values(i)) for i in answer.get("Items", [])]
+            shares += [from_attribute_values(i) for i in answer.get("Items", [])]
             if "LastEvaluatedKey" not in answer:
                 return shares
             params["ExclusiveStartKey"] = answer["LastEvaluatedKey"]

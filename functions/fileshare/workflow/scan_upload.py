@@ -49,8 +49,8 @@ def scan(upload: dict[str, Any]) -> dict[str, Any]:
                 sink.write(chunk)
         result = scan_upload(spooled, engine, limits)
     logger.info("upload scanned", extra={"engine": result.engine, "verdict": result.verdict})
-    if result.infected:
-        metrics.add_metric(name="UploadsInfected", unit="Count", value=1)
+    verdicts = {"CLEAN": "UploadsClean", "INFECTED": "UploadsInfected", "UNSCANNABLE": "UploadsUnscannable"}
+    metrics.add_metric(name=verdicts[result.verdict], unit="Count", value=1)
     return result.to_dict()
 
 
