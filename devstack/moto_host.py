@@ -14,6 +14,9 @@
   answers as ``InitiateAuth`` with ``REFRESH_TOKEN_AUTH`` does;
 * Cognito ``RevokeToken`` (``fileshare logout``), which moto lacks, forgets a refresh token;
 
+* Step Functions' SDK tasks take parameters in PascalCase and call the API in its own case
+  (``ExecutionArn`` -> ``executionArn``), which moto's engine did not do;
+
 and one for speed: moto parses a state machine's definition again for every execution (about
 0.2 s for ours); parsed programs are cached per definition and each execution gets its own copy.
 """
@@ -21,6 +24,7 @@ and one for speed: moto parses a state machine's definition again for every exec
 from __future__ import annotations
 
 import copy
+import functools
 import json
 import logging
 import os
@@ -28,7 +32,9 @@ import threading
 from collections.abc import Callable
 from typing import Any
 
+import botocore.session
 import requests
+from botocore import xform_name
 from moto.awslambda_simple.models import LambdaSimpleBackend
 from moto.cognitoidp.models import CognitoIdpBackend
 from moto.cognitoidp.responses import CognitoIdpResponse
@@ -36,6 +42,12 @@ from moto.core.responses import ActionResult, EmptyResult
 from moto.dynamodb.models import DynamoDBBackend
 from moto.events.models import Rule
 from moto.moto_server.threaded_moto_server import ThreadedMotoServer
+from moto.stepfunctions.parser.asl.component.state.exec.state_task.service.state_task_service_aws_sdk import (
+    StateTaskServiceAwsSdk,
+)
+from moto.stepfunctions.parser.asl.component.state.exec.state_task.service.state_task_service_sfn import (
+    StateTaskServiceSfn,
+)
 from moto.stepfunctions.parser.asl.parse.asl_parser import AmazonStateLanguageParser
 from moto.stepfunctions.parser.backend.execution_worker import ExecutionWorker
 from moto.utilities.arns import parse_arn
@@ -64,7 +76,8 @@ def _invoke(
 
 
 def _send_to_targets(self: Rule, original_event: Any, transform_input: bool = True) -> None:
-    if not self.event_pattern.matches_event(original_event):
+    # A disabled rule delivers nothing (moto's S3 notifications ignore the rule's state).
+    if self.state != "ENABLED" or not self.event_pattern.matches_event(original_event):
         return
     ours = [t for t in self.targets if parse_arn(t["Arn"]).service in ("states", "lambda")]
     if ours and _deliver is not None:
@@ -129,6 +142,30 @@ def _serialised(method: Callable[..., Any]) -> Callable[..., Any]:
     return write
 
 
+@functools.cache
+def _input_members(service: str, action: str) -> dict[str, str]:
+    """The operation's input member names by lower case (``executionarn`` -> ``executionArn``)."""
+    model = botocore.session.get_session().get_service_model(service)
+    operation = next(n for n in model.operation_names if xform_name(n) == action)
+    shape = model.operation_model(operation).input_shape
+    return {name.lower(): name for name in (shape.members if shape else {})}
+
+
+def _api_cased(method: Callable[..., Any]) -> Callable[..., Any]:
+    """Step Functions takes SDK parameters in PascalCase and converts them to the API's own case
+    (``ExecutionArn`` -> ``executionArn`` for Step Functions' camelCase API); moto's engine passes
+    them on unchanged, which botocore drops, so Step Functions' own actions failed locally."""
+
+    def call(
+        self: Any, env: Any, resource_runtime_part: Any, normalised_parameters: dict[str, Any], **kwargs: Any
+    ) -> Any:
+        members = _input_members(self._get_boto_service_name(), self._get_boto_service_action())
+        renamed = {members.get(k.lower(), k): v for k, v in normalised_parameters.items()}
+        return method(self, env, resource_runtime_part=resource_runtime_part, normalised_parameters=renamed, **kwargs)
+
+    return call
+
+
 _programs: dict[str, Any] = {}
 _programs_lock = threading.Lock()
 
@@ -159,6 +196,8 @@ def install_hooks(
         CognitoIdpResponse.get_tokens_from_refresh_token = _get_tokens_from_refresh_token  # type: ignore[attr-defined]
         CognitoIdpResponse.revoke_token = _revoke_token  # type: ignore[attr-defined]
         ExecutionWorker._get_evaluation_entrypoint = _evaluation_entrypoint  # type: ignore[method-assign]
+        for task in (StateTaskServiceAwsSdk, StateTaskServiceSfn):
+            task._eval_service_task = _api_cased(task._eval_service_task)  # type: ignore[method-assign]
         express.install()
         redrive.install()
         for name in _DYNAMODB_WRITES:

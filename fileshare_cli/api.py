@@ -33,6 +33,8 @@ _KNOWN: dict[tuple[int, str], tuple[str | None, Exit]] = {
     ),
     (409, "file_processing"): ("The file is still being checked: try again when it is done.", Exit.ERROR),
     (409, "file_not_ready"): (None, Exit.ERROR),
+    (403, "forbidden"): ("This is for operators only: your account is not in the operators group.", Exit.AUTH),
+    (409, "not_redrivable"): (None, Exit.ERROR),
 }
 
 
@@ -150,6 +152,36 @@ class Api:
         return self._object(
             "POST", f"/public/shares/{_segment(token)}/download", body, public=True, not_found=DEAD_LINK
         )
+
+    # --- operators (the operators group) -----------------------------------------------------
+
+    def list_executions(self, filters: dict[str, Any], limit: int) -> Iterator[dict[str, Any]]:
+        """Executions of the Standard workflows, newest first, up to ``limit``, following ``nextToken``."""
+        params: dict[str, Any] = {**filters, "limit": min(limit, 100)}
+        count = 0
+        while True:
+            page = self._object("GET", "/ops/executions", params=params)
+            for item in page["items"]:
+                if count == limit:
+                    return
+                count += 1
+                yield item
+            if not page.get("nextToken"):
+                return
+            params["nextToken"] = page["nextToken"]
+
+    def file_runs(self, file_id: str) -> dict[str, Any]:
+        return self._object("GET", f"/ops/files/{_segment(file_id)}", not_found=f"There is no file {file_id}.")
+
+    def redrive(self, execution_arn: str) -> dict[str, Any]:
+        return self._object(
+            "POST",
+            f"/ops/executions/{_segment(execution_arn)}/redrive",
+            not_found=f"There is no execution {execution_arn} of a Standard workflow.",
+        )
+
+    def reconcile(self, body: dict[str, Any]) -> dict[str, Any]:
+        return self._object("POST", "/ops/reconcile", body)
 
     # --- one request, one error mapping --------------------------------------------------------
 

@@ -8,11 +8,11 @@ import argparse
 import sys
 
 from fileshare_cli import errors, output
-from fileshare_cli.commands import account, files, get, local, upload
+from fileshare_cli.commands import account, files, get, local, ops, upload
 from fileshare_cli.errors import CliError, Exit
 
 # The order of `fileshare --help`. A new group of commands (`ops`, …) is one module and one entry.
-COMMANDS = (account, upload, files, get, local)
+COMMANDS = (account, upload, files, get, ops, local)
 
 EPILOG = "exit status:\n" + "\n".join(f"  {int(code):>3}  {meaning}" for code, meaning in errors.MEANINGS.items())
 
