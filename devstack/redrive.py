@@ -46,6 +46,9 @@ def unfinished_state(events: list[dict[str, Any]]) -> tuple[str, Any]:
     simplification, see docs/local-stack.md)."""
     open_states: list[dict[str, Any]] = []
     for event in events:
+        if event.get("type") == "ExecutionRedriven":
+            open_states = []  # the previous attempt's unfinished state was entered again
+            continue
         entered = event.get("stateEnteredEventDetails")
         exited = event.get("stateExitedEventDetails")
         if entered is not None:

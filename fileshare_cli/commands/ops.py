@@ -57,7 +57,7 @@ def operator_api(args: argparse.Namespace) -> Api:
 
 def register(commands: Subcommands, common: argparse.ArgumentParser) -> None:
     aws = argparse.ArgumentParser(add_help=False)
-    aws.add_argument("--stack-name", help="a deployed stack (its outputs say where the API is); default: the local stack")
+    aws.add_argument("--stack-name", help="a deployed stack (its outputs say where the API is); default: local")
     aws.add_argument("--profile", help="AWS profile to read the stack's outputs with")
     aws.add_argument("--region", help="AWS region of the stack")
     parents = [common, aws]

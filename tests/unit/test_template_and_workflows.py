@@ -291,3 +291,105 @@ def test_guardduty_is_wired_only_when_it_is_the_engine() -> None:
     [event] = FUNCTIONS["GuardDutyResultFunction"]["Properties"]["Events"].values()
     assert event["Properties"]["Pattern"]["detail-type"] == ["GuardDuty Malware Protection Object Scan Result"]
     assert event["Properties"]["DeadLetterConfig"]
+
+
+# --- alarms, dashboard, logs --------------------------------------------------------------------
+
+ALARMS = {k: v["Properties"] for k, v in RESOURCES.items() if v["Type"] == "AWS::CloudWatch::Alarm"}
+# The AWS metrics the alarms and the dashboard use, and the resource type each dimension names.
+AWS_METRICS = {
+    ("AWS/States", "ExecutionsFailed"): {"StateMachineArn": "AWS::Serverless::StateMachine"},
+    ("AWS/States", "ExecutionsTimedOut"): {"StateMachineArn": "AWS::Serverless::StateMachine"},
+    ("AWS/States", "ExecutionTime"): {"StateMachineArn": "AWS::Serverless::StateMachine"},
+    ("AWS/SQS", "ApproximateNumberOfMessagesVisible"): {"QueueName": "AWS::SQS::Queue"},
+    ("AWS/Lambda", "Errors"): {"FunctionName": "AWS::Serverless::Function"},
+    ("AWS/Lambda", "Throttles"): {"FunctionName": "AWS::Serverless::Function"},
+    ("AWS/ApiGateway", "5xx"): {"ApiId": "AWS::Serverless::HttpApi", "Stage": None},
+}
+
+
+def emitted_metrics() -> set[str]:
+    """The metric names the functions emit with Powertools (``metrics.add_metric(name=...)``)."""
+    code = "\n".join(p.read_text() for p in (ROOT / "functions" / "fileshare").rglob("*.py"))
+    return set(re.findall(r'add_metric\(\s*name="(\w+)"', code))
+
+
+def referenced(value: Any) -> str | None:
+    """The logical id a dimension value names (``!Ref X``, ``!GetAtt X.Attr``), if any."""
+    if isinstance(value, dict) and "Ref" in value:
+        return str(value["Ref"])
+    if isinstance(value, dict) and "Fn::GetAtt" in value:
+        return str(value["Fn::GetAtt"][0])
+    return None
+
+
+def test_every_alarm_watches_a_metric_that_exists_and_notifies_the_topic() -> None:
+    own = emitted_metrics()
+    documented = (ROOT / "docs" / "operations.md").read_text()
+    namespace = TEMPLATE["Globals"]["Function"]["Environment"]["Variables"]["POWERTOOLS_METRICS_NAMESPACE"]
+    assert len(ALARMS) > 30
+    for name, alarm in ALARMS.items():
+        assert alarm["AlarmActions"] == [{"Ref": "AlarmTopic"}], name
+        key = (alarm["Namespace"], alarm["MetricName"])
+        dimensions = {d["Name"]: d["Value"] for d in alarm["Dimensions"]}
+        if alarm["Namespace"] == namespace:
+            # Our own metrics: emitted by a function, with Powertools' service dimension, and documented.
+            assert alarm["MetricName"] in own, f"{name}: nothing emits {alarm['MetricName']}"
+            assert dimensions == {"service": "fileshare"}, name
+            assert f"`{alarm['MetricName']}`" in documented, f"{alarm['MetricName']} is not in docs/operations.md"
+        else:
+            assert key in AWS_METRICS, f"{name}: {key} is not a metric we know AWS publishes"
+            assert set(dimensions) == set(AWS_METRICS[key]), name
+            for dimension, value in dimensions.items():
+                kind = AWS_METRICS[key][dimension]
+                if kind is not None:
+                    target = referenced(value)
+                    assert target in RESOURCES and RESOURCES[target]["Type"] == kind, (name, dimension)
+
+
+def test_every_function_has_error_and_throttle_alarms_and_the_issue_s_alarms_exist() -> None:
+    watched = {(a["MetricName"], referenced(a["Dimensions"][0]["Value"])) for a in ALARMS.values()}
+    for function in FUNCTIONS:
+        assert ("Errors", function) in watched and ("Throttles", function) in watched, function
+    assert {
+        ("ExecutionsFailed", "ProcessUploadStateMachine"),
+        ("ExecutionsTimedOut", "ProcessUploadStateMachine"),
+        ("ApproximateNumberOfMessagesVisible", "UploadEventsDeadLetterQueue"),
+        ("5xx", "HttpApi"),
+    } <= watched
+    assert any(a["MetricName"] == "CommandsFailed" for a in ALARMS.values())
+
+
+def test_the_dashboard_draws_only_metrics_that_exist() -> None:
+    body = json.loads(
+        re.sub(r"\$\{[^}]+\}", "x", RESOURCES["OperationsDashboard"]["Properties"]["DashboardBody"]["Fn::Sub"])
+    )
+    titles = {w["properties"]["title"] for w in body["widgets"]}
+    assert {"Uploads per verdict", "Downloads", "Errors", "Upload dead-letter queue depth"} <= titles
+    assert any("duration" in t for t in titles)
+    own = emitted_metrics()
+    for widget in body["widgets"]:
+        for metric in widget["properties"]["metrics"]:
+            namespace, name = metric[0], metric[1]
+            assert name in own if namespace == "Fileshare" else (namespace, name) in AWS_METRICS, metric
+
+
+def test_every_log_group_has_a_retention_and_every_function_and_workflow_has_one() -> None:
+    groups = {k: v["Properties"] for k, v in RESOURCES.items() if v["Type"] == "AWS::Logs::LogGroup"}
+    for name, group in groups.items():
+        assert group.get("RetentionInDays") == {"Ref": "LogRetentionDays"}, name
+    # Lambda creates /aws/lambda/<name> without a retention unless the template declares it first.
+    declared = {g["LogGroupName"]["Fn::Sub"] for g in groups.values() if "LogGroupName" in g}
+    for function in FUNCTIONS:
+        assert f"/aws/lambda/${{{function}}}" in declared, f"{function} has no log group with a retention"
+    for logical_id, machine in STATE_MACHINES.items():
+        [destination] = machine["Properties"]["Logging"]["Destinations"]
+        assert referenced(destination["CloudWatchLogsLogGroup"]["LogGroupArn"]) in groups, logical_id
+    access = RESOURCES["HttpApi"]["Properties"]["AccessLogSettings"]["DestinationArn"]
+    assert referenced(access) in groups
+
+
+def test_the_alarm_topic_is_encrypted_and_its_email_subscription_optional() -> None:
+    assert RESOURCES["AlarmTopic"]["Properties"]["KmsMasterKeyId"]
+    assert RESOURCES["AlarmEmailSubscription"]["Condition"] == "HasAlarmEmail"
+    assert TEMPLATE["Parameters"]["AlarmEmail"]["Default"] == ""

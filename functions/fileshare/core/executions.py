@@ -116,7 +116,9 @@ def unfinished_state(events: list[dict[str, Any]]) -> str | None:
     """The outermost state the execution was in when it stopped (entered, never exited)."""
     open_states: list[str] = []
     for event in events:
-        if "stateEnteredEventDetails" in event:
+        if event.get("type") == "ExecutionRedriven":
+            open_states = []  # the redrive enters the unfinished state again
+        elif "stateEnteredEventDetails" in event:
             open_states.append(event["stateEnteredEventDetails"]["name"])
         elif "stateExitedEventDetails" in event:
             name = event["stateExitedEventDetails"]["name"]
