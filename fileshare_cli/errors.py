@@ -21,7 +21,7 @@ MEANINGS = {
     Exit.OK: "done (upload --wait: every file is READY)",
     Exit.ERROR: "an error: network, server, an unexpected answer, a failed integrity check",
     Exit.USAGE: "usage: bad arguments, an unreadable file, a destination that exists (no --force)",
-    Exit.AUTH: "not signed in, the session ended, or the sign-in was refused",
+    Exit.AUTH: "not signed in, the session ended, or the sign-in was refused; ops: not an operator",
     Exit.NOT_FOUND: "not found: a dead link (unknown, expired, revoked, used up), an unknown file or link",
     Exit.PASSWORD: "the link needs a password, the password is wrong, or the link is locked",
     Exit.NOT_READY: "upload --wait: a file ended REJECTED, INFECTED or FAILED, or was not done in time",
