@@ -14,6 +14,7 @@
   answers as ``InitiateAuth`` with ``REFRESH_TOKEN_AUTH`` does;
 * Cognito ``RevokeToken`` (``fileshare logout``), which moto lacks, forgets a refresh token;
 
+* ``StartExecution`` without a name gets a fresh one (moto used ``None``, one ARN for all);
 * Step Functions' SDK tasks take parameters in PascalCase and call the API in its own case
   (``ExecutionArn`` -> ``executionArn``), which moto's engine did not do;
 
@@ -29,6 +30,7 @@ import json
 import logging
 import os
 import threading
+import uuid
 from collections.abc import Callable
 from typing import Any
 
@@ -50,6 +52,7 @@ from moto.stepfunctions.parser.asl.component.state.exec.state_task.service.state
 )
 from moto.stepfunctions.parser.asl.parse.asl_parser import AmazonStateLanguageParser
 from moto.stepfunctions.parser.backend.execution_worker import ExecutionWorker
+from moto.stepfunctions.parser.models import StepFunctionsParserBackend
 from moto.utilities.arns import parse_arn
 
 from devstack import express, redrive
@@ -166,6 +169,16 @@ def _api_cased(method: Callable[..., Any]) -> Callable[..., Any]:
     return call
 
 
+def _named(method: Callable[..., Any]) -> Callable[..., Any]:
+    """``StartExecution`` without a name gets a UUID, as in AWS (moto named it ``None``, so every
+    unnamed execution of a state machine had the same ARN)."""
+
+    def start(self: Any, state_machine_arn: str, name: str | None = None, *args: Any, **kwargs: Any) -> Any:
+        return method(self, state_machine_arn, name or str(uuid.uuid4()), *args, **kwargs)
+
+    return start
+
+
 _programs: dict[str, Any] = {}
 _programs_lock = threading.Lock()
 
@@ -196,6 +209,7 @@ def install_hooks(
         CognitoIdpResponse.get_tokens_from_refresh_token = _get_tokens_from_refresh_token  # type: ignore[attr-defined]
         CognitoIdpResponse.revoke_token = _revoke_token  # type: ignore[attr-defined]
         ExecutionWorker._get_evaluation_entrypoint = _evaluation_entrypoint  # type: ignore[method-assign]
+        StepFunctionsParserBackend.start_execution = _named(StepFunctionsParserBackend.start_execution)  # type: ignore[method-assign]
         for task in (StateTaskServiceAwsSdk, StateTaskServiceSfn):
             task._eval_service_task = _api_cased(task._eval_service_task)  # type: ignore[method-assign]
         express.install()

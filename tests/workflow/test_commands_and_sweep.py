@@ -91,9 +91,9 @@ def test_the_sweep_deletes_expired_objects_and_marks_files_expired(local_stack: 
 
 
 def test_the_sweep_is_wired_to_its_schedule(local_stack: LocalStack) -> None:
-    [schedule] = local_stack.stack.schedules
+    sweep = local_stack.stack.state_machines["SweepExpiredStateMachine"]
+    [schedule] = [s for s in local_stack.stack.schedules if s.target_arn == sweep]
     assert schedule.expression == "rate(1 hour)"
-    assert schedule.target_arn == local_stack.stack.state_machines["SweepExpiredStateMachine"]
 
 
 def run(stack: LocalStack, machine: str, payload: dict[str, Any]) -> dict[str, Any]:

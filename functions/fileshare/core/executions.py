@@ -213,7 +213,7 @@ def summary(workflow: str, described: dict[str, Any], history: list[dict[str, An
     item: dict[str, Any] = {
         "executionArn": described["executionArn"],
         "workflow": workflow,
-        "name": described["name"],
+        "name": described.get("name") or described["executionArn"].rsplit(":", 1)[1],
         "status": described["status"],
         "startedAt": iso(described["startDate"]),
         "fileId": file_id_of_input(described.get("input")),
