@@ -126,4 +126,5 @@ def operators_only_with_audit(app: APIGatewayHttpResolver, next_middleware: Next
     )
     if not allowed:
         return error_response(403, "forbidden", "this route is for operators only")
+    caller_id(app)  # and the identity rule every route of the API follows
     return next_middleware(app)
