@@ -254,3 +254,19 @@ def test_guardduty_is_wired_only_when_it_is_the_engine() -> None:
     [event] = FUNCTIONS["GuardDutyResultFunction"]["Properties"]["Events"].values()
     assert event["Properties"]["Pattern"]["detail-type"] == ["GuardDuty Malware Protection Object Scan Result"]
     assert event["Properties"]["DeadLetterConfig"]
+
+
+def test_only_our_own_rules_may_dead_letter_into_the_queue() -> None:
+    queue = {"Fn::GetAtt": ["UploadEventsDeadLetterQueue", "Arn"]}
+    dead_lettering = {
+        f"{owner}{event_id}"  # the logical id SAM gives the rule it generates for the event
+        for owner, resource in RESOURCES.items()
+        for event_id, event in resource.get("Properties", {}).get("Events", {}).items()
+        if event["Type"] == "EventBridgeRule" and event["Properties"].get("DeadLetterConfig", {}).get("Arn") == queue
+    }
+    assert dead_lettering == {"ProcessUploadStateMachineUploadCreated", "GuardDutyResultFunctionScanResult"}
+    policy = RESOURCES["UploadEventsDeadLetterQueuePolicy"]["Properties"]["PolicyDocument"]
+    [allow] = [s for s in policy["Statement"] if s["Effect"] == "Allow"]
+    assert allow["Principal"] == {"Service": "events.amazonaws.com"} and allow["Action"] == "sqs:SendMessage"
+    sources = allow["Condition"]["ArnEquals"]["aws:SourceArn"]
+    assert sorted(sources, key=str) == sorted(({"Fn::GetAtt": [rule, "Arn"]} for rule in dead_lettering), key=str)
