@@ -11,6 +11,7 @@ import pytest
 from moto.stepfunctions.parser.asl.parse.asl_parser import AmazonStateLanguageParser
 
 from devstack.template import load_template
+from fileshare.core.keyring import token_context
 
 ROOT = Path(__file__).resolve().parents[2]
 TEMPLATE = load_template(ROOT / "template.yaml")
@@ -270,3 +271,29 @@ def test_only_our_own_rules_may_dead_letter_into_the_queue() -> None:
     assert allow["Principal"] == {"Service": "events.amazonaws.com"} and allow["Action"] == "sqs:SendMessage"
     sources = allow["Condition"]["ArnEquals"]["aws:SourceArn"]
     assert sorted(sources, key=str) == sorted(({"Fn::GetAtt": [rule, "Arn"]} for rule in dead_lettering), key=str)
+
+
+def role_statements() -> dict[str, list[dict[str, Any]]]:
+    """Every role's own statements: SAM functions' and state machines' Policies, and IAM roles."""
+    found = {k: statements(v) for k, v in RESOURCES.items() if k in FUNCTIONS or k in STATE_MACHINES}
+    for logical_id, resource in RESOURCES.items():
+        if resource["Type"] == "AWS::IAM::Role":
+            found[logical_id] = [
+                s for p in resource["Properties"].get("Policies", []) for s in p["PolicyDocument"]["Statement"]
+            ]
+    return found
+
+
+def test_the_token_key_is_used_only_with_the_encryption_context_the_code_passes() -> None:
+    context = token_context(file_id="0" * 32, share_id="1" * 32)
+    users = {}
+    for logical_id, own in role_statements().items():
+        for statement in own:
+            if {"kms:Encrypt", "kms:Decrypt"} & set(actions(statement)):
+                assert statement["Resource"] == {"Fn::GetAtt": ["TokenKey", "Arn"]}, logical_id
+                users[logical_id] = statement.get("Condition", {})
+    assert set(users) == {"FilesApiFunction", "SharesApiFunction", "MintShareFunction"}
+    for logical_id, condition in users.items():
+        assert condition.get("Null") == {f"kms:EncryptionContext:{key}": "false" for key in context}, logical_id
+        keys = condition.get("ForAllValues:StringEquals", {}).get("kms:EncryptionContextKeys")
+        assert sorted(keys or []) == sorted(context), logical_id
