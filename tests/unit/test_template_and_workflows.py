@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import fnmatch
 import json
 import re
 from pathlib import Path
@@ -12,6 +13,8 @@ from moto.stepfunctions.parser.asl.parse.asl_parser import AmazonStateLanguagePa
 
 from devstack.template import load_template
 from fileshare.core.keyring import token_context
+from fileshare.core.records import file_pk, share_pk
+from fileshare.core.scan_rendezvous import PARTITION_PREFIX, rendezvous_key
 
 ROOT = Path(__file__).resolve().parents[2]
 TEMPLATE = load_template(ROOT / "template.yaml")
@@ -297,3 +300,17 @@ def test_the_token_key_is_used_only_with_the_encryption_context_the_code_passes(
         assert condition.get("Null") == {f"kms:EncryptionContext:{key}": "false" for key in context}, logical_id
         keys = condition.get("ForAllValues:StringEquals", {}).get("kms:EncryptionContextKeys")
         assert sorted(keys or []) == sorted(context), logical_id
+
+
+def test_the_guardduty_rendezvous_functions_may_write_only_scan_items() -> None:
+    for logical_id in ("AwaitScanFunction", "GuardDutyResultFunction"):
+        writes = [s for s in statements(FUNCTIONS[logical_id]) if any(a.startswith("dynamodb:") for a in actions(s))]
+        assert writes, logical_id
+        for statement in writes:
+            assert actions(statement) == ["dynamodb:UpdateItem"], logical_id
+            [pattern] = statement["Condition"]["ForAllValues:StringLike"]["dynamodb:LeadingKeys"]
+            assert pattern == f"{PARTITION_PREFIX}*", logical_id
+            # The items the code really writes match; file, share and owner items do not.
+            assert fnmatch.fnmatchcase(rendezvous_key("bucket", "uploads/o/f", "v1")["pk"]["S"], pattern)
+            for other in (file_pk("0" * 32), share_pk("a" * 64)):
+                assert not fnmatch.fnmatchcase(other, pattern), other
