@@ -314,3 +314,18 @@ def test_the_guardduty_rendezvous_functions_may_write_only_scan_items() -> None:
             assert fnmatch.fnmatchcase(rendezvous_key("bucket", "uploads/o/f", "v1")["pk"]["S"], pattern)
             for other in (file_pk("0" * 32), share_pk("a" * 64)):
                 assert not fnmatch.fnmatchcase(other, pattern), other
+
+
+def test_the_lifecycle_backstop_expires_uploads_at_least_a_day_after_the_sweep_would() -> None:
+    # CloudFormation Rules cannot compare numbers, so the defaults are checked here: if S3 expired an
+    # object first, a READY file with live links would lose its bytes before the sweep marks it EXPIRED.
+    parameters = TEMPLATE["Parameters"]
+    retention_seconds = int(parameters["FileRetentionSeconds"]["Default"])
+    backstop_days = int(parameters["LifecycleBackstopDays"]["Default"])
+    rules = {r["Id"]: r for r in RESOURCES["UploadsBucket"]["Properties"]["LifecycleConfiguration"]["Rules"]}
+    backstop = rules["expiry-backstop"]
+    assert backstop["Prefix"] == "uploads/" and backstop["ExpirationInDays"] == {"Ref": "LifecycleBackstopDays"}
+    # S3 counts from the object's creation (rounding up to midnight UTC, never earlier); the sweep
+    # runs hourly (SweepSchedule), so one day covers it.
+    assert parameters["SweepSchedule"]["Default"] == "rate(1 hour)"
+    assert backstop_days * 86400 >= retention_seconds + 86400
