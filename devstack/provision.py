@@ -43,6 +43,7 @@ class FunctionSpec:
     environment: dict[str, str]
     timeout: int
     memory: int
+    reserved_concurrency: int | None = None  # ReservedConcurrentExecutions: at most this many at once
 
 
 @dataclass(frozen=True)
@@ -421,6 +422,9 @@ def _create_function(p: Provisioner, logical_id: str, raw: dict[str, Any]) -> di
         environment=environment,
         timeout=int(props.get("Timeout", 3)),
         memory=int(props.get("MemorySize", 128)),
+        reserved_concurrency=(
+            int(props["ReservedConcurrentExecutions"]) if "ReservedConcurrentExecutions" in props else None
+        ),
     )
     p.stack.physical[logical_id] = {"Ref": name, "Arn": arn}
     for event_id, event in events.items():

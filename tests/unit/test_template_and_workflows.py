@@ -329,3 +329,18 @@ def test_the_lifecycle_backstop_expires_uploads_at_least_a_day_after_the_sweep_w
     # runs hourly (SweepSchedule), so one day covers it.
     assert parameters["SweepSchedule"]["Default"] == "rate(1 hour)"
     assert backstop_days * 86400 >= retention_seconds + 86400
+
+
+def test_each_api_function_has_a_reserved_concurrency_that_fits_a_default_account() -> None:
+    # Reserved per function: a flood on one public route cannot starve the other routes or the
+    # upload workflow's functions, which stay unreserved.
+    for logical_id in API_FUNCTIONS:
+        assert FUNCTIONS[logical_id]["Properties"].get("ReservedConcurrentExecutions") == {
+            "Ref": "ApiReservedConcurrency"
+        }, logical_id
+    for logical_id in set(FUNCTIONS) - set(API_FUNCTIONS):
+        assert "ReservedConcurrentExecutions" not in FUNCTIONS[logical_id]["Properties"], logical_id
+    parameter = TEMPLATE["Parameters"]["ApiReservedConcurrency"]
+    assert parameter["MinValue"] >= 1  # 0 would throttle every call
+    # Lambda keeps 100 of the account's concurrency (1000 by default) unreserved.
+    assert len(API_FUNCTIONS) * int(parameter["Default"]) + 100 <= 1000
