@@ -287,14 +287,24 @@ def role_statements() -> dict[str, list[dict[str, Any]]]:
     return found
 
 
-def test_the_token_key_is_used_only_with_the_encryption_context_the_code_passes() -> None:
-    context = token_context(file_id="0" * 32, share_id="1" * 32)
+KMS_DATA_ACTIONS = {"kms:Encrypt", "kms:Decrypt", "kms:GenerateDataKey"}
+
+
+def key_users(key: str) -> dict[str, dict[str, Any]]:
+    """Roles whose own statements may use ``key`` for data, with the condition of that statement."""
     users = {}
     for logical_id, own in role_statements().items():
         for statement in own:
-            if {"kms:Encrypt", "kms:Decrypt"} & set(actions(statement)):
-                assert statement["Resource"] == {"Fn::GetAtt": ["TokenKey", "Arn"]}, logical_id
-                users[logical_id] = statement.get("Condition", {})
+            if KMS_DATA_ACTIONS & set(actions(statement)):
+                assert statement["Resource"] in ({"Fn::GetAtt": [k, "Arn"]} for k in ("TokenKey", "DeadLetterKey"))
+                if statement["Resource"] == {"Fn::GetAtt": [key, "Arn"]}:
+                    users[logical_id] = statement.get("Condition", {})
+    return users
+
+
+def test_the_token_key_is_used_only_with_the_encryption_context_the_code_passes() -> None:
+    context = token_context(file_id="0" * 32, share_id="1" * 32)
+    users = key_users("TokenKey")
     assert set(users) == {"FilesApiFunction", "SharesApiFunction", "MintShareFunction"}
     for logical_id, condition in users.items():
         assert condition.get("Null") == {f"kms:EncryptionContext:{key}": "false" for key in context}, logical_id
@@ -344,3 +354,27 @@ def test_each_api_function_has_a_reserved_concurrency_that_fits_a_default_accoun
     assert parameter["MinValue"] >= 1  # 0 would throttle every call
     # Lambda keeps 100 of the account's concurrency (1000 by default) unreserved.
     assert len(API_FUNCTIONS) * int(parameter["Default"]) + 100 <= 1000
+
+
+def test_the_dead_letter_queue_is_encrypted_with_its_own_key_that_only_its_senders_use() -> None:
+    queue = RESOURCES["UploadEventsDeadLetterQueue"]["Properties"]
+    assert queue["KmsMasterKeyId"] == {"Fn::GetAtt": ["DeadLetterKey", "Arn"]}  # a customer managed key
+    key = RESOURCES["DeadLetterKey"]["Properties"]
+    assert key["EnableKeyRotation"] is True
+    statements_ = {s["Sid"]: s for s in key["KeyPolicy"]["Statement"]}
+    assert set(statements_) == {"AccountAdministers", "EventBridgeDeadLetters"}
+    events = statements_["EventBridgeDeadLetters"]
+    assert events["Principal"] == {"Service": "events.amazonaws.com"}
+    assert set(events["Action"]) == {"kms:GenerateDataKey", "kms:Decrypt"}
+    assert events["Condition"]["StringEquals"] == {"aws:SourceAccount": {"Ref": "AWS::AccountId"}}
+    assert "kms:EncryptionContext:aws:sqs:arn" in events["Condition"]["ArnLike"]
+    # The one function that dead-letters through its EventInvokeConfig may encrypt for this queue only.
+    assert key_users("DeadLetterKey") == {
+        "GuardDutyResultFunction": {
+            "StringEquals": {
+                "kms:EncryptionContext:aws:sqs:arn": {"Fn::GetAtt": ["UploadEventsDeadLetterQueue", "Arn"]}
+            }
+        }
+    }
+    destination = FUNCTIONS["GuardDutyResultFunction"]["Properties"]["EventInvokeConfig"]["DestinationConfig"]
+    assert destination["OnFailure"]["Destination"] == {"Fn::GetAtt": ["UploadEventsDeadLetterQueue", "Arn"]}
