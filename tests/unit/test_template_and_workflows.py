@@ -378,3 +378,25 @@ def test_the_dead_letter_queue_is_encrypted_with_its_own_key_that_only_its_sende
     }
     destination = FUNCTIONS["GuardDutyResultFunction"]["Properties"]["EventInvokeConfig"]["DestinationConfig"]
     assert destination["OnFailure"]["Destination"] == {"Fn::GetAtt": ["UploadEventsDeadLetterQueue", "Arn"]}
+
+
+def test_the_uploads_bucket_logs_access_into_a_private_bucket_only_s3_logging_writes() -> None:
+    logging = RESOURCES["UploadsBucket"]["Properties"]["LoggingConfiguration"]
+    assert logging["DestinationBucketName"] == {"Ref": "AccessLogsBucket"}
+    logs = RESOURCES["AccessLogsBucket"]["Properties"]
+    assert all(logs["PublicAccessBlockConfiguration"].values())
+    assert logs["OwnershipControls"]["Rules"] == [{"ObjectOwnership": "BucketOwnerEnforced"}]
+    [encryption] = logs["BucketEncryption"]["ServerSideEncryptionConfiguration"]
+    assert encryption["ServerSideEncryptionByDefault"]["SSEAlgorithm"] == "AES256"  # the only kind S3 logs to
+    [expiry] = logs["LifecycleConfiguration"]["Rules"]
+    assert expiry["ExpirationInDays"] == {"Ref": "LogRetentionDays"}
+    policy = RESOURCES["AccessLogsBucketPolicy"]["Properties"]
+    assert policy["Bucket"] == {"Ref": "AccessLogsBucket"}
+    statements_ = {s["Sid"]: s for s in policy["PolicyDocument"]["Statement"]}
+    assert set(statements_) == {"UploadsBucketAccessLogs", "DenyInsecureTransport"}
+    delivery = statements_["UploadsBucketAccessLogs"]
+    assert delivery["Principal"] == {"Service": "logging.s3.amazonaws.com"} and delivery["Action"] == "s3:PutObject"
+    assert delivery["Resource"] == {"Fn::Sub": f"${{AccessLogsBucket.Arn}}/{logging['LogFilePrefix']}*"}
+    assert delivery["Condition"]["ArnLike"]["aws:SourceArn"] == {"Fn::GetAtt": ["UploadsBucket", "Arn"]}
+    assert delivery["Condition"]["StringEquals"]["aws:SourceAccount"] == {"Ref": "AWS::AccountId"}
+    assert statements_["DenyInsecureTransport"]["Condition"]["Bool"]["aws:SecureTransport"] == "false"
