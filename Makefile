@@ -7,6 +7,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 SAM_VENV := .venv-sam
 SAM := $(SAM_VENV)/bin/sam
+CHECKOV_VENV := .venv-checkov
 PORT ?= 8000
 FRONTEND := frontend
 NPM := npm --prefix $(FRONTEND)
@@ -37,6 +38,12 @@ $(SAM_VENV)/.installed: requirements-sam.txt
 
 $(FRONTEND)/node_modules/.installed: $(FRONTEND)/package.json $(FRONTEND)/package-lock.json
 	$(NPM) ci --no-audit --no-fund
+	touch $@
+
+$(CHECKOV_VENV)/.installed: requirements-checkov.txt
+	$(PYTHON) -m venv $(CHECKOV_VENV)
+	$(CHECKOV_VENV)/bin/pip install --quiet --upgrade pip
+	$(CHECKOV_VENV)/bin/pip install --quiet -r requirements-checkov.txt
 	touch $@
 
 # Rebuilt whenever a source changed; `make run` and the browser tests serve frontend/dist.
@@ -75,11 +82,14 @@ integration: $(VENV)/.installed frontend ## the local stack over HTTP
 e2e: $(VENV)/.installed frontend browser ## the web app in a real browser (Debian's chromium) against a local stack
 	$(BIN)/python -m pytest tests/e2e
 
-lint: $(VENV)/.installed $(FRONTEND)/node_modules/.installed validate ## ruff, mypy, cfn-lint (+ serverless rules), sam validate --lint, front-end types and lint
+lint: $(VENV)/.installed $(FRONTEND)/node_modules/.installed $(CHECKOV_VENV)/.installed validate ## ruff, mypy, cfn-lint (+ serverless rules), checkov, sam validate --lint, front-end types and lint
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
 	$(BIN)/cfn-lint --append-rules cfn_lint_serverless.rules -- template.yaml
+	@# Every check not passed is skipped in its resource's Metadata with a reason (a template test
+	@# checks the reasons); --skip-download: offline, no Prisma Cloud look-ups.
+	$(CHECKOV_VENV)/bin/checkov --framework cloudformation --file template.yaml --skip-download --compact --quiet
 	$(NPM) run lint
 
 validate: $(SAM_VENV)/.installed ## sam validate --lint

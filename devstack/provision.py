@@ -43,6 +43,7 @@ class FunctionSpec:
     environment: dict[str, str]
     timeout: int
     memory: int
+    reserved_concurrency: int | None = None  # ReservedConcurrentExecutions: at most this many at once
 
 
 @dataclass(frozen=True)
@@ -155,14 +156,20 @@ class Provisioner:
         return values["Ref"] if attribute is None else values[attribute]
 
     def _implicit(self, logical_id: str) -> Any:
-        """Resources SAM generates: ``<Function>Role`` and ``<StateMachine>Role``."""
-        if logical_id.endswith("Role") and logical_id not in self.resources:
-            owner = logical_id[: -len("Role")]
-            if self.resources.get(owner, {}).get("Type") in (
-                "AWS::Serverless::Function",
-                "AWS::Serverless::StateMachine",
-            ):
+        """Resources SAM generates: ``<Function>Role``, ``<StateMachine>Role`` and the rule
+        ``<Function|StateMachine><Event>`` of an ``EventBridgeRule`` event (on the default bus)."""
+        if logical_id in self.resources:
+            return None
+        for owner, resource in self.resources.items():
+            if resource.get("Type") not in ("AWS::Serverless::Function", "AWS::Serverless::StateMachine"):
+                continue
+            if logical_id == f"{owner}Role":
                 return {"Arn": self._role(owner)}
+            for event_id, event in resource.get("Properties", {}).get("Events", {}).items():
+                if event.get("Type") == "EventBridgeRule" and logical_id == f"{owner}{event_id}":
+                    named = event.get("Properties", {}).get("RuleName")  # as _add_rule names it
+                    name = str(self.resolver.resolve(named)) if named else self._physical_name(logical_id, limit=64)
+                    return {"Ref": name, "Arn": f"arn:aws:events:{self.stack.region}:{ACCOUNT_ID}:rule/{name}"}
         return None
 
     def _ensure(self, logical_id: str) -> None:
@@ -415,6 +422,9 @@ def _create_function(p: Provisioner, logical_id: str, raw: dict[str, Any]) -> di
         environment=environment,
         timeout=int(props.get("Timeout", 3)),
         memory=int(props.get("MemorySize", 128)),
+        reserved_concurrency=(
+            int(props["ReservedConcurrentExecutions"]) if "ReservedConcurrentExecutions" in props else None
+        ),
     )
     p.stack.physical[logical_id] = {"Ref": name, "Arn": arn}
     for event_id, event in events.items():

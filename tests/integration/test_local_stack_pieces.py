@@ -27,6 +27,14 @@ def test_functions_get_exactly_the_environment_the_template_gives_them(local_sta
     assert files_api["AWS_ENDPOINT_URL"] == local_stack.moto.endpoint
 
 
+def test_api_functions_run_within_their_reserved_concurrency(local_stack: LocalStack) -> None:
+    functions = local_stack.stack.functions
+    reserved = int(local_stack.stack.parameters["ApiReservedConcurrency"])
+    for name in ("UploadsApiFunction", "FilesApiFunction", "SharesApiFunction", "PublicSharesApiFunction"):
+        assert functions[name].reserved_concurrency == reserved, name  # the runner's cap for it
+    assert functions["ScanUploadFunction"].reserved_concurrency is None  # workflow steps: unreserved
+
+
 def test_a_rule_whose_target_keeps_failing_dead_letters_the_event(local_stack: LocalStack) -> None:
     events, sqs = local_stack.client("events"), local_stack.client("sqs")
     dlq_arn = local_stack.stack.attr("UploadEventsDeadLetterQueue", "Arn")

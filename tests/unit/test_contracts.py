@@ -765,6 +765,25 @@ def test_the_uploads_function_answers_a_bad_body_with_error_json(function: Calla
     validate_response("POST", "/uploads", 400, json.loads(answer["body"]))
 
 
+@pytest.mark.filterwarnings("ignore:No application metrics to publish")
+@pytest.mark.parametrize("token_use", ["access", None])
+def test_a_token_other_than_an_id_token_gets_401_with_error_json(
+    function: Callable[[str], ModuleType], token_use: str | None
+) -> None:
+    # API Gateway's authorizer lets the app client's access tokens through; the function does not.
+    uploads = function("fileshare.api.uploads")
+    claims = fixture(APIGW_FIXTURE)["requestContext"]["authorizer"]["jwt"]["claims"]
+    claims = {k: v for k, v in claims.items() if k not in ("aud", "token_use")}
+    if token_use is not None:
+        claims |= {"client_id": "4k1example7app1client2id3", "token_use": token_use}
+    event = _with(fixture(APIGW_FIXTURE), claims, "requestContext", "authorizer", "jwt", "claims")
+    answer = uploads.handler(event, LambdaContextStub())
+    body = json.loads(answer["body"])
+    assert answer["statusCode"] == 401
+    assert body["error"]["code"] == "unauthorized"
+    validate_response("POST", "/uploads", 401, body)
+
+
 def _head(body: bytes) -> dict[str, Any]:
     return {
         "ETag": f'"{hashlib.md5(body).hexdigest()}"',  # noqa: S324 - S3's ETag, not a security use

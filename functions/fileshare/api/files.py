@@ -42,9 +42,10 @@ def page_size(raw: str | None) -> int:
 @app.get("/files")
 @tracer.capture_method
 def list_files() -> dict[str, Any]:
+    owner_id = caller_id(app)
     limit = page_size(app.current_event.get_query_string_value("limit"))
     next_token = app.current_event.get_query_string_value("nextToken")
-    records, token = index.list_files(caller_id(app), limit=limit, next_token=next_token)
+    records, token = index.list_files(owner_id, limit=limit, next_token=next_token)
     items = [file_view(r, index.list_shares(r.file_id), app_url=settings.app_url) for r in records]
     answer: dict[str, Any] = {"items": items}
     if token:

@@ -42,8 +42,9 @@ app = new_resolver()
 @app.post("/files/<file_id>/shares")
 @tracer.capture_method
 def create_share(file_id: str) -> Response[dict[str, Any]]:
+    owner_id = caller_id(app)
     body = json_body(app, "create-share.request")
-    record = owned_file(index, file_id, caller_id(app))
+    record = owned_file(index, file_id, owner_id)
     logger.append_keys(file_id=file_id)
     try:
         created = run_command(settings.create_share_state_machine_arn, create_share_input(record, body, limits))

@@ -39,9 +39,10 @@ app = new_resolver()
 @app.post("/uploads")
 @tracer.capture_method
 def create_upload() -> Response[dict[str, Any]]:
+    owner_id = caller_id(app)
     body = json_body(app, "create-upload.request")
     request = UploadRequest(name=body["name"], size=body["size"], content_type=body["contentType"])
-    plan = plan_upload(owner_id=caller_id(app), request=request, bucket=settings.uploads_bucket, limits=limits)
+    plan = plan_upload(owner_id=owner_id, request=request, bucket=settings.uploads_bucket, limits=limits)
     logger.append_keys(file_id=plan["fileId"])
     logger.info("upload planned", extra={"method": plan["method"], "size": request.size})
     metrics.add_metric(name="UploadsPlanned", unit="Count", value=1)
