@@ -6,8 +6,10 @@ import json
 import time
 
 import pytest
+import requests
 
 from devstack.stack import LocalStack
+from devstack.template import load_template
 from tests.stack_support import sync_client
 
 pytestmark = pytest.mark.stack
@@ -105,3 +107,20 @@ def test_sign_up_is_confirmed_at_once(local_stack: LocalStack) -> None:
 
     assert user["UserStatus"] == "CONFIRMED"
     assert {"Name": "email_verified", "Value": "true"} in user["UserAttributes"]
+
+
+def test_the_web_server_sends_the_distributions_security_headers(local_stack: LocalStack) -> None:
+    template = load_template(local_stack.template_path)
+    config = template["Resources"]["AppResponseHeadersPolicy"]["Properties"]["ResponseHeadersPolicyConfig"]
+    cloudfront_csp = config["SecurityHeadersConfig"]["ContentSecurityPolicy"]["ContentSecurityPolicy"]["Fn::Sub"]
+
+    page = requests.get(f"{local_stack.app_url}/s/some-token", timeout=10)
+
+    served = {
+        name: sources for name, *sources in (d.split() for d in page.headers["Content-Security-Policy"].split(";"))
+    }
+    defined = {name: sources for name, *sources in (d.split() for d in cloudfront_csp.split(";"))}
+    assert served.pop("connect-src") == ["'self'", local_stack.api_url, local_stack.moto.endpoint]
+    assert served == {k: v for k, v in defined.items() if k != "connect-src"}
+    assert page.headers["Strict-Transport-Security"].startswith("max-age=63072000")
+    assert page.headers["X-Frame-Options"] == "DENY"
