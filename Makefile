@@ -78,11 +78,13 @@ integration: $(VENV)/.installed frontend ## the local stack over HTTP
 e2e: $(VENV)/.installed frontend browser ## the web app in a real browser (Debian's chromium) against a local stack
 	$(BIN)/python -m pytest tests/e2e
 
-lint: $(VENV)/.installed $(FRONTEND)/node_modules/.installed validate ## ruff, mypy, cfn-lint (+ serverless rules), sam validate --lint, front-end types and lint
+lint: $(VENV)/.installed $(FRONTEND)/node_modules/.installed validate ## ruff, mypy, cfn-lint (+ serverless rules), sam validate --lint, actionlint, front-end types and lint
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
 	$(BIN)/cfn-lint --append-rules cfn_lint_serverless.rules -- template.yaml
+	$(BIN)/cfn-lint -- delivery/bootstrap.yaml
+	$(BIN)/actionlint
 	$(NPM) run lint
 
 validate: $(SAM_VENV)/.installed ## sam validate --lint
@@ -99,7 +101,7 @@ build: $(SAM_VENV)/.installed ## sam build for python3.13/arm64 (needs python3.1
 	else echo "make build: skipped, python3.13 is not installed (sam build needs the Lambda runtime's Python)"; fi
 
 deploy: $(VENV)/.installed build ## sam deploy the back end into STAGE (dev or prod, samconfig.toml)
-	$(SAM) deploy --config-env $(STAGE) --no-fail-on-empty-changeset
+	$(SAM) deploy --config-env $(STAGE) --no-fail-on-empty-changeset $(DEPLOY_FLAGS)
 
 deploy-frontend: $(VENV)/.installed frontend ## build the web app, write config.json from STAGE's outputs, upload it, invalidate what changed
 	$(BIN)/python -m delivery.frontend --stage $(STAGE)

@@ -80,3 +80,15 @@ class Aws:
 
 def outputs_by_name(outputs: list[dict[str, str]]) -> dict[str, str]:
     return {o["OutputKey"]: o["OutputValue"] for o in outputs}
+
+
+def main(argv: list[str]) -> None:
+    """``python -m delivery.stage dev region`` prints one setting of a stage (for the workflows)."""
+    name, setting = argv
+    print(getattr(Stage.load(name), setting))
+
+
+if __name__ == "__main__":
+    import sys
+
+    main(sys.argv[1:])

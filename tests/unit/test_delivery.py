@@ -139,3 +139,44 @@ def test_make_build_runs_the_size_report_after_sam_build() -> None:
 def test_deploy_targets_use_the_stage_given() -> None:
     assert "sam deploy --config-env prod --no-fail-on-empty-changeset" in make_dry_run("deploy", "STAGE=prod")
     assert "delivery.teardown --stage prod" in make_dry_run("destroy", "STAGE=prod")
+
+
+BOOTSTRAP = load_template(ROOT / "delivery" / "bootstrap.yaml")["Resources"]
+
+
+@pytest.mark.parametrize("role", ["BackendDeployRole", "FrontendDeployRole"])
+def test_only_this_repositorys_dev_and_prod_environments_may_assume_a_deploy_role(role: str) -> None:
+    (trust,) = BOOTSTRAP[role]["Properties"]["AssumeRolePolicyDocument"]["Statement"]
+    claims = trust["Condition"]["StringEquals"]
+    assert trust["Action"] == "sts:AssumeRoleWithWebIdentity"
+    assert claims["token.actions.githubusercontent.com:aud"] == "sts.amazonaws.com"
+    assert [s["Fn::Sub"] for s in claims["token.actions.githubusercontent.com:sub"]] == [
+        "repo:${GitHubRepository}:environment:dev",
+        "repo:${GitHubRepository}:environment:prod",
+    ]
+
+
+def actions_of(role: str) -> set[str]:
+    found: set[str] = set()
+    for policy in BOOTSTRAP[role]["Properties"]["Policies"]:
+        for statement in policy["PolicyDocument"]["Statement"]:
+            value = statement["Action"]
+            found |= set(value if isinstance(value, list) else [value])
+    return found
+
+
+def test_the_pipeline_roles_cannot_create_resources_themselves() -> None:
+    # The back end's role drives CloudFormation and passes it the execution role; nothing else.
+    backend = actions_of("BackendDeployRole")
+    assert {a.split(":")[0] for a in backend} == {"cloudformation", "s3", "iam"}
+    assert {a for a in backend if a.startswith("iam:")} == {"iam:PassRole"}
+    frontend_actions = actions_of("FrontendDeployRole")
+    assert frontend_actions == {
+        "cloudformation:DescribeStacks",
+        "s3:ListBucket",
+        "s3:PutObject",
+        "s3:DeleteObject",
+        "s3:GetObject",
+        "cloudfront:CreateInvalidation",
+        "cloudfront:GetInvalidation",
+    }
