@@ -168,3 +168,28 @@ def test_a_custom_domain_replaces_the_distributions_and_explicit_values_win() ->
     given = app_urls(AppUrl="http://127.0.0.1:8000", AllowedOrigins=["http://127.0.0.1:8000", "http://localhost:8000"])
     assert given["FilesApiFunction"] == given["AppUrl output"] == "http://127.0.0.1:8000"
     assert given["api cors"] == given["bucket cors"] == ["http://127.0.0.1:8000", "http://localhost:8000"]
+
+
+def rule_allows(rule: str, **parameters: Any) -> bool:
+    """Evaluates a template rule as CloudFormation does before it deploys anything."""
+    spec = TEMPLATE["Rules"][rule]
+    r = resolver(**parameters)
+    conditions = {
+        "when": spec.get("RuleCondition", True),
+        **{f"a{i}": a["Assert"] for i, a in enumerate(spec["Assertions"])},
+    }
+    r.condition_definitions = conditions
+    return not r.condition("when") or all(r.condition(f"a{i}") for i in range(len(spec["Assertions"])))
+
+
+def test_aws_refuses_clamav_which_only_the_local_stack_and_ci_can_run() -> None:
+    assert not rule_allows("ClamAvIsForTheLocalStackAndCi", ScannerEngine="clamav")
+    assert rule_allows("ClamAvIsForTheLocalStackAndCi", ScannerEngine="yara")
+    assert rule_allows("ClamAvIsForTheLocalStackAndCi", ScannerEngine="guardduty")
+    assert "local stack and CI only" in " ".join(TEMPLATE["Parameters"]["ScannerEngine"]["Description"].split())
+
+
+def test_a_custom_domain_without_a_certificate_is_refused() -> None:
+    assert not rule_allows("CustomDomainNeedsCertificate", DomainName="files.example.com")
+    assert rule_allows("CustomDomainNeedsCertificate", DomainName="files.example.com", CertificateArn="arn:x")
+    assert rule_allows("CustomDomainNeedsCertificate")
