@@ -8,6 +8,8 @@
   between, so two concurrent conditional writes could both pass; DynamoDB makes each one atomic;
 * ``StartSyncExecution`` runs Express workflows synchronously (``devstack.express``);
 * Cognito sign-up confirms the user at once and prints it, since no email is sent locally;
+* Cognito ``GetTokensFromRefreshToken`` (how Amplify Auth refreshes a session), which moto lacks,
+  answers as ``InitiateAuth`` with ``REFRESH_TOKEN_AUTH`` does;
 
 and one for speed: moto parses a state machine's definition again for every execution (about
 0.2 s for ours); parsed programs are cached per definition and each execution gets its own copy.
@@ -26,6 +28,8 @@ from typing import Any
 import requests
 from moto.awslambda_simple.models import LambdaSimpleBackend
 from moto.cognitoidp.models import CognitoIdpBackend
+from moto.cognitoidp.responses import CognitoIdpResponse
+from moto.core.responses import ActionResult
 from moto.dynamodb.models import DynamoDBBackend
 from moto.events.models import Rule
 from moto.moto_server.threaded_moto_server import ThreadedMotoServer
@@ -91,6 +95,14 @@ def _sign_up(
     return user, delivery
 
 
+def _get_tokens_from_refresh_token(self: CognitoIdpResponse) -> ActionResult:
+    """Fresh ID and access tokens for a refresh token (the refresh token itself is not rotated)."""
+    result = self._get_region_agnostic_backend().initiate_auth(
+        self._get_param("ClientId"), "REFRESH_TOKEN_AUTH", {"REFRESH_TOKEN": self._get_param("RefreshToken")}
+    )
+    return ActionResult({"AuthenticationResult": result["AuthenticationResult"]})
+
+
 _dynamodb_writes = threading.Lock()
 _DYNAMODB_WRITES = ("put_item", "update_item", "delete_item", "transact_write_items", "batch_write_item")
 
@@ -130,6 +142,7 @@ def install_hooks(
         LambdaSimpleBackend.invoke = _invoke  # type: ignore[method-assign]
         Rule.send_to_targets = _send_to_targets  # type: ignore[method-assign,assignment]
         CognitoIdpBackend.sign_up = _sign_up  # type: ignore[method-assign]
+        CognitoIdpResponse.get_tokens_from_refresh_token = _get_tokens_from_refresh_token  # type: ignore[attr-defined]
         ExecutionWorker._get_evaluation_entrypoint = _evaluation_entrypoint  # type: ignore[method-assign]
         express.install()
         for name in _DYNAMODB_WRITES:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import time
 
+import jwt
 import pytest
 import requests
 
@@ -124,3 +125,30 @@ def test_the_web_server_sends_the_distributions_security_headers(local_stack: Lo
     assert served == {k: v for k, v in defined.items() if k != "connect-src"}
     assert page.headers["Strict-Transport-Security"].startswith("max-age=63072000")
     assert page.headers["X-Frame-Options"] == "DENY"
+
+
+def test_a_session_refreshes_as_amplify_asks(local_stack: LocalStack) -> None:
+    # Given a signed-in user of the app client
+    outputs = local_stack.stack.outputs
+    cognito = local_stack.client("cognito-idp")
+    client_id = outputs["UserPoolClientId"]
+    cognito.sign_up(
+        ClientId=client_id,
+        Username="refresh@example.com",
+        Password="Correct-horse-9",
+        UserAttributes=[{"Name": "email", "Value": "refresh@example.com"}],
+    )
+    signed_in = cognito.initiate_auth(
+        ClientId=client_id,
+        AuthFlow="USER_PASSWORD_AUTH",
+        AuthParameters={"USERNAME": "refresh@example.com", "PASSWORD": "Correct-horse-9"},
+    )["AuthenticationResult"]
+
+    # When the app trades its refresh token with GetTokensFromRefreshToken (Amplify Auth v6)
+    fresh = cognito.get_tokens_from_refresh_token(ClientId=client_id, RefreshToken=signed_in["RefreshToken"])
+
+    # Then it gets a new ID token for the same person, and a bad refresh token is refused
+    claims = jwt.decode(fresh["AuthenticationResult"]["IdToken"], options={"verify_signature": False})
+    assert claims["email"] == "refresh@example.com"
+    with pytest.raises(cognito.exceptions.NotAuthorizedException):
+        cognito.get_tokens_from_refresh_token(ClientId=client_id, RefreshToken="not-a-token")

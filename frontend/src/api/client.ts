@@ -1,0 +1,131 @@
+/**
+ * The one HTTP client of the app. Bodies are typed from the contract (schema.d.ts, generated from
+ * schemas/api/openapi.yaml); every failure becomes an ApiError whose message is a sentence.
+ * Owner calls ask `getToken` for a token right before each request, so a session refreshed during
+ * a long upload is used at once.
+ */
+import { ApiError, fromResponse, timedOut, unreachable } from './errors';
+import type { components } from './schema';
+
+type Schemas = components['schemas'];
+export type FileView = Schemas['file'];
+export type FileStatus = FileView['status'];
+export type Share = Schemas['share'];
+export type FileList = Schemas['file-list.response'];
+export type UploadRequest = Schemas['create-upload.request'];
+export type PostPlan = Schemas['post'];
+export type MultipartPlan = Schemas['multipart'];
+export type UploadPlan = PostPlan | MultipartPlan;
+export type CreateShareRequest = Schemas['create-share.request'];
+export type Download = Schemas['downloads.response']['items'][number];
+export type PublicShare = Schemas['public-share.response'];
+export type DownloadGrant = Schemas['download.response'];
+/** What a password link shows before it is unlocked. */
+export type LockedShare = Pick<PublicShare, 'passwordRequired' | 'expiresAt'> & Partial<PublicShare>;
+
+const TIMEOUT_MS = 20_000;
+
+export interface ClientOptions {
+  apiUrl: string;
+  /** A fresh ID token (refreshed when needed) for owner routes; absent on the share page. */
+  getToken?: () => Promise<string>;
+  fetchImpl?: typeof fetch;
+  timeoutMs?: number;
+}
+
+type Method = 'GET' | 'POST' | 'DELETE';
+
+export class ApiClient {
+  private readonly fetchImpl: typeof fetch;
+
+  constructor(private readonly options: ClientOptions) {
+    this.fetchImpl = options.fetchImpl ?? fetch.bind(globalThis);
+  }
+
+  private async send<T>(method: Method, path: string, body?: unknown, owner = true): Promise<T> {
+    const headers: Record<string, string> = {};
+    if (body !== undefined) headers['content-type'] = 'application/json';
+    if (owner) {
+      if (!this.options.getToken) throw new Error('owner routes need getToken');
+      headers.authorization = `Bearer ${await this.options.getToken()}`;
+    }
+    let response: Response;
+    try {
+      response = await this.fetchImpl(this.options.apiUrl.replace(/\/$/, '') + path, {
+        method,
+        headers,
+        ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+        signal: AbortSignal.timeout(this.options.timeoutMs ?? TIMEOUT_MS),
+      });
+    } catch (error) {
+      if (error instanceof DOMException && error.name === 'TimeoutError') throw timedOut();
+      throw unreachable();
+    }
+    const text = await response.text().catch(() => '');
+    let parsed: unknown = undefined;
+    if (text) {
+      try {
+        parsed = JSON.parse(text);
+      } catch {
+        parsed = undefined;
+      }
+    }
+    if (!response.ok) throw fromResponse(response.status, parsed);
+    return parsed as T;
+  }
+
+  // ------------------------------------------------------------------ owners
+  listFiles(nextToken?: string, limit = 20): Promise<FileList> {
+    const query = new URLSearchParams({ limit: String(limit) });
+    if (nextToken) query.set('nextToken', nextToken);
+    return this.send('GET', `/files?${query.toString()}`);
+  }
+
+  /** The file, or null while the workflow has not registered it yet (404 for a moment). */
+  async getFile(fileId: string): Promise<FileView | null> {
+    try {
+      return await this.send<FileView>('GET', `/files/${encodeURIComponent(fileId)}`);
+    } catch (error) {
+      if (error instanceof ApiError && error.status === 404) return null;
+      throw error;
+    }
+  }
+
+  deleteFile(fileId: string): Promise<void> {
+    return this.send('DELETE', `/files/${encodeURIComponent(fileId)}`);
+  }
+
+  createUpload(request: UploadRequest): Promise<UploadPlan> {
+    return this.send('POST', '/uploads', request);
+  }
+
+  createShare(fileId: string, request: CreateShareRequest): Promise<Share> {
+    return this.send('POST', `/files/${encodeURIComponent(fileId)}/shares`, request);
+  }
+
+  revokeShare(fileId: string, shareId: string): Promise<void> {
+    return this.send('DELETE', `/files/${encodeURIComponent(fileId)}/shares/${encodeURIComponent(shareId)}`);
+  }
+
+  async listDownloads(fileId: string): Promise<Download[]> {
+    const answer = await this.send<Schemas['downloads.response']>(
+      'GET',
+      `/files/${encodeURIComponent(fileId)}/downloads`,
+    );
+    return answer.items;
+  }
+
+  // ------------------------------------------------------------------ recipients (no account)
+  describeShare(token: string): Promise<LockedShare> {
+    return this.send('GET', `/public/shares/${encodeURIComponent(token)}`, undefined, false);
+  }
+
+  unlockShare(token: string, password: string): Promise<PublicShare> {
+    return this.send('POST', `/public/shares/${encodeURIComponent(token)}/unlock`, { password }, false);
+  }
+
+  redeemDownload(token: string, password?: string): Promise<DownloadGrant> {
+    const body = password !== undefined ? { password } : {};
+    return this.send('POST', `/public/shares/${encodeURIComponent(token)}/download`, body, false);
+  }
+}

@@ -1,0 +1,952 @@
+// Generated from schemas/api/openapi.yaml by `npm run api-types`. Do not edit: `npm run lint` fails when stale.
+export interface paths {
+    "/uploads": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Plan a direct upload to S3.
+         * @description Up to the single-request limit: a presigned POST (exact key, exact size, Content-Type and metadata pinned by its policy). Above it: presigned multipart, with a URL per part and presigned complete and abort calls. Writes no state: the object's arrival in S3 starts the process-upload workflow, and the file appears as PROCESSING.
+         */
+        post: operations["createUpload"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/files": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The caller's own files, newest first. */
+        get: operations["listFiles"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/files/{fileId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A file id; anything that is not one of the caller's files answers 404. */
+                fileId: components["parameters"]["fileId"];
+            };
+            cookie?: never;
+        };
+        /** One of the caller's files, with its status and share links. */
+        get: operations["getFile"];
+        put?: never;
+        post?: never;
+        /** Delete the file; its object (every version) and all its links go at once. */
+        delete: operations["deleteFile"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/files/{fileId}/downloads": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A file id; anything that is not one of the caller's files answers 404. */
+                fileId: components["parameters"]["fileId"];
+            };
+            cookie?: never;
+        };
+        /** The file's download audit, newest first. */
+        get: operations["listFileDownloads"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/files/{fileId}/shares": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A file id; anything that is not one of the caller's files answers 404. */
+                fileId: components["parameters"]["fileId"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Create a share link (expiry, download limit, password). */
+        post: operations["createShare"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/files/{fileId}/shares/{shareId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A file id; anything that is not one of the caller's files answers 404. */
+                fileId: components["parameters"]["fileId"];
+                /** @description A share id of that file; anything else answers 404. */
+                shareId: components["parameters"]["shareId"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Revoke a link; it stops working at once. */
+        delete: operations["revokeShare"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/public/shares/{token}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The share token from the link `/s/{token}`; anything else answers the one 404. */
+                token: components["parameters"]["token"];
+            };
+            cookie?: never;
+        };
+        /** What a link offers. */
+        get: operations["describeShare"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/public/shares/{token}/download": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The share token from the link `/s/{token}`; anything else answers the one 404. */
+                token: components["parameters"]["token"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Count one download and get a short-lived presigned GET (attachment).
+         * @description Counting is atomic: with a limit of N, exactly N redemptions succeed however many race.
+         */
+        post: operations["redeemDownload"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/ops/executions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Recent workflow executions with file id, status, start/stop and error (operators). */
+        get: operations["listExecutions"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/ops/files/{fileId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Any file id (operators see every owner's files). */
+                fileId: string;
+            };
+            cookie?: never;
+        };
+        /** The file record plus its executions, each with its step-by-step history (operators). */
+        get: operations["getFileForOperators"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/ops/executions/{executionId}/redrive": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The execution's ARN or name. */
+                executionId: string;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Restart a failed execution, where the platform allows (operators). */
+        post: operations["redriveExecution"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+}
+export type webhooks = Record<string, never>;
+export interface components {
+    schemas: {
+        /** POST /uploads request */
+        "create-upload.request": {
+            /** @description The file's name as the owner's browser knows it; sanitized by the workflow. */
+            name: string;
+            /** @description Exact size in bytes; the presigned POST allows exactly this many. */
+            size: number;
+            /** @description The declared media type, without parameters. */
+            contentType: string;
+        };
+        /**
+         * Presigned POST
+         * @description POST a multipart/form-data body to url with every field, then the file last.
+         */
+        post: {
+            fileId: string;
+            /** @constant */
+            method: "POST";
+            /**
+             * Format: uri
+             * @description The bucket endpoint.
+             */
+            url: string;
+            /** @description Form fields to send verbatim. The policy pins the key, the exact size, the Content-Type and the owner/name/size metadata that the workflow checks again. */
+            fields: {
+                key: string;
+                policy: string;
+                "x-amz-meta-owner": string;
+                /** @description Percent-encoded. */
+                "x-amz-meta-name": string;
+                "x-amz-meta-size": string;
+            } & {
+                [key: string]: string;
+            };
+            /**
+             * Format: date-time
+             * @description When the presigned POST stops working (at most 15 minutes).
+             */
+            expiresAt: string;
+        };
+        /**
+         * Presigned multipart upload
+         * @description PUT each part's bytes to its url (partSize bytes each, the last one shorter), collect the ETag of each answer, POST the CompleteMultipartUpload XML to completeUrl; DELETE abortUrl to give up.
+         */
+        multipart: {
+            fileId: string;
+            /** @constant */
+            method: "MULTIPART";
+            uploadId: string;
+            partSize: number;
+            parts: {
+                partNumber: number;
+                /**
+                 * Format: uri
+                 * @description Presigned UploadPart (PUT).
+                 */
+                url: string;
+            }[];
+            /**
+             * Format: uri
+             * @description Presigned CompleteMultipartUpload (POST).
+             */
+            completeUrl: string;
+            /**
+             * Format: uri
+             * @description Presigned AbortMultipartUpload (DELETE).
+             */
+            abortUrl: string;
+            /**
+             * Format: date-time
+             * @description When the part, complete and abort URLs stop working.
+             */
+            expiresAt: string;
+        };
+        /**
+         * POST /uploads response (201)
+         * @description The upload plan from fileshare.core.uploads.plan_upload: a presigned POST up to the single-request limit, presigned multipart above it. Told apart by method.
+         */
+        "create-upload.response": {
+            $defs: {
+                /**
+                 * Presigned POST
+                 * @description POST a multipart/form-data body to url with every field, then the file last.
+                 */
+                post: {
+                    fileId: string;
+                    /** @constant */
+                    method: "POST";
+                    /**
+                     * Format: uri
+                     * @description The bucket endpoint.
+                     */
+                    url: string;
+                    /** @description Form fields to send verbatim. The policy pins the key, the exact size, the Content-Type and the owner/name/size metadata that the workflow checks again. */
+                    fields: {
+                        key: string;
+                        policy: string;
+                        "x-amz-meta-owner": string;
+                        /** @description Percent-encoded. */
+                        "x-amz-meta-name": string;
+                        "x-amz-meta-size": string;
+                    } & {
+                        [key: string]: string;
+                    };
+                    /**
+                     * Format: date-time
+                     * @description When the presigned POST stops working (at most 15 minutes).
+                     */
+                    expiresAt: string;
+                };
+                /**
+                 * Presigned multipart upload
+                 * @description PUT each part's bytes to its url (partSize bytes each, the last one shorter), collect the ETag of each answer, POST the CompleteMultipartUpload XML to completeUrl; DELETE abortUrl to give up.
+                 */
+                multipart: {
+                    fileId: string;
+                    /** @constant */
+                    method: "MULTIPART";
+                    uploadId: string;
+                    partSize: number;
+                    parts: {
+                        partNumber: number;
+                        /**
+                         * Format: uri
+                         * @description Presigned UploadPart (PUT).
+                         */
+                        url: string;
+                    }[];
+                    /**
+                     * Format: uri
+                     * @description Presigned CompleteMultipartUpload (POST).
+                     */
+                    completeUrl: string;
+                    /**
+                     * Format: uri
+                     * @description Presigned AbortMultipartUpload (DELETE).
+                     */
+                    abortUrl: string;
+                    /**
+                     * Format: date-time
+                     * @description When the part, complete and abort URLs stop working.
+                     */
+                    expiresAt: string;
+                };
+            };
+        } & (components["schemas"]["post"] | components["schemas"]["multipart"]);
+        /**
+         * Error
+         * @description Every 4xx the functions answer (fileshare.api.http.error_response).
+         */
+        error: {
+            error: {
+                /**
+                 * @description Stable, for machines.
+                 * @example invalid_request
+                 * @example upload_too_large
+                 * @example name_too_long
+                 * @example not_found
+                 * @example unauthorized
+                 * @example forbidden
+                 * @example password_required
+                 * @example wrong_password
+                 * @example conflict
+                 * @example file_not_ready
+                 * @example file_processing
+                 * @example too_many_attempts
+                 */
+                code: string;
+                /** @description For people. */
+                message: string;
+            };
+        };
+        /**
+         * API Gateway error
+         * @description What API Gateway itself answers when it refuses a request before any function runs, e.g. the JWT authorizer's 401 {"message": "Unauthorized"}. Not the functions' error shape.
+         */
+        "gateway-error": {
+            message: string;
+        };
+        /**
+         * Share
+         * @description A share link as its owner sees it (fileshare.core.shares.owner_view): in File.shares and as the answer of POST /files/{fileId}/shares. Only owners ever see a Share, so token and url are always present (decrypted from the stored KMS ciphertext).
+         */
+        share: {
+            shareId: string;
+            /** @description 256 bits, URL-safe base64 without padding. */
+            token: string;
+            /**
+             * Format: uri
+             * @description <AppUrl>/s/<token>
+             */
+            url: string;
+            /** Format: date-time */
+            createdAt: string;
+            /**
+             * Format: date-time
+             * @description Never later than the file's own expiry.
+             */
+            expiresAt: string;
+            maxDownloads?: number;
+            downloads: number;
+            revoked: boolean;
+            passwordProtected: boolean;
+            /**
+             * Format: date-time
+             * @description Set after too many wrong passwords; downloads answer 429 until then.
+             */
+            lockedUntil?: string;
+        };
+        /**
+         * File
+         * @description One of the caller's files with its share links (fileshare.core.shares.file_view).
+         */
+        file: {
+            fileId: string;
+            /** @description Sanitized: safe to show and to save as. */
+            name: string;
+            /** @description The name as uploaded, before sanitizing: display only, always escaped. */
+            originalName?: string;
+            size: number;
+            /** @description As declared by the upload. */
+            contentType: string;
+            /** @description Sniffed from the bytes, or 'unknown'. */
+            detectedType?: string;
+            /**
+             * @description PROCESSING until the workflow ends in exactly one of READY, REJECTED, INFECTED or FAILED.
+             * @enum {unknown}
+             */
+            status: "PROCESSING" | "READY" | "REJECTED" | "INFECTED" | "FAILED" | "DELETED" | "EXPIRED";
+            /** Format: date-time */
+            createdAt: string;
+            /**
+             * Format: date-time
+             * @description When the file is swept (absent: kept until deleted).
+             */
+            expiresAt?: string;
+            sha256?: string;
+            /** @description Why it is REJECTED, INFECTED or FAILED. */
+            reason?: string;
+            /** @description Downloads through all of its links. */
+            downloads: number;
+            /** @description Oldest first. */
+            shares: components["schemas"]["share"][];
+        } & (unknown & unknown);
+        /**
+         * GET /files response (200)
+         * @description A page of the caller's own files, newest first.
+         */
+        "file-list.response": {
+            items: components["schemas"]["file"][];
+            /** @description Opaque; pass it back as ?nextToken= for the next page. Absent on the last page. */
+            nextToken?: string;
+        };
+        /**
+         * GET /files/{fileId}/downloads response (200)
+         * @description The download audit of one of the caller's files, newest first (DownloadRecord.to_view).
+         */
+        "downloads.response": {
+            items: {
+                /** Format: date-time */
+                at: string;
+                shareId: string;
+                /** @description From API Gateway's request context, never X-Forwarded-For. */
+                sourceIp: string;
+                userAgent: string;
+            }[];
+        };
+        /** POST /files/{fileId}/shares request */
+        "create-share.request": {
+            /** @description Lifetime of the link; default and maximum come from configuration, and a link never outlives its file. */
+            expiresInSeconds?: number;
+            /** @description Downloads allowed through this link, enforced atomically. */
+            maxDownloads?: number;
+            /** @description Stored only as an scrypt hash. */
+            password?: string;
+        };
+        /**
+         * GET /public/shares/{token} response (200)
+         * @description What a live link offers (fileshare.core.shares.public_view). Unknown, expired, revoked, exhausted or not-clean links all answer the same 404.
+         */
+        "public-share.response": {
+            name: string;
+            size: number;
+            /** @description The type the download is served as. */
+            contentType: string;
+            /**
+             * Format: date-time
+             * @description The earlier of the link's and the file's expiry.
+             */
+            expiresAt: string;
+            /** @description Only for links with a download limit. */
+            downloadsLeft?: number;
+            passwordRequired: boolean;
+        };
+        /** POST /public/shares/{token}/download request */
+        "download.request": {
+            password?: string;
+        };
+        /**
+         * POST /public/shares/{token}/download response (200)
+         * @description A short-lived presigned GET of the scanned object version, served as an attachment.
+         */
+        "download.response": {
+            /** Format: uri */
+            url: string;
+            /**
+             * Format: date-time
+             * @description A few minutes from now.
+             */
+            expiresAt: string;
+        };
+    };
+    responses: {
+        /** @description The body or a query parameter is invalid or breaks a limit (codes: invalid_request, upload_too_large, name_too_long). */
+        BadRequest: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["error"];
+            };
+        };
+        /** @description No valid JWT. Answered by API Gateway's authorizer ({"message": "Unauthorized"}), or by the function when the token carries no `sub` (code unauthorized). */
+        Unauthorized: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["gateway-error"] | components["schemas"]["error"];
+            };
+        };
+        /** @description The caller may not do this (codes vary by route). */
+        Forbidden: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["error"];
+            };
+        };
+        /** @description No such resource for this caller: another owner's file, a deleted one and a malformed id all answer the same (code not_found). */
+        NotFound: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["error"];
+            };
+        };
+        /** @description Unknown, expired, revoked, exhausted, deleted or not-clean link: one answer for all, nothing to tell them apart (code not_found). */
+        DeadLink: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["error"];
+            };
+        };
+    };
+    parameters: {
+        /** @description A file id; anything that is not one of the caller's files answers 404. */
+        fileId: string;
+        /** @description A share id of that file; anything else answers 404. */
+        shareId: string;
+        /** @description The share token from the link `/s/{token}`; anything else answers the one 404. */
+        token: string;
+        /** @description Page size (default 50). */
+        limit: number;
+    };
+    requestBodies: never;
+    headers: never;
+    pathItems: never;
+}
+export type $defs = Record<string, never>;
+export interface operations {
+    createUpload: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["create-upload.request"];
+            };
+        };
+        responses: {
+            /** @description The upload plan (told apart by `method`). */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["create-upload.response"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+        };
+    };
+    listFiles: {
+        parameters: {
+            query?: {
+                /** @description Page size (default 50). */
+                limit?: components["parameters"]["limit"];
+                /** @description The `nextToken` of the previous page. */
+                nextToken?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of files. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["file-list.response"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+        };
+    };
+    getFile: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A file id; anything that is not one of the caller's files answers 404. */
+                fileId: components["parameters"]["fileId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The file. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["file"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+        };
+    };
+    deleteFile: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A file id; anything that is not one of the caller's files answers 404. */
+                fileId: components["parameters"]["fileId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            /** @description The file is still PROCESSING (code file_processing); try again when it is done. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["error"];
+                };
+            };
+        };
+    };
+    listFileDownloads: {
+        parameters: {
+            query?: {
+                /** @description Page size (default 50). */
+                limit?: components["parameters"]["limit"];
+            };
+            header?: never;
+            path: {
+                /** @description A file id; anything that is not one of the caller's files answers 404. */
+                fileId: components["parameters"]["fileId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Downloads. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["downloads.response"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+        };
+    };
+    createShare: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A file id; anything that is not one of the caller's files answers 404. */
+                fileId: components["parameters"]["fileId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["create-share.request"];
+            };
+        };
+        responses: {
+            /** @description The link, with its token and URL. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["share"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            /** @description The file is not READY (code file_not_ready). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["error"];
+                };
+            };
+        };
+    };
+    revokeShare: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A file id; anything that is not one of the caller's files answers 404. */
+                fileId: components["parameters"]["fileId"];
+                /** @description A share id of that file; anything else answers 404. */
+                shareId: components["parameters"]["shareId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Revoked. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+        };
+    };
+    describeShare: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The share token from the link `/s/{token}`; anything else answers the one 404. */
+                token: components["parameters"]["token"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The file behind the link. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["public-share.response"];
+                };
+            };
+            404: components["responses"]["DeadLink"];
+        };
+    };
+    redeemDownload: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The share token from the link `/s/{token}`; anything else answers the one 404. */
+                token: components["parameters"]["token"];
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["download.request"];
+            };
+        };
+        responses: {
+            /** @description The download URL. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["download.response"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            /** @description A password is needed (code password_required) or it is wrong (code wrong_password). */
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["DeadLink"];
+            /** @description Too many wrong passwords; the link is locked for a while (code too_many_attempts). */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["error"];
+                };
+            };
+        };
+    };
+    listExecutions: {
+        parameters: {
+            query?: {
+                status?: "RUNNING" | "SUCCEEDED" | "FAILED" | "TIMED_OUT" | "ABORTED";
+                /** @description Page size (default 50). */
+                limit?: components["parameters"]["limit"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Executions (schema to come). */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            401: components["responses"]["Unauthorized"];
+            /** @description The caller is not in the operators group. */
+            403: components["responses"]["Forbidden"];
+        };
+    };
+    getFileForOperators: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Any file id (operators see every owner's files). */
+                fileId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The record and its executions (schema to come). */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            401: components["responses"]["Unauthorized"];
+            /** @description The caller is not in the operators group. */
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+        };
+    };
+    redriveExecution: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The execution's ARN or name. */
+                executionId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Redriven. */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            401: components["responses"]["Unauthorized"];
+            /** @description The caller is not in the operators group. */
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            /** @description The execution cannot be redriven. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["error"];
+                };
+            };
+        };
+    };
+}

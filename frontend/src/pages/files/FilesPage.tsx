@@ -1,0 +1,226 @@
+import { useLocation } from 'preact-iso';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'preact/hooks';
+import type { FileView } from '../../api/client';
+import { ApiError, describe } from '../../api/errors';
+import { signOutEverywhere } from '../../auth/session';
+import { ErrorNotice } from '../../components/ErrorNotice';
+import { formatBytes } from '../../components/format';
+import type { Uploaded } from '../../upload/uploader';
+import { useApp } from '../app-context';
+import { DeleteDialog } from './DeleteDialog';
+import { FileItem } from './FileItem';
+import { appendPage, justUploaded, matchesFilter, upsert } from './files-state';
+import { LinksDialog } from './LinksDialog';
+import { isFinished, StatusPoller } from './status-poller';
+
+const PAGE_SIZE = 20;
+
+export function FilesPage() {
+  const { api, config, email, setEmail } = useApp();
+  const { route } = useLocation();
+  const [files, setFiles] = useState<FileView[]>([]);
+  const [nextToken, setNextToken] = useState<string | undefined>(undefined);
+  const [loading, setLoading] = useState(true);
+  const [loadError, setLoadError] = useState<ApiError | null>(null);
+  const [filter, setFilter] = useState('');
+  const [linksFor, setLinksFor] = useState<string | null>(null);
+  const [deleting, setDeleting] = useState<FileView | null>(null);
+  const [connection, setConnection] = useState('');
+  const [uploaderError, setUploaderError] = useState('');
+  const uploadTarget = useRef<HTMLDivElement>(null);
+
+  const sessionEnded = useCallback(
+    (error: unknown) => {
+      if (error instanceof ApiError && error.kind === 'session') {
+        setEmail(null);
+        route('/sign-in');
+        return true;
+      }
+      return false;
+    },
+    [route, setEmail],
+  );
+
+  const poller = useMemo(
+    () =>
+      new StatusPoller(
+        (fileId) => api.getFile(fileId),
+        (file) => {
+          setFiles((current) => upsert(current, file));
+        },
+      ),
+    [api],
+  );
+  useEffect(
+    () => () => {
+      poller.stop();
+    },
+    [poller],
+  );
+
+  const loadPage = useCallback(
+    async (token?: string) => {
+      setLoading(true);
+      setLoadError(null);
+      try {
+        const page = await api.listFiles(token, PAGE_SIZE);
+        setFiles((current) => (token ? appendPage(current, page.items) : appendPage([], page.items)));
+        setNextToken(page.nextToken);
+        for (const file of page.items) if (!isFinished(file.status)) poller.watch(file.fileId);
+      } catch (error) {
+        if (!sessionEnded(error)) setLoadError(error instanceof ApiError ? error : null);
+        if (!(error instanceof ApiError)) setLoadError(new ApiError(describe(error), 'server', 0, undefined));
+      } finally {
+        setLoading(false);
+      }
+    },
+    [api, poller, sessionEnded],
+  );
+
+  useEffect(() => {
+    void loadPage();
+  }, [loadPage]);
+
+  // The upload area loads after the list: the first screen does not wait for Uppy.
+  useEffect(() => {
+    let closed = false;
+    let close: (() => void) | undefined;
+    void import('../../upload/uploader')
+      .then(({ createUploader }) => {
+        if (closed || !uploadTarget.current) return;
+        close = createUploader({
+          target: uploadTarget.current,
+          api,
+          maxUploadBytes: config.maxUploadBytes,
+          onUploaded: (upload: Uploaded) => {
+            setFiles((current) => upsert(current, justUploaded(upload)));
+            poller.watch(upload.fileId);
+          },
+          onConnection: setConnection,
+        }).close;
+      })
+      .catch(() => {
+        setUploaderError('The upload area could not be loaded. Reload the page to try again.');
+      });
+    return () => {
+      closed = true;
+      close?.();
+    };
+  }, [api, config.maxUploadBytes, poller]);
+
+  const shown = files.filter((file) => matchesFilter(file, filter));
+  const linksFile = files.find((f) => f.fileId === linksFor) ?? null;
+
+  return (
+    <div class="app">
+      <a class="skip-link" href="#main">
+        Skip to your files
+      </a>
+      <header class="topbar">
+        <span class="brand">
+          <span class="brand-mark" aria-hidden="true">
+            ⇪
+          </span>{' '}
+          Fileshare
+        </span>
+        <span class="account">
+          <span class="muted signed-in-as">{email}</span>
+          <button
+            type="button"
+            class="button small secondary"
+            onClick={() => {
+              void signOutEverywhere().then(() => {
+                setEmail(null);
+                route('/sign-in');
+              });
+            }}
+          >
+            Sign out
+          </button>
+        </span>
+      </header>
+      <main id="main" class="files-main">
+        <section aria-labelledby="upload-heading" class="upload-section">
+          <h1 id="upload-heading">Upload files</h1>
+          <p class="muted">
+            Drop files here, paste them, or browse. Each file is checked for malware before it can be shared. Up to{' '}
+            {formatBytes(config.maxUploadBytes)} per file.
+          </p>
+          <div role="status" aria-live="polite" class={connection ? 'notice info' : 'visually-hidden'}>
+            {connection}
+          </div>
+          {uploaderError && <ErrorNotice message={uploaderError} />}
+          <div ref={uploadTarget} class="upload-area" />
+        </section>
+
+        <section aria-labelledby="files-heading" class="files-section">
+          <div class="files-head">
+            <h2 id="files-heading">Your files</h2>
+            <div class="field filter">
+              <label for="filter">Filter by name</label>
+              <input
+                id="filter"
+                type="search"
+                value={filter}
+                onInput={(event) => {
+                  setFilter(event.currentTarget.value);
+                }}
+              />
+            </div>
+          </div>
+          {loadError && <ErrorNotice message={loadError.message} onRetry={() => void loadPage(nextToken)} />}
+          {!loading && !loadError && files.length === 0 && <p class="muted">No files yet. Upload one above.</p>}
+          {files.length > 0 && shown.length === 0 && <p class="muted">No file name matches “{filter}”.</p>}
+          <ul class="file-list" aria-label="Your files">
+            {shown.map((file) => (
+              <FileItem
+                key={file.fileId}
+                file={file}
+                onLinks={() => {
+                  setLinksFor(file.fileId);
+                }}
+                onDelete={() => {
+                  setDeleting(file);
+                }}
+              />
+            ))}
+          </ul>
+          {loading && (
+            <p class="spinner" role="status">
+              Loading files…
+            </p>
+          )}
+          {nextToken && !loading && (
+            <button type="button" class="button secondary" onClick={() => void loadPage(nextToken)}>
+              Load more
+            </button>
+          )}
+        </section>
+      </main>
+      {linksFile && (
+        <LinksDialog
+          file={linksFile}
+          onChanged={(file) => {
+            setFiles((current) => upsert(current, file));
+          }}
+          onClose={() => {
+            setLinksFor(null);
+          }}
+        />
+      )}
+      {deleting && (
+        <DeleteDialog
+          file={deleting}
+          onDeleted={() => {
+            poller.unwatch(deleting.fileId);
+            setFiles((current) => current.filter((f) => f.fileId !== deleting.fileId));
+            setDeleting(null);
+          }}
+          onClose={() => {
+            setDeleting(null);
+          }}
+        />
+      )}
+    </div>
+  );
+}

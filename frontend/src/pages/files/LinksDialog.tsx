@@ -1,0 +1,263 @@
+import { useEffect, useId, useState } from 'preact/hooks';
+import type { Download, FileView, Share } from '../../api/client';
+import { describe } from '../../api/errors';
+import { CopyButton } from '../../components/CopyButton';
+import { Dialog } from '../../components/Dialog';
+import { ErrorNotice } from '../../components/ErrorNotice';
+import { formatDate } from '../../components/format';
+import { QrCode } from '../../components/QrCode';
+import { useApp } from '../app-context';
+import { EXPIRY_CHOICES, linkRequest, MIN_PASSWORD, shareState, STATE_LABELS } from './share-state';
+
+function ShareItem({ share, onRevoke }: { share: Share; onRevoke: () => Promise<void> }) {
+  const [showQr, setShowQr] = useState(false);
+  const [busy, setBusy] = useState(false);
+  const state = shareState(share);
+  const live = state === 'active' || state === 'locked';
+  const urlId = useId();
+  return (
+    <li class={`share-item state-${state}`}>
+      <div class="share-line">
+        <label class="visually-hidden" for={urlId}>
+          Link
+        </label>
+        <input id={urlId} class="share-url" readOnly value={share.url} onFocus={(e) => {
+            e.currentTarget.select();
+          }} />
+      </div>
+      <p class="share-facts muted">
+        <span class={`share-state state-${state}`}>{STATE_LABELS[state]}</span>
+        <span>
+          {share.downloads} {share.downloads === 1 ? 'download' : 'downloads'}
+          {share.maxDownloads !== undefined ? ` of ${share.maxDownloads}` : ''}
+        </span>
+        <span>Expires {formatDate(share.expiresAt)}</span>
+        {share.passwordProtected && <span>Password</span>}
+      </p>
+      {live && (
+        <div class="share-actions">
+          <CopyButton text={share.url} />
+          <button
+            type="button"
+            class="button small secondary"
+            aria-expanded={showQr}
+            onClick={() => {
+              setShowQr(!showQr);
+            }}
+          >
+            {showQr ? 'Hide QR code' : 'QR code'}
+          </button>
+          <button
+            type="button"
+            class="button small secondary"
+            disabled={busy}
+            onClick={() => {
+              setBusy(true);
+              void onRevoke().finally(() => {
+                setBusy(false);
+              });
+            }}
+          >
+            Revoke
+          </button>
+        </div>
+      )}
+      {live && showQr && <QrCode text={share.url} label="QR code of the link" />}
+    </li>
+  );
+}
+
+function NewLinkForm({ onCreate }: { onCreate: (body: Parameters<ReturnType<typeof useApp>['api']['createShare']>[1]) => Promise<void> }) {
+  const [expires, setExpires] = useState(604_800);
+  const [maxDownloads, setMaxDownloads] = useState('');
+  const [password, setPassword] = useState('');
+  const [problem, setProblem] = useState('');
+  const [busy, setBusy] = useState(false);
+  return (
+    <form
+      class="new-link"
+      noValidate
+      onSubmit={(event) => {
+        event.preventDefault();
+        const request = linkRequest({ expiresInSeconds: expires, maxDownloads, password });
+        if (!request.ok) {
+          setProblem(request.problem);
+          return;
+        }
+        setProblem('');
+        setBusy(true);
+        onCreate(request.body)
+          .then(() => {
+            setPassword('');
+            setMaxDownloads('');
+          })
+          .catch((failure: unknown) => {
+            setProblem(describe(failure));
+          })
+          .finally(() => {
+            setBusy(false);
+          });
+      }}
+    >
+      <h3>New link</h3>
+      {problem && <ErrorNotice message={problem} />}
+      <div class="new-link-fields">
+        <div class="field">
+          <label for="link-expiry">Expires after</label>
+          <select
+            id="link-expiry"
+            value={String(expires)}
+            onChange={(event) => {
+              setExpires(Number(event.currentTarget.value));
+            }}
+          >
+            {EXPIRY_CHOICES.map((choice) => (
+              <option key={choice.seconds} value={String(choice.seconds)}>
+                {choice.label}
+              </option>
+            ))}
+          </select>
+        </div>
+        <div class="field">
+          <label for="link-limit">Download limit</label>
+          <input
+            id="link-limit"
+            type="number"
+            min={1}
+            inputMode="numeric"
+            placeholder="No limit"
+            aria-describedby="link-limit-hint"
+            value={maxDownloads}
+            onInput={(event) => {
+              setMaxDownloads(event.currentTarget.value);
+            }}
+          />
+          <span id="link-limit-hint" class="hint">
+            Leave empty for no limit.
+          </span>
+        </div>
+        <div class="field">
+          <label for="link-password">Password</label>
+          <input
+            id="link-password"
+            type="password"
+            autocomplete="new-password"
+            aria-describedby="link-password-hint"
+            value={password}
+            onInput={(event) => {
+              setPassword(event.currentTarget.value);
+            }}
+          />
+          <span id="link-password-hint" class="hint">
+            Optional; at least {MIN_PASSWORD} characters.
+          </span>
+        </div>
+      </div>
+      <button type="submit" class="button" disabled={busy}>
+        {busy ? 'Creating…' : 'Create link'}
+      </button>
+    </form>
+  );
+}
+
+function DownloadsTable({ fileId }: { fileId: string }) {
+  const { api } = useApp();
+  const [downloads, setDownloads] = useState<Download[] | null>(null);
+  const [error, setError] = useState('');
+  const load = () => {
+    setError('');
+    api
+      .listDownloads(fileId)
+      .then(setDownloads)
+      .catch((failure: unknown) => {
+        setError(describe(failure));
+      });
+  };
+  useEffect(load, [api, fileId]);
+  return (
+    <section aria-labelledby="downloads-heading" class="downloads">
+      <h3 id="downloads-heading">Downloads</h3>
+      {error && <ErrorNotice message={error} onRetry={load} />}
+      {downloads === null && !error && <p class="muted">Loading…</p>}
+      {downloads?.length === 0 && <p class="muted">Nobody has downloaded this file yet.</p>}
+      {downloads && downloads.length > 0 && (
+        <div class="table-scroll">
+          <table>
+            <thead>
+              <tr>
+                <th scope="col">When</th>
+                <th scope="col">Link</th>
+                <th scope="col">From</th>
+                <th scope="col">Browser</th>
+              </tr>
+            </thead>
+            <tbody>
+              {downloads.map((d) => (
+                <tr key={`${d.at}-${d.shareId}`}>
+                  <td>{formatDate(d.at)}</td>
+                  <td>…{d.shareId.slice(-6)}</td>
+                  <td>{d.sourceIp}</td>
+                  <td class="user-agent">{d.userAgent}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+    </section>
+  );
+}
+
+export function LinksDialog({
+  file,
+  onChanged,
+  onClose,
+}: {
+  file: FileView;
+  onChanged: (file: FileView) => void;
+  onClose: () => void;
+}) {
+  const { api } = useApp();
+  const [error, setError] = useState('');
+  const name = file.originalName ?? file.name;
+
+  async function refresh() {
+    const fresh = await api.getFile(file.fileId);
+    if (fresh) onChanged(fresh);
+  }
+
+  const shares = [...file.shares].reverse(); // newest first
+  return (
+    <Dialog title={`Share “${name}”`} onClose={onClose} wide>
+      {error && <ErrorNotice message={error} />}
+      <section aria-labelledby="links-heading">
+        <h3 id="links-heading">Links</h3>
+        {shares.length === 0 && <p class="muted">No links yet.</p>}
+        <ul class="share-list">
+          {shares.map((share) => (
+            <ShareItem
+              key={share.shareId}
+              share={share}
+              onRevoke={async () => {
+                setError('');
+                try {
+                  await api.revokeShare(file.fileId, share.shareId);
+                  await refresh();
+                } catch (failure) {
+                  setError(describe(failure));
+                }
+              }}
+            />
+          ))}
+        </ul>
+      </section>
+      <NewLinkForm
+        onCreate={async (body) => {
+          await api.createShare(file.fileId, body);
+          await refresh();
+        }}
+      />
+      <DownloadsTable fileId={file.fileId} />
+    </Dialog>
+  );
+}

@@ -1,0 +1,248 @@
+import { useEffect, useId, useState } from 'preact/hooks';
+import type { ApiClient, LockedShare, PublicShare } from '../../api/client';
+import { ApiError, describe } from '../../api/errors';
+import { ErrorNotice } from '../../components/ErrorNotice';
+import { formatBytes, formatDate, formatRelative, formatType } from '../../components/format';
+
+type View =
+  | { kind: 'loading' }
+  | { kind: 'dead' }
+  | { kind: 'failed'; message: string }
+  | { kind: 'locked'; share: LockedShare }
+  | { kind: 'open'; share: PublicShare; password?: string };
+
+function isFull(share: LockedShare): share is PublicShare {
+  return typeof share.name === 'string' && typeof share.size === 'number';
+}
+
+function DeadLink() {
+  return (
+    <>
+      <h1>This link does not work</h1>
+      <p>
+        It may have expired, been used up or switched off by the person who shared it, or it was copied incompletely.
+        Ask them for a new link.
+      </p>
+    </>
+  );
+}
+
+function PasswordForm({
+  label,
+  onSubmit,
+}: {
+  label: string;
+  onSubmit: (password: string) => Promise<void>;
+}) {
+  const [password, setPassword] = useState('');
+  const [error, setError] = useState('');
+  const [busy, setBusy] = useState(false);
+  const id = useId();
+  return (
+    <form
+      noValidate
+      onSubmit={(event) => {
+        event.preventDefault();
+        if (!password) {
+          setError('Type the password you were given.');
+          return;
+        }
+        setBusy(true);
+        setError('');
+        onSubmit(password)
+          .catch((failure: unknown) => {
+            setError(describe(failure));
+          })
+          .finally(() => {
+            setBusy(false);
+          });
+      }}
+    >
+      {error && <ErrorNotice message={error} />}
+      <div class="field">
+        <label for={id}>Password</label>
+        <input
+          id={id}
+          type="password"
+          autocomplete="current-password"
+          value={password}
+          onInput={(event) => {
+            setPassword(event.currentTarget.value);
+          }}
+        />
+      </div>
+      <button type="submit" class="button full" disabled={busy}>
+        {busy ? 'Checking…' : label}
+      </button>
+    </form>
+  );
+}
+
+function Details({ share }: { share: PublicShare }) {
+  return (
+    <dl class="share-details">
+      <div>
+        <dt>Size</dt>
+        <dd>{formatBytes(share.size)}</dd>
+      </div>
+      <div>
+        <dt>Type</dt>
+        <dd>{formatType(share.contentType)}</dd>
+      </div>
+      <div>
+        <dt>Available until</dt>
+        <dd>
+          {formatDate(share.expiresAt)} ({formatRelative(share.expiresAt)})
+        </dd>
+      </div>
+      {share.downloadsLeft !== undefined && (
+        <div>
+          <dt>Downloads left</dt>
+          <dd>{share.downloadsLeft}</dd>
+        </div>
+      )}
+    </dl>
+  );
+}
+
+export function SharePage({ api, token }: { api: ApiClient; token: string | null }) {
+  const [view, setView] = useState<View>({ kind: 'loading' });
+  const [downloadError, setDownloadError] = useState<ApiError | null>(null);
+  const [busy, setBusy] = useState(false);
+  const [attempt, setAttempt] = useState(0);
+
+  useEffect(() => {
+    if (!token) {
+      setView({ kind: 'dead' });
+      return;
+    }
+    setView({ kind: 'loading' });
+    api
+      .describeShare(token)
+      .then((share) => {
+        setView(share.passwordRequired || !isFull(share) ? { kind: 'locked', share } : { kind: 'open', share });
+      })
+      .catch((failure: unknown) => {
+        if (failure instanceof ApiError && failure.status === 404) setView({ kind: 'dead' });
+        else setView({ kind: 'failed', message: describe(failure) });
+      });
+  }, [api, token, attempt]);
+
+  /** Wrong passwords and lockouts are said in words; a dead link turns the page into the dead-link page. */
+  function deadOr(failure: unknown): never {
+    if (failure instanceof ApiError && failure.status === 404) setView({ kind: 'dead' });
+    throw failure;
+  }
+
+  async function download(share: PublicShare, password?: string) {
+    if (!token) return;
+    setBusy(true);
+    setDownloadError(null);
+    try {
+      const grant = await api.redeemDownload(token, password);
+      if (share.downloadsLeft !== undefined) {
+        setView({
+          kind: 'open',
+          share: { ...share, downloadsLeft: Math.max(0, share.downloadsLeft - 1) },
+          ...(password !== undefined ? { password } : {}),
+        });
+      }
+      window.location.assign(grant.url);
+    } catch (failure) {
+      if (failure instanceof ApiError && failure.status === 404) setView({ kind: 'dead' });
+      else setDownloadError(failure instanceof ApiError ? failure : new ApiError(describe(failure), 'server', 0, undefined));
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  let body;
+  switch (view.kind) {
+    case 'loading':
+      body = <p class="spinner" role="status">Opening the link…</p>;
+      break;
+    case 'dead':
+      body = <DeadLink />;
+      break;
+    case 'failed':
+      body = (
+        <>
+          <h1>A file shared with you</h1>
+          <ErrorNotice
+            message={view.message}
+            onRetry={() => {
+              setAttempt(attempt + 1);
+            }}
+          />
+        </>
+      );
+      break;
+    case 'locked':
+      body = (
+        <>
+          <p class="muted eyebrow">A file shared with you</p>
+          <h1 class="file-name">{view.share.name ?? 'Protected file'}</h1>
+          {isFull(view.share) && <Details share={view.share} />}
+          <p>This file is protected with a password. Type the password you were given.</p>
+          <PasswordForm
+            label={isFull(view.share) ? 'Download' : 'Unlock'}
+            onSubmit={async (password) => {
+              if (!token) return;
+              const known = view.share;
+              if (isFull(known)) {
+                // Described in full already: the password is checked by the download itself.
+                const grant = await api.redeemDownload(token, password).catch(deadOr);
+                window.location.assign(grant.url);
+                return;
+              }
+              const share = await api.unlockShare(token, password).catch(deadOr);
+              setView({ kind: 'open', share, password });
+            }}
+          />
+          {!isFull(view.share) && <p class="muted">This link works until {formatDate(view.share.expiresAt)}.</p>}
+        </>
+      );
+      break;
+    case 'open':
+      body = (
+        <>
+          <p class="muted eyebrow">A file shared with you</p>
+          <h1 class="file-name">{view.share.name}</h1>
+          <Details share={view.share} />
+          {downloadError && (
+            <ErrorNotice
+              message={downloadError.message}
+              onRetry={downloadError.retryable && downloadError.status !== 429 ? () => void download(view.share, view.password) : undefined}
+            />
+          )}
+          {view.share.downloadsLeft === 0 ? (
+            <p>This link has no downloads left.</p>
+          ) : (
+            <button
+              type="button"
+              class="button full download"
+              disabled={busy}
+              onClick={() => void download(view.share, view.password)}
+            >
+              {busy ? 'Starting the download…' : 'Download'}
+            </button>
+          )}
+          <p class="muted small">Files are checked for malware before they can be shared.</p>
+        </>
+      );
+      break;
+  }
+  return (
+    <div class="share-page">
+      <header class="brand">
+        <span class="brand-mark" aria-hidden="true">
+          ⇪
+        </span>{' '}
+        Fileshare
+      </header>
+      <main id="main" class="card share-card">
+        {body}
+      </main>
+    </div>
+  );
+}
