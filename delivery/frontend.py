@@ -75,7 +75,7 @@ def sync_commands(dist: Path, bucket: str) -> list[list[str]]:
             cache_control("index.html"),
             *quiet,
         ],
-        ["s3", "sync", assets, f"{target}/{HASHED_PREFIX}", "--delete", *quiet],
+        ["s3", "sync", assets, f"{target}/{HASHED_PREFIX}", "--delete", "--cache-control", IMMUTABLE, *quiet],
     ]
 
 

@@ -73,6 +73,7 @@ def test_assets_go_up_before_the_pages_that_name_them_and_old_ones_leave_last(tm
     assert pages[pages.index("--exclude") + 1] == "assets/*" and "--delete" in pages
     assert pages[pages.index("--cache-control") + 1] == "no-cache"
     assert prune[:4] == first[:4] and "--delete" in prune
+    assert prune[prune.index("--cache-control") + 1] == "public, max-age=31536000, immutable"
 
 
 def test_only_pages_whose_content_changed_are_invalidated(tmp_path: Path) -> None:
