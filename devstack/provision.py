@@ -83,6 +83,10 @@ class Stack:
     state_machines: dict[str, str] = field(default_factory=dict)
     schedules: list[ScheduleSpec] = field(default_factory=list)
     bucket_policies: dict[str, Any] = field(default_factory=dict)
+    # CloudFront is not emulated: the web server serves the app as the distribution would, with the
+    # headers of its response-headers policy (both kept here, resolved).
+    distributions: dict[str, dict[str, Any]] = field(default_factory=dict)
+    response_headers_policies: dict[str, dict[str, Any]] = field(default_factory=dict)
     outputs: dict[str, Any] = field(default_factory=dict)
 
     def ref(self, logical_id: str) -> Any:
@@ -234,7 +238,12 @@ def _create_bucket(p: Provisioner, logical_id: str, raw: dict[str, Any]) -> dict
         s3.put_bucket_lifecycle_configuration(
             Bucket=name, LifecycleConfiguration={"Rules": [_lifecycle_rule(r) for r in lifecycle]}
         )
-    return {"Ref": name, "Arn": f"arn:aws:s3:::{name}", "DomainName": f"{name}.s3.amazonaws.com"}
+    return {
+        "Ref": name,
+        "Arn": f"arn:aws:s3:::{name}",
+        "DomainName": f"{name}.s3.amazonaws.com",
+        "RegionalDomainName": f"{name}.s3.{p.stack.region}.amazonaws.com",
+    }
 
 
 def _lifecycle_rule(rule: dict[str, Any]) -> dict[str, Any]:
@@ -539,6 +548,24 @@ def _create_not_emulated(p: Provisioner, logical_id: str, raw: dict[str, Any]) -
     return {"Ref": arn, "Arn": arn}
 
 
+def _create_cloudfront_part(p: Provisioner, logical_id: str, raw: dict[str, Any]) -> dict[str, Any]:
+    """An origin access control or a CloudFront Function: nothing to run locally (the web server
+    routes as the function does; a unit test runs the function's code against its routing)."""
+    p.props(raw)
+    arn = f"arn:aws:cloudfront::{ACCOUNT_ID}:function/{logical_id}"
+    return {"Ref": logical_id, "Id": logical_id, "FunctionMetadata.FunctionARN": arn}
+
+
+def _create_response_headers_policy(p: Provisioner, logical_id: str, raw: dict[str, Any]) -> dict[str, Any]:
+    p.stack.response_headers_policies[logical_id] = p.props(raw)["ResponseHeadersPolicyConfig"]
+    return {"Ref": logical_id, "Id": logical_id}
+
+
+def _create_distribution(p: Provisioner, logical_id: str, raw: dict[str, Any]) -> dict[str, Any]:
+    p.stack.distributions[logical_id] = p.props(raw)["DistributionConfig"]
+    return {"Ref": logical_id, "Id": logical_id, "DomainName": f"{logical_id.lower()}.cloudfront.local"}
+
+
 def _create_events_rule(p: Provisioner, logical_id: str, raw: dict[str, Any]) -> dict[str, Any]:
     props = p.props(raw)
     events = p.client("events")
@@ -576,6 +603,10 @@ _CREATORS: dict[str, Callable[[Provisioner, str, dict[str, Any]], dict[str, Any]
     "AWS::SQS::Queue": _create_queue,
     "AWS::IAM::Role": _create_role,
     "AWS::GuardDuty::MalwareProtectionPlan": _create_not_emulated,
+    "AWS::CloudFront::OriginAccessControl": _create_cloudfront_part,
+    "AWS::CloudFront::Function": _create_cloudfront_part,
+    "AWS::CloudFront::ResponseHeadersPolicy": _create_response_headers_policy,
+    "AWS::CloudFront::Distribution": _create_distribution,
     "AWS::SQS::QueuePolicy": _create_queue_policy,
     "AWS::Serverless::Function": _create_function,
     "AWS::Serverless::HttpApi": _create_http_api,

@@ -7,8 +7,10 @@ import time
 
 import jwt
 import pytest
+import requests
 
 from devstack.stack import LocalStack
+from devstack.template import load_template
 from tests.stack_support import sync_client
 
 pytestmark = pytest.mark.stack
@@ -114,6 +116,23 @@ def test_sign_up_is_confirmed_at_once(local_stack: LocalStack) -> None:
 
     assert user["UserStatus"] == "CONFIRMED"
     assert {"Name": "email_verified", "Value": "true"} in user["UserAttributes"]
+
+
+def test_the_web_server_sends_the_distributions_security_headers(local_stack: LocalStack) -> None:
+    template = load_template(local_stack.template_path)
+    config = template["Resources"]["AppResponseHeadersPolicy"]["Properties"]["ResponseHeadersPolicyConfig"]
+    cloudfront_csp = config["SecurityHeadersConfig"]["ContentSecurityPolicy"]["ContentSecurityPolicy"]["Fn::Sub"]
+
+    page = requests.get(f"{local_stack.app_url}/s/some-token", timeout=10)
+
+    served = {
+        name: sources for name, *sources in (d.split() for d in page.headers["Content-Security-Policy"].split(";"))
+    }
+    defined = {name: sources for name, *sources in (d.split() for d in cloudfront_csp.split(";"))}
+    assert served.pop("connect-src") == ["'self'", local_stack.api_url, local_stack.moto.endpoint]
+    assert served == {k: v for k, v in defined.items() if k != "connect-src"}
+    assert page.headers["Strict-Transport-Security"].startswith("max-age=63072000")
+    assert page.headers["X-Frame-Options"] == "DENY"
 
 
 def test_a_session_refreshes_as_amplify_asks(local_stack: LocalStack) -> None:
