@@ -132,6 +132,15 @@ def test_runtime_and_observability_are_set_once_for_all_functions() -> None:
     assert {"POWERTOOLS_SERVICE_NAME", "POWERTOOLS_METRICS_NAMESPACE"} <= set(globals_["Environment"]["Variables"])
 
 
+def test_no_function_records_its_answers_in_traces() -> None:
+    # Answers hold share links, presigned URLs and POST policies (tests/unit/test_tracing.py runs the
+    # handlers with the tracer on); no function may turn response capture back on.
+    assert TEMPLATE["Globals"]["Function"]["Environment"]["Variables"]["POWERTOOLS_TRACER_CAPTURE_RESPONSE"] == "false"
+    for logical_id, function in FUNCTIONS.items():
+        own = function["Properties"].get("Environment", {}).get("Variables", {})
+        assert "POWERTOOLS_TRACER_CAPTURE_RESPONSE" not in own, logical_id
+
+
 def test_the_uploads_bucket_is_private_encrypted_versioned_and_notifies_eventbridge() -> None:
     props = RESOURCES["UploadsBucket"]["Properties"]
     assert all(props["PublicAccessBlockConfiguration"].values())

@@ -44,7 +44,7 @@ def describe_share(token: str) -> dict[str, Any]:
 
 
 @app.post("/public/shares/<token>/download")
-@tracer.capture_method
+@tracer.capture_method(capture_response=False)
 def download(token: str) -> dict[str, Any]:
     body = json_body(app, "download.request")
     http = app.current_event.request_context.http
@@ -69,7 +69,7 @@ def download(token: str) -> dict[str, Any]:
 
 
 @logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_HTTP)
-@tracer.capture_lambda_handler
+@tracer.capture_lambda_handler(capture_response=False)  # answers hold presigned download URLs
 @metrics.log_metrics
 def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     return app.resolve(event, context)
