@@ -223,7 +223,7 @@ def test_a_presigned_download_is_not_recorded(tracer_on: RecordingProvider, monk
     token = mint_share_token()
     public = api("public_shares")
     monkeypatch.setattr(public.lookup, "index", FakeIndex(ready_file(), [share_for(token)]))
-    monkeypatch.setattr(public, "run_command", lambda arn, payload: {})
+    monkeypatch.setattr(public, "run_redeem", lambda payload: {})
 
     answer = public.handler(
         http_event("POST", f"/public/shares/{token}/download", "/public/shares/{token}/download", {}), Context()
