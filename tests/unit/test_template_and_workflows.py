@@ -263,3 +263,45 @@ def test_guardduty_is_wired_only_when_it_is_the_engine() -> None:
     [event] = FUNCTIONS["GuardDutyResultFunction"]["Properties"]["Events"].values()
     assert event["Properties"]["Pattern"]["detail-type"] == ["GuardDuty Malware Protection Object Scan Result"]
     assert event["Properties"]["DeadLetterConfig"]
+
+
+def test_a_default_deploy_scans_with_guardduty_and_the_project_rules_beside_it() -> None:
+    engine = TEMPLATE["Parameters"]["ScannerEngine"]
+    assert engine["Default"] == "guardduty"
+    # yara alone must say what it is: the project's own rules, not a malware scanner
+    assert "yara: the project's own rules ONLY" in engine["Description"]
+    assert "real malware is NOT detected" in engine["Description"]
+    # the rules run in every deploy; with guardduty they are YARA's
+    scan = FUNCTIONS["ScanUploadFunction"]["Properties"]["Environment"]["Variables"]["SCANNER_ENGINE"]
+    assert scan == {"Fn::If": ["UseGuardDuty", "yara", {"Ref": "ScannerEngine"}]}
+    substitutions = STATE_MACHINES["ProcessUploadStateMachine"]["Properties"]["DefinitionSubstitutions"]
+    assert substitutions["GuardDutyScans"] == {"Fn::If": ["UseGuardDuty", "true", "false"]}
+    # and the choice is visible after a deploy
+    output = TEMPLATE["Outputs"]["MalwareScanning"]["Value"]["Fn::If"]
+    assert output[0] == "UseGuardDuty" and "GuardDuty" in output[1] and "not detected" in output[2]["Fn::Sub"]
+
+
+def test_only_an_explicit_clean_from_every_engine_leads_to_ready() -> None:
+    states = definition("ProcessUploadStateMachine")["States"]
+    clean = states["Clean"]
+    assert clean["Default"] != "OutcomeReady"
+    [to_ready] = [c for c in clean["Choices"] if c["Next"] == "OutcomeReady"]
+    assert to_ready == {
+        "And": [
+            {"Variable": "$.scan.rules.verdict", "StringEquals": "CLEAN"},
+            {
+                "Or": [
+                    {"Variable": "$.scan.guardduty.verdict", "StringEquals": "CLEAN"},
+                    {"Variable": "$.scan.guardduty.verdict", "StringEquals": "NOT_USED"},
+                ]
+            },
+        ],
+        "Next": "OutcomeReady",
+    }
+    # malware from either engine is judged before anything else can be
+    verdicts = [(c.get("Variable"), c.get("StringEquals"), c["Next"]) for c in clean["Choices"]]
+    assert verdicts[1:3] == [
+        ("$.scan.rules.verdict", "INFECTED", "OutcomeInfected"),
+        ("$.scan.guardduty.verdict", "INFECTED", "OutcomeInfectedByGuardDuty"),
+    ]
+    assert [s for s, state in all_states(states).items() if state.get("Next") == "OutcomeReady"] == []
