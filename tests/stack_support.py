@@ -170,9 +170,8 @@ def reconfigured(stack: LocalStack, function: str, environment: dict[str, str]) 
 
 @contextmanager
 def redefined(stack: LocalStack, state_machine: str, substitutions: dict[str, str]) -> Iterator[None]:
-    """Run a workflow as another deploy would define it (for example ``GuardDutyScans="true"``, what
-    ``ScannerEngine=guardduty`` substitutes), then restore it. Executions already running keep the
-    definition they started with."""
+    """Run a workflow as another deploy would define it (say ``{"ScannerEngine": "guardduty"}``),
+    then restore it. Executions already running keep the definition they started with."""
     written, resolved = stack.stack.state_machine_sources[state_machine]
     assert set(substitutions) <= set(resolved), (
         f"{state_machine} has no substitution {set(substitutions) - set(resolved)}"

@@ -275,10 +275,10 @@ def test_a_default_deploy_scans_with_guardduty_and_the_project_rules_beside_it()
     scan = FUNCTIONS["ScanUploadFunction"]["Properties"]["Environment"]["Variables"]["SCANNER_ENGINE"]
     assert scan == {"Fn::If": ["UseGuardDuty", "yara", {"Ref": "ScannerEngine"}]}
     substitutions = STATE_MACHINES["ProcessUploadStateMachine"]["Properties"]["DefinitionSubstitutions"]
-    assert substitutions["GuardDutyScans"] == {"Fn::If": ["UseGuardDuty", "true", "false"]}
+    assert substitutions["ScannerEngine"] == {"Ref": "ScannerEngine"}
     # and the choice is visible after a deploy
-    output = TEMPLATE["Outputs"]["MalwareScanning"]["Value"]["Fn::If"]
-    assert output[0] == "UseGuardDuty" and "GuardDuty" in output[1] and "not detected" in output[2]["Fn::Sub"]
+    output = TEMPLATE["Outputs"]["ScannerEngine"]
+    assert output["Value"] == {"Ref": "ScannerEngine"} and "real malware is not detected" in output["Description"]
 
 
 def test_only_an_explicit_clean_from_every_engine_leads_to_ready() -> None:

@@ -30,7 +30,7 @@ pytestmark = pytest.mark.stack
 def guardduty(local_stack: LocalStack) -> Iterator[LocalStack]:
     """The upload workflow as a deploy with ScannerEngine=guardduty defines it (the functions are the
     same: ScanUploadFunction runs the YARA rules either way)."""
-    with redefined(local_stack, "ProcessUploadStateMachine", {"GuardDutyScans": "true"}):
+    with redefined(local_stack, "ProcessUploadStateMachine", {"ScannerEngine": "guardduty"}):
         yield local_stack
 
 
