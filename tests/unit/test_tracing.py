@@ -83,7 +83,7 @@ class RecordingProvider(BaseProvider):
         self.subsegments.append(name)
         yield RecordingSegment(name, self.recorded)
 
-    in_subsegment_async = in_subsegment  # type: ignore[assignment]
+    in_subsegment_async = in_subsegment  # BaseProvider requires it; our handlers are synchronous
 
     def put_annotation(self, key: str, value: Any) -> None:
         self.recorded.append((f"annotation {key}", value))
