@@ -213,19 +213,23 @@ def _run(run: Command, lookup: ShareLookup, payload: dict[str, Any]) -> None:
         raise
 
 
-def check_password(
+def open_share(
     *,
     lookup: ShareLookup,
     run: Command,
-    share: ShareRecord,
+    token: str,
     password: str | None,
     policy: PasswordPolicy,
     at: datetime,
-) -> None:
-    """Judge a password for a password link, at most ``policy.max_attempts`` times however many
-    requests race: each takes an attempt with one atomic write (the redeem workflow's ``reserve``)
-    before scrypt runs. Once they are taken the link is locked and every guess, the right one too,
-    gets the same 429. A wrong guess stays counted; the caller's next command resets the count."""
+) -> tuple[ShareRecord, FileRecord]:
+    """The live share and file behind a token, its password judged if it has one: at most
+    ``policy.max_attempts`` times however many requests race, because each guess first takes an
+    attempt with one atomic write (the redeem workflow's ``reserve``) and only then does scrypt run.
+    Once they are taken the link is locked and every guess, the right one too, gets the same 429.
+    A wrong guess stays counted; the caller's next command resets the count."""
+    share, record = lookup.find(token, at)
+    if share.password_hash is None:
+        return share, record
     if share.is_locked(at):  # already locked: answer without starting a workflow
         raise TooManyAttempts("too many wrong passwords: try again later")
     if not password:
@@ -242,8 +246,9 @@ def check_password(
             "lockUntil": clock.to_iso(clock.later(at, policy.lock_seconds)),
         },
     )
-    if not verify_password(password, share.password_hash or ""):
+    if not verify_password(password, share.password_hash):
         raise Forbidden("wrong password", code="wrong_password")
+    return share, record
 
 
 def unlock(
@@ -257,9 +262,8 @@ def unlock(
 ) -> dict[str, Any]:
     """A password link's details, once its password is right (the attempt counts as a download's
     would; no download is counted); the count of attempts starts again."""
-    share, record = lookup.find(token, at)
+    share, record = open_share(lookup=lookup, run=run, token=token, password=password, policy=policy, at=at)
     if share.password_hash is not None:
-        check_password(lookup=lookup, run=run, share=share, password=password, policy=policy, at=at)
         _run(
             run,
             lookup,
@@ -280,10 +284,8 @@ def redeem(
     at: datetime,
 ) -> Download:
     """Count one download through the redeem workflow (atomic: never past the limit), then presign.
-    For a password link the password is checked first, exactly as ``unlock`` does."""
-    share, record = lookup.find(token, at)
-    if share.password_hash is not None:
-        check_password(lookup=lookup, run=run, share=share, password=password, policy=policy, at=at)
+    For a password link the password is judged first, exactly as for ``unlock``."""
+    share, record = open_share(lookup=lookup, run=run, token=token, password=password, policy=policy, at=at)
     _run(
         run,
         lookup,

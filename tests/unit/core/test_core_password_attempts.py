@@ -4,7 +4,7 @@ a password link shows nothing before its password."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -16,28 +16,11 @@ from fileshare.core.passwords import hash_password
 from fileshare.core.records import FileRecord, ShareRecord
 from fileshare.core.shares import PasswordPolicy, ShareLookup, public_view, unlock
 from fileshare.core.tokens import hash_token
+from tests.unit.core.test_core_records import NOW, a_file
 
-NOW = datetime(2026, 3, 1, 12, 0, 0, tzinfo=UTC)
 TOKEN = "Q2hhbmdlTWUtdGhpcy1pcy1hLTQzLWNoYXItdG9rZW4"
 PASSWORD_HASH = hash_password("correct horse")
 POLICY = PasswordPolicy(max_attempts=5, lock_seconds=900)
-
-
-def a_file() -> FileRecord:
-    return FileRecord(
-        file_id="0123456789abcdef0123456789abcdef",
-        owner_id="0f4a6d1e-1111-2222-3333-444455556666",
-        name="report.pdf",
-        size=12345,
-        content_type="application/pdf",
-        status="READY",
-        created_at=clock.to_iso(NOW - timedelta(hours=1)),
-        updated_at=clock.to_iso(NOW - timedelta(hours=1)),
-        object_key="uploads/0f4a6d1e-1111-2222-3333-444455556666/0123456789abcdef0123456789abcdef",
-        object_version="v1",
-        etag="abc",
-        expires_at=clock.to_iso(NOW + timedelta(days=7)),
-    )
 
 
 def a_share(**changes: Any) -> ShareRecord:
