@@ -81,6 +81,9 @@ class Stack:
     functions: dict[str, FunctionSpec] = field(default_factory=dict)
     http_apis: dict[str, HttpApiSpec] = field(default_factory=dict)
     state_machines: dict[str, str] = field(default_factory=dict)
+    # logical id -> (definition as written, its resolved DefinitionSubstitutions), so that a test can
+    # run a workflow as another deploy's parameters would define it (render_definition).
+    state_machine_sources: dict[str, tuple[str, dict[str, str]]] = field(default_factory=dict)
     schedules: list[ScheduleSpec] = field(default_factory=list)
     bucket_policies: dict[str, Any] = field(default_factory=dict)
     # CloudFront is not emulated: the web server serves the app as the distribution would, with the
@@ -492,16 +495,19 @@ def _create_state_machine(p: Provisioner, logical_id: str, raw: dict[str, Any]) 
     events = raw.get("Events", {})
     props = p.props({k: v for k, v in raw.items() if k not in ("Events", "Policies")})
     if "DefinitionUri" in props:
-        definition = (p.stack.root / props["DefinitionUri"]).read_text()
+        written = (p.stack.root / props["DefinitionUri"]).read_text()
     else:
-        definition = json.dumps(props["Definition"])
-    for name, value in props.get("DefinitionSubstitutions", {}).items():
-        definition = definition.replace("${" + name + "}", str(value))
+        written = json.dumps(props["Definition"])
+    substitutions = {name: str(value) for name, value in props.get("DefinitionSubstitutions", {}).items()}
     name = props.get("Name") or p._physical_name(logical_id, limit=80)
     arn = p.client("stepfunctions").create_state_machine(
-        name=name, definition=definition, roleArn=p._role(logical_id), type=props.get("Type", "STANDARD")
+        name=name,
+        definition=render_definition(written, substitutions),
+        roleArn=p._role(logical_id),
+        type=props.get("Type", "STANDARD"),
     )["stateMachineArn"]
     p.stack.state_machines[logical_id] = arn
+    p.stack.state_machine_sources[logical_id] = (written, substitutions)
     p.stack.physical[logical_id] = {"Ref": arn, "Arn": arn, "Name": name}
     for event_id, event in events.items():
         event_props = p.props(event.get("Properties", {}))
@@ -510,6 +516,13 @@ def _create_state_machine(p: Provisioner, logical_id: str, raw: dict[str, Any]) 
         elif event.get("Type") in ("Schedule", "ScheduleV2"):
             _add_schedule(p, f"{logical_id}{event_id}", arn, event_props)
     return {"Ref": arn, "Arn": arn, "Name": name}
+
+
+def render_definition(written: str, substitutions: dict[str, str]) -> str:
+    """An ASL definition with its ``${Placeholder}``s replaced, as SAM's DefinitionSubstitutions do."""
+    for name, value in substitutions.items():
+        written = written.replace("${" + name + "}", value)
+    return written
 
 
 def _add_rule(p: Provisioner, rule_id: str, target_arn: str, props: dict[str, Any]) -> None:

@@ -27,6 +27,8 @@ from devstack.web import WebApp, security_headers
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 REGION = "us-east-1"
+# The template's default engine is GuardDuty, which cannot run here: locally, the project's YARA rules.
+LOCAL_SCANNER_ENGINE = "yara"
 
 
 class ConsoleLog:
@@ -93,7 +95,12 @@ class LocalStack:
         self.log("moto", f"AWS services (moto, server mode) at {self.moto.endpoint}")
         origin = self.app_url
         origins = [origin, origin.replace("127.0.0.1", "localhost")]
-        parameters = {"AllowedOrigins": origins, "AppUrl": origin, **self.parameters}
+        parameters = {
+            "AllowedOrigins": origins,
+            "AppUrl": origin,
+            "ScannerEngine": LOCAL_SCANNER_ENGINE,
+            **self.parameters,
+        }
         provisioner = Provisioner(
             template_path=self.template_path,
             endpoint_url=self.moto.endpoint,

@@ -136,6 +136,15 @@ def test_runtime_and_observability_are_set_once_for_all_functions() -> None:
     assert {"POWERTOOLS_SERVICE_NAME", "POWERTOOLS_METRICS_NAMESPACE"} <= set(globals_["Environment"]["Variables"])
 
 
+def test_no_function_records_its_answers_in_traces() -> None:
+    # Answers hold share links, presigned URLs and POST policies (tests/unit/test_tracing.py runs the
+    # handlers with the tracer on); no function may turn response capture back on.
+    assert TEMPLATE["Globals"]["Function"]["Environment"]["Variables"]["POWERTOOLS_TRACER_CAPTURE_RESPONSE"] == "false"
+    for logical_id, function in FUNCTIONS.items():
+        own = function["Properties"].get("Environment", {}).get("Variables", {})
+        assert "POWERTOOLS_TRACER_CAPTURE_RESPONSE" not in own, logical_id
+
+
 def test_the_uploads_bucket_is_private_encrypted_versioned_and_notifies_eventbridge() -> None:
     props = RESOURCES["UploadsBucket"]["Properties"]
     assert all(props["PublicAccessBlockConfiguration"].values())
@@ -420,3 +429,45 @@ def test_every_security_scanner_skip_gives_a_reason_and_no_fix_is_skipped() -> N
         ("UploadEventsDeadLetterQueue", "CKV_AWS_27"),
     }
     assert not fixed & {(logical_id, skip["id"]) for logical_id, skip in skips}
+
+
+def test_a_default_deploy_scans_with_guardduty_and_the_project_rules_beside_it() -> None:
+    engine = TEMPLATE["Parameters"]["ScannerEngine"]
+    assert engine["Default"] == "guardduty"
+    # yara alone must say what it is: the project's own rules, not a malware scanner
+    assert "yara: the project's own rules ONLY" in engine["Description"]
+    assert "real malware is NOT detected" in engine["Description"]
+    # the rules run in every deploy; with guardduty they are YARA's
+    scan = FUNCTIONS["ScanUploadFunction"]["Properties"]["Environment"]["Variables"]["SCANNER_ENGINE"]
+    assert scan == {"Fn::If": ["UseGuardDuty", "yara", {"Ref": "ScannerEngine"}]}
+    substitutions = STATE_MACHINES["ProcessUploadStateMachine"]["Properties"]["DefinitionSubstitutions"]
+    assert substitutions["ScannerEngine"] == {"Ref": "ScannerEngine"}
+    # and the choice is visible after a deploy
+    output = TEMPLATE["Outputs"]["ScannerEngine"]
+    assert output["Value"] == {"Ref": "ScannerEngine"} and "real malware is not detected" in output["Description"]
+
+
+def test_only_an_explicit_clean_from_every_engine_leads_to_ready() -> None:
+    states = definition("ProcessUploadStateMachine")["States"]
+    clean = states["Clean"]
+    assert clean["Default"] != "OutcomeReady"
+    [to_ready] = [c for c in clean["Choices"] if c["Next"] == "OutcomeReady"]
+    assert to_ready == {
+        "And": [
+            {"Variable": "$.scan.rules.verdict", "StringEquals": "CLEAN"},
+            {
+                "Or": [
+                    {"Variable": "$.scan.guardduty.verdict", "StringEquals": "CLEAN"},
+                    {"Variable": "$.scan.guardduty.verdict", "StringEquals": "NOT_USED"},
+                ]
+            },
+        ],
+        "Next": "OutcomeReady",
+    }
+    # malware from either engine is judged before anything else can be
+    verdicts = [(c.get("Variable"), c.get("StringEquals"), c["Next"]) for c in clean["Choices"]]
+    assert verdicts[1:3] == [
+        ("$.scan.rules.verdict", "INFECTED", "OutcomeInfected"),
+        ("$.scan.guardduty.verdict", "INFECTED", "OutcomeInfectedByGuardDuty"),
+    ]
+    assert [s for s, state in all_states(states).items() if state.get("Next") == "OutcomeReady"] == []

@@ -40,7 +40,7 @@ def page_size(raw: str | None) -> int:
 
 
 @app.get("/files")
-@tracer.capture_method
+@tracer.capture_method(capture_response=False)
 def list_files() -> dict[str, Any]:
     owner_id = caller_id(app)
     limit = page_size(app.current_event.get_query_string_value("limit"))
@@ -54,7 +54,7 @@ def list_files() -> dict[str, Any]:
 
 
 @app.get("/files/<file_id>")
-@tracer.capture_method
+@tracer.capture_method(capture_response=False)
 def get_file(file_id: str) -> dict[str, Any]:
     logger.append_keys(file_id=file_id)
     record = owned_file(index, file_id, caller_id(app))
@@ -71,6 +71,6 @@ def list_file_downloads(file_id: str) -> dict[str, Any]:
 
 
 @logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_HTTP)
-@tracer.capture_lambda_handler
+@tracer.capture_lambda_handler(capture_response=False)  # answers hold share links
 def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     return app.resolve(event, context)
