@@ -165,8 +165,18 @@ export function createUploader(options: UploaderOptions): { close: () => void } 
     options.onConnection('');
   });
 
+  // Uppy's Dashboard shows a single file as a listitem with no list around it
+  // (axe: aria-required-parent); give its container the list role it has with several files.
+  const listRole = new MutationObserver(() => {
+    for (const files of options.target.querySelectorAll('.uppy-Dashboard-files:not([role])')) {
+      files.setAttribute('role', 'list');
+    }
+  });
+  listRole.observe(options.target, { childList: true, subtree: true });
+
   return {
     close: () => {
+      listRole.disconnect();
       uppy.destroy();
     },
   };
