@@ -7,6 +7,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 SAM_VENV := .venv-sam
 SAM := $(SAM_VENV)/bin/sam
+CHECKOV_VENV := .venv-checkov
 PORT ?= 8000
 FRONTEND := frontend
 NPM := npm --prefix $(FRONTEND)
@@ -14,13 +15,16 @@ NPM := npm --prefix $(FRONTEND)
 FRONTEND_SOURCES := $(shell find $(FRONTEND) -path $(FRONTEND)/node_modules -prune -o -path $(FRONTEND)/dist -prune \
 	-o -type f -print 2>/dev/null) schemas/api/openapi.yaml
 CHROMIUM := /usr/bin/chromium
+# A samconfig.toml environment: its stack name and region (make deploy, deploy-frontend, destroy).
+STAGE ?= dev
 export SAM_CLI_TELEMETRY := 0
 export AWS_DEFAULT_REGION ?= us-east-1
 
-.PHONY: help install frontend browser run test unit workflow integration e2e lint format build validate deploy bench clean
+.PHONY: help install frontend browser run test unit workflow integration e2e lint format build validate deploy \
+	deploy-frontend destroy docs bench clean
 
 help: ## list the targets
-	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
 
 $(VENV)/.installed: requirements-dev.txt functions/requirements.txt pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -37,6 +41,12 @@ $(SAM_VENV)/.installed: requirements-sam.txt
 
 $(FRONTEND)/node_modules/.installed: $(FRONTEND)/package.json $(FRONTEND)/package-lock.json
 	$(NPM) ci --no-audit --no-fund
+	touch $@
+
+$(CHECKOV_VENV)/.installed: requirements-checkov.txt
+	$(PYTHON) -m venv $(CHECKOV_VENV)
+	$(CHECKOV_VENV)/bin/pip install --quiet --upgrade pip
+	$(CHECKOV_VENV)/bin/pip install --quiet -r requirements-checkov.txt
 	touch $@
 
 # Rebuilt whenever a source changed; `make run` and the browser tests serve frontend/dist.
@@ -75,11 +85,16 @@ integration: $(VENV)/.installed frontend ## the local stack over HTTP
 e2e: $(VENV)/.installed frontend browser ## the web app in a real browser (Debian's chromium) against a local stack
 	$(BIN)/python -m pytest tests/e2e
 
-lint: $(VENV)/.installed $(FRONTEND)/node_modules/.installed validate ## ruff, mypy, cfn-lint (+ serverless rules), sam validate --lint, front-end types and lint
+lint: $(VENV)/.installed $(FRONTEND)/node_modules/.installed $(CHECKOV_VENV)/.installed validate ## ruff, mypy, cfn-lint (+ serverless rules), checkov, sam validate --lint, actionlint, front-end types and lint
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
 	$(BIN)/cfn-lint --append-rules cfn_lint_serverless.rules -- template.yaml
+	$(BIN)/cfn-lint -- delivery/bootstrap.yaml
+	$(BIN)/actionlint
+	@# Every check not passed is skipped in its resource's Metadata with a reason (a template test
+	@# checks the reasons); --skip-download: offline, no Prisma Cloud look-ups.
+	$(CHECKOV_VENV)/bin/checkov --framework cloudformation --file template.yaml --skip-download --compact --quiet
 	$(NPM) run lint
 
 validate: $(SAM_VENV)/.installed ## sam validate --lint
@@ -92,11 +107,20 @@ format: $(VENV)/.installed ## apply ruff's fixes and formatting
 build: $(SAM_VENV)/.installed ## sam build for python3.13/arm64 (needs python3.13; skipped with a reason otherwise)
 	@if PYENV_VERSION=3.13.0 python3.13 --version >/dev/null 2>&1; then \
 		PATH="$$(dirname $$(PYENV_VERSION=3.13.0 pyenv which python3.13 2>/dev/null || command -v python3.13)):$$PATH" \
-		$(SAM) build --template template.yaml; \
+		$(SAM) build --template template.yaml && $(BIN)/python -m delivery.build_report .aws-sam/build; \
 	else echo "make build: skipped, python3.13 is not installed (sam build needs the Lambda runtime's Python)"; fi
 
-deploy: build ## sam deploy --guided into your AWS account
-	$(SAM) deploy --guided
+deploy: $(VENV)/.installed build ## sam deploy the back end into STAGE (dev or prod, samconfig.toml)
+	$(SAM) deploy --config-env $(STAGE) --no-fail-on-empty-changeset $(DEPLOY_FLAGS)
+
+deploy-frontend: $(VENV)/.installed frontend ## build the web app, write config.json from STAGE's outputs, upload it, invalidate what changed
+	$(BIN)/python -m delivery.frontend --stage $(STAGE)
+
+destroy: $(VENV)/.installed $(SAM_VENV)/.installed ## delete STAGE's stack (the app bucket is emptied first); lists the retained user data
+	$(BIN)/python -m delivery.teardown --stage $(STAGE) --sam $(SAM)
+
+docs: $(VENV)/.installed ## regenerate docs/api.md from schemas/api/openapi.yaml
+	$(BIN)/python -m delivery.api_doc > docs/api.md
 
 bench: $(VENV)/.installed ## print performance figures (not pass/fail tests)
 	$(BIN)/python -m benchmarks

@@ -11,7 +11,7 @@ import threading
 from pathlib import Path
 from typing import Any
 
-from devstack.stack import REPO_ROOT, LocalStack
+from devstack.stack import LOCAL_SCANNER_ENGINE, REPO_ROOT, LocalStack
 from devstack.web import port_is_free
 
 DEMO_EMAIL = "demo@fileshare.local"
@@ -81,8 +81,12 @@ def main(argv: list[str] | None = None) -> int:
     )
     local.add_argument(
         "--scanner",
-        default=os.environ.get("FILESHARE_SCANNER", "yara"),
-        help="malware scanning engine (default $FILESHARE_SCANNER or yara)",
+        default=os.environ.get("FILESHARE_SCANNER", LOCAL_SCANNER_ENGINE),
+        choices=["yara", "clamav", "guardduty"],
+        help=(
+            f"the ScannerEngine parameter (default $FILESHARE_SCANNER or {LOCAL_SCANNER_ENGINE}; AWS's default, "
+            "guardduty, cannot scan locally: uploads would wait for result events you publish yourself)"
+        ),
     )
     local.add_argument(
         "--no-demo-user",

@@ -1,8 +1,9 @@
 """The Lambda runner: each function runs in worker processes with exactly its own environment.
 
 Workers are started on first use (a cold start, timed and logged) and reused while warm; a busy
-function gets another worker, up to a concurrency limit, as Lambda scales out. A worker that times
-out is killed, and the next invocation cold-starts a fresh one.
+function gets another worker, up to a concurrency limit (the runner's, or the function's reserved
+concurrency when lower), as Lambda scales out; calls beyond it wait. A worker that times out is
+killed, and the next invocation cold-starts a fresh one.
 
 Each function has a fork server (``devstack.lambda_worker``) that imports the handler once; a new
 worker is forked from it in milliseconds instead of importing boto3 and Powertools again (a third
@@ -206,6 +207,10 @@ class LambdaRunner:
         return env
 
     def _checkout(self, logical_id: str) -> _Worker | None:
+        reserved = self.functions[logical_id].reserved_concurrency
+        limit = self.max_concurrency if reserved is None else min(reserved, self.max_concurrency)
+        if limit < 1:
+            raise RuntimeError(f"{logical_id} has a reserved concurrency of {reserved}: Lambda throttles every call")
         with self._lock:
             while True:
                 idle = self._idle[logical_id]
@@ -214,7 +219,7 @@ class LambdaRunner:
                     if worker.alive():
                         return worker
                     self._count[logical_id] -= 1
-                if self._count[logical_id] < self.max_concurrency:
+                if self._count[logical_id] < limit:
                     self._count[logical_id] += 1
                     return None
                 self._lock.wait()

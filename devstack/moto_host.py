@@ -5,7 +5,9 @@
 * EventBridge rules deliver to Step Functions and Lambda targets (moto delivers only to SQS, logs,
   buses);
 * DynamoDB writes are serialised: moto checks a ConditionExpression and then writes, with no lock
-  between, so two concurrent conditional writes could both pass; DynamoDB makes each one atomic;
+  between, so two concurrent conditional writes could both pass; DynamoDB makes each one atomic.
+  Reads take the same lock: moto applies an update to the stored item one action at a time, so a
+  read beside it could see half of it; DynamoDB shows a write whole or not at all;
 * ``StartSyncExecution`` runs Express workflows synchronously (``devstack.express``);
 * ``RedriveExecution`` continues a failed Standard execution, and a Standard execution that stops
   puts its status-change event on the default bus (``devstack.redrive``);
@@ -42,6 +44,7 @@ from moto.cognitoidp.models import CognitoIdpBackend
 from moto.cognitoidp.responses import CognitoIdpResponse
 from moto.core.responses import ActionResult, EmptyResult
 from moto.dynamodb.models import DynamoDBBackend
+from moto.dynamodb.responses import DynamoHandler
 from moto.events.models import Rule
 from moto.moto_server.threaded_moto_server import ThreadedMotoServer
 from moto.stepfunctions.parser.asl.component.state.exec.state_task.service.state_task_service_aws_sdk import (
@@ -133,16 +136,18 @@ def _revoke_token(self: CognitoIdpResponse) -> ActionResult:
     return EmptyResult()
 
 
-_dynamodb_writes = threading.Lock()
+_dynamodb_items = threading.Lock()
 _DYNAMODB_WRITES = ("put_item", "update_item", "delete_item", "transact_write_items", "batch_write_item")
+# Handlers, not backend methods: they turn the items into the answer, which must happen under the lock.
+_DYNAMODB_READS = ("get_item", "batch_get_item", "query", "scan", "transact_get_items")
 
 
 def _serialised(method: Callable[..., Any]) -> Callable[..., Any]:
-    def write(*args: Any, **kwargs: Any) -> Any:
-        with _dynamodb_writes:
+    def one_at_a_time(*args: Any, **kwargs: Any) -> Any:
+        with _dynamodb_items:
             return method(*args, **kwargs)
 
-    return write
+    return one_at_a_time
 
 
 @functools.cache
@@ -216,6 +221,8 @@ def install_hooks(
         redrive.install()
         for name in _DYNAMODB_WRITES:
             setattr(DynamoDBBackend, name, _serialised(getattr(DynamoDBBackend, name)))
+        for name in _DYNAMODB_READS:
+            setattr(DynamoHandler, name, _serialised(getattr(DynamoHandler, name)))
 
 
 class MotoHost:

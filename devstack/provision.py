@@ -43,6 +43,7 @@ class FunctionSpec:
     environment: dict[str, str]
     timeout: int
     memory: int
+    reserved_concurrency: int | None = None  # ReservedConcurrentExecutions: at most this many at once
 
 
 @dataclass(frozen=True)
@@ -80,8 +81,15 @@ class Stack:
     functions: dict[str, FunctionSpec] = field(default_factory=dict)
     http_apis: dict[str, HttpApiSpec] = field(default_factory=dict)
     state_machines: dict[str, str] = field(default_factory=dict)
+    # logical id -> (definition as written, its resolved DefinitionSubstitutions), so that a test can
+    # run a workflow as another deploy's parameters would define it (render_definition).
+    state_machine_sources: dict[str, tuple[str, dict[str, str]]] = field(default_factory=dict)
     schedules: list[ScheduleSpec] = field(default_factory=list)
     bucket_policies: dict[str, Any] = field(default_factory=dict)
+    # CloudFront is not emulated: the web server serves the app as the distribution would, with the
+    # headers of its response-headers policy (both kept here, resolved).
+    distributions: dict[str, dict[str, Any]] = field(default_factory=dict)
+    response_headers_policies: dict[str, dict[str, Any]] = field(default_factory=dict)
     outputs: dict[str, Any] = field(default_factory=dict)
 
     def ref(self, logical_id: str) -> Any:
@@ -155,14 +163,20 @@ class Provisioner:
         return values["Ref"] if attribute is None else values[attribute]
 
     def _implicit(self, logical_id: str) -> Any:
-        """Resources SAM generates: ``<Function>Role`` and ``<StateMachine>Role``."""
-        if logical_id.endswith("Role") and logical_id not in self.resources:
-            owner = logical_id[: -len("Role")]
-            if self.resources.get(owner, {}).get("Type") in (
-                "AWS::Serverless::Function",
-                "AWS::Serverless::StateMachine",
-            ):
+        """Resources SAM generates: ``<Function>Role``, ``<StateMachine>Role`` and the rule
+        ``<Function|StateMachine><Event>`` of an ``EventBridgeRule`` event (on the default bus)."""
+        if logical_id in self.resources:
+            return None
+        for owner, resource in self.resources.items():
+            if resource.get("Type") not in ("AWS::Serverless::Function", "AWS::Serverless::StateMachine"):
+                continue
+            if logical_id == f"{owner}Role":
                 return {"Arn": self._role(owner)}
+            for event_id, event in resource.get("Properties", {}).get("Events", {}).items():
+                if event.get("Type") == "EventBridgeRule" and logical_id == f"{owner}{event_id}":
+                    named = event.get("Properties", {}).get("RuleName")  # as _add_rule names it
+                    name = str(self.resolver.resolve(named)) if named else self._physical_name(logical_id, limit=64)
+                    return {"Ref": name, "Arn": f"arn:aws:events:{self.stack.region}:{ACCOUNT_ID}:rule/{name}"}
         return None
 
     def _ensure(self, logical_id: str) -> None:
@@ -227,7 +241,12 @@ def _create_bucket(p: Provisioner, logical_id: str, raw: dict[str, Any]) -> dict
         s3.put_bucket_lifecycle_configuration(
             Bucket=name, LifecycleConfiguration={"Rules": [_lifecycle_rule(r) for r in lifecycle]}
         )
-    return {"Ref": name, "Arn": f"arn:aws:s3:::{name}", "DomainName": f"{name}.s3.amazonaws.com"}
+    return {
+        "Ref": name,
+        "Arn": f"arn:aws:s3:::{name}",
+        "DomainName": f"{name}.s3.amazonaws.com",
+        "RegionalDomainName": f"{name}.s3.{p.stack.region}.amazonaws.com",
+    }
 
 
 def _lifecycle_rule(rule: dict[str, Any]) -> dict[str, Any]:
@@ -415,6 +434,9 @@ def _create_function(p: Provisioner, logical_id: str, raw: dict[str, Any]) -> di
         environment=environment,
         timeout=int(props.get("Timeout", 3)),
         memory=int(props.get("MemorySize", 128)),
+        reserved_concurrency=(
+            int(props["ReservedConcurrentExecutions"]) if "ReservedConcurrentExecutions" in props else None
+        ),
     )
     p.stack.physical[logical_id] = {"Ref": name, "Arn": arn}
     for event_id, event in events.items():
@@ -473,16 +495,19 @@ def _create_state_machine(p: Provisioner, logical_id: str, raw: dict[str, Any]) 
     events = raw.get("Events", {})
     props = p.props({k: v for k, v in raw.items() if k not in ("Events", "Policies")})
     if "DefinitionUri" in props:
-        definition = (p.stack.root / props["DefinitionUri"]).read_text()
+        written = (p.stack.root / props["DefinitionUri"]).read_text()
     else:
-        definition = json.dumps(props["Definition"])
-    for name, value in props.get("DefinitionSubstitutions", {}).items():
-        definition = definition.replace("${" + name + "}", str(value))
+        written = json.dumps(props["Definition"])
+    substitutions = {name: str(value) for name, value in props.get("DefinitionSubstitutions", {}).items()}
     name = props.get("Name") or p._physical_name(logical_id, limit=80)
     arn = p.client("stepfunctions").create_state_machine(
-        name=name, definition=definition, roleArn=p._role(logical_id), type=props.get("Type", "STANDARD")
+        name=name,
+        definition=render_definition(written, substitutions),
+        roleArn=p._role(logical_id),
+        type=props.get("Type", "STANDARD"),
     )["stateMachineArn"]
     p.stack.state_machines[logical_id] = arn
+    p.stack.state_machine_sources[logical_id] = (written, substitutions)
     p.stack.physical[logical_id] = {"Ref": arn, "Arn": arn, "Name": name}
     for event_id, event in events.items():
         event_props = p.props(event.get("Properties", {}))
@@ -491,6 +516,13 @@ def _create_state_machine(p: Provisioner, logical_id: str, raw: dict[str, Any]) 
         elif event.get("Type") in ("Schedule", "ScheduleV2"):
             _add_schedule(p, f"{logical_id}{event_id}", arn, event_props)
     return {"Ref": arn, "Arn": arn, "Name": name}
+
+
+def render_definition(written: str, substitutions: dict[str, str]) -> str:
+    """An ASL definition with its ``${Placeholder}``s replaced, as SAM's DefinitionSubstitutions do."""
+    for name, value in substitutions.items():
+        written = written.replace("${" + name + "}", value)
+    return written
 
 
 def _add_rule(p: Provisioner, rule_id: str, target_arn: str, props: dict[str, Any]) -> None:
@@ -577,6 +609,24 @@ def _create_dashboard(p: Provisioner, logical_id: str, raw: dict[str, Any]) -> d
     return {"Ref": name}
 
 
+def _create_cloudfront_part(p: Provisioner, logical_id: str, raw: dict[str, Any]) -> dict[str, Any]:
+    """An origin access control or a CloudFront Function: nothing to run locally (the web server
+    routes as the function does; a unit test runs the function's code against its routing)."""
+    p.props(raw)
+    arn = f"arn:aws:cloudfront::{ACCOUNT_ID}:function/{logical_id}"
+    return {"Ref": logical_id, "Id": logical_id, "FunctionMetadata.FunctionARN": arn}
+
+
+def _create_response_headers_policy(p: Provisioner, logical_id: str, raw: dict[str, Any]) -> dict[str, Any]:
+    p.stack.response_headers_policies[logical_id] = p.props(raw)["ResponseHeadersPolicyConfig"]
+    return {"Ref": logical_id, "Id": logical_id}
+
+
+def _create_distribution(p: Provisioner, logical_id: str, raw: dict[str, Any]) -> dict[str, Any]:
+    p.stack.distributions[logical_id] = p.props(raw)["DistributionConfig"]
+    return {"Ref": logical_id, "Id": logical_id, "DomainName": f"{logical_id.lower()}.cloudfront.local"}
+
+
 def _create_events_rule(p: Provisioner, logical_id: str, raw: dict[str, Any]) -> dict[str, Any]:
     props = p.props(raw)
     events = p.client("events")
@@ -614,6 +664,10 @@ _CREATORS: dict[str, Callable[[Provisioner, str, dict[str, Any]], dict[str, Any]
     "AWS::SQS::Queue": _create_queue,
     "AWS::IAM::Role": _create_role,
     "AWS::GuardDuty::MalwareProtectionPlan": _create_not_emulated,
+    "AWS::CloudFront::OriginAccessControl": _create_cloudfront_part,
+    "AWS::CloudFront::Function": _create_cloudfront_part,
+    "AWS::CloudFront::ResponseHeadersPolicy": _create_response_headers_policy,
+    "AWS::CloudFront::Distribution": _create_distribution,
     "AWS::SQS::QueuePolicy": _create_queue_policy,
     "AWS::Serverless::Function": _create_function,
     "AWS::Serverless::HttpApi": _create_http_api,

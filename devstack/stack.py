@@ -16,16 +16,19 @@ from typing import Any, ClassVar, TextIO
 import boto3
 from botocore.config import Config
 
+from delivery.frontend import app_config
 from devstack.event_delivery import TargetDelivery
 from devstack.gateway import Gateway, JwtVerifier
 from devstack.lambda_runner import LambdaRunner
 from devstack.moto_host import MotoHost, install_hooks
 from devstack.provision import Provisioner, ScheduleSpec, Stack
 from devstack.scheduler import Scheduler
-from devstack.web import WebApp
+from devstack.web import WebApp, security_headers
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 REGION = "us-east-1"
+# The template's default engine is GuardDuty, which cannot run here: locally, the project's YARA rules.
+LOCAL_SCANNER_ENGINE = "yara"
 
 
 class ConsoleLog:
@@ -70,7 +73,7 @@ class LocalStack:
             static_dir=root / "frontend" / "dist",
             schemas_dir=root / "schemas",
             config=self.app_config,
-            csp=self.content_security_policy,
+            headers=self.security_headers,
         )
 
     @property
@@ -92,7 +95,12 @@ class LocalStack:
         self.log("moto", f"AWS services (moto, server mode) at {self.moto.endpoint}")
         origin = self.app_url
         origins = [origin, origin.replace("127.0.0.1", "localhost")]
-        parameters = {"AllowedOrigins": origins, "AppUrl": origin, **self.parameters}
+        parameters = {
+            "AllowedOrigins": origins,
+            "AppUrl": origin,
+            "ScannerEngine": LOCAL_SCANNER_ENGINE,
+            **self.parameters,
+        }
         provisioner = Provisioner(
             template_path=self.template_path,
             endpoint_url=self.moto.endpoint,
@@ -181,28 +189,24 @@ class LocalStack:
             ).start()
 
     def app_config(self) -> dict[str, Any]:
-        """``/config.json``: what the web app needs, from the stack's outputs (api.md)."""
+        """``/config.json`` as ``make deploy-frontend`` writes it from the stack's outputs, with the
+        local API and moto's Cognito in place of AWS's."""
         assert self.stack is not None
-        outputs = self.stack.outputs
-        return {
-            "apiUrl": self.api_url,
-            "region": outputs.get("Region", REGION),
-            "userPoolId": outputs["UserPoolId"],
-            "userPoolClientId": outputs["UserPoolClientId"],
-            "cognitoEndpoint": self.moto.endpoint,
-            "maxUploadBytes": int(outputs["MaxUploadBytes"]),
-            "singlePostMaxBytes": int(outputs["SinglePostMaxBytes"]),
-        }
+        return {**app_config(self.stack.outputs), "apiUrl": self.api_url, "cognitoEndpoint": self.moto.endpoint}
 
-    def content_security_policy(self) -> str:
-        """The web app's policy: scripts and styles only from the app's own files (no inline code),
-        calls only to the API, S3 and Cognito (both moto here)."""
-        connect = " ".join(["'self'", self.api_url, self.moto.endpoint]) if self.gateways else "'self'"
-        return (
-            f"default-src 'self'; script-src 'self'; style-src 'self'; connect-src {connect}; "
-            "img-src 'self' data: blob:; font-src 'self'; object-src 'none'; base-uri 'none'; "
-            "frame-ancestors 'none'; form-action 'self'"
-        )
+    def security_headers(self) -> dict[str, str]:
+        """The headers of the distribution's response-headers policy in template.yaml, as CloudFront
+        sends them, with ``connect-src`` naming the local API and moto (S3 and Cognito here)."""
+        if self.stack is None:
+            return {}
+        policies = self.stack.response_headers_policies
+        connect = [self.api_url, self.moto.endpoint] if self.gateways else []
+        headers: dict[str, str] = {}
+        for distribution in self.stack.distributions.values():
+            policy_id = distribution["DefaultCacheBehavior"].get("ResponseHeadersPolicyId")
+            if policy_id in policies:
+                headers.update(security_headers(policies[policy_id], connect))
+        return headers
 
     def client(self, service: str) -> Any:
         return _client(self.moto.endpoint, service)

@@ -1,10 +1,11 @@
-"""Serving the web app as CloudFront would: static files with security headers, SPA routing,
-``/config.json`` built from the stack's outputs, and the API contract at ``/openapi.yaml``.
+"""Serving the web app as CloudFront would: static files with the security headers of the
+template's response-headers policy, SPA routing, ``/config.json`` built from the stack's outputs,
+and the API contract at ``/openapi.yaml``.
 
 Routing matches the CloudFront Function of the template: the recipients' ``/s/{token}`` pages get
 ``share.html`` (their own small bundle), other extension-less paths get ``index.html`` (the owner
-app), and a missing file with an extension is a real 404. Hashed assets are cached for a year,
-the HTML entry points and ``config.json`` never."""
+app), and a missing file with an extension is a real 404. Files get the Cache-Control that
+``make deploy-frontend`` uploads them with (``delivery.frontend.cache_control``)."""
 
 from __future__ import annotations
 
@@ -19,31 +20,29 @@ from typing import Any
 from werkzeug.serving import BaseWSGIServer, make_server
 from werkzeug.wrappers import Request, Response
 
-SECURITY_HEADERS = {
-    "X-Content-Type-Options": "nosniff",
-    "X-Frame-Options": "DENY",
-    # Share links carry their token in the path: never leak it to other sites.
-    "Referrer-Policy": "no-referrer",
-    "Strict-Transport-Security": "max-age=63072000; includeSubDomains",
-}
+from delivery.frontend import cache_control
 
 
 class WebApp:
     def __init__(
-        self, *, static_dir: Path, schemas_dir: Path, config: Callable[[], dict[str, Any]], csp: Callable[[], str]
+        self,
+        *,
+        static_dir: Path,
+        schemas_dir: Path,
+        config: Callable[[], dict[str, Any]],
+        headers: Callable[[], dict[str, str]],
     ) -> None:
         self.static_dir = static_dir.resolve()
         self.schemas_dir = schemas_dir.resolve()
         self.config = config
-        self.csp = csp
+        self.headers = headers
         self._server: BaseWSGIServer | None = None
         self.port = 0
 
     def __call__(self, environ: dict[str, Any], start_response: Any) -> Any:
         request = Request(environ)
         response = self.handle(request)
-        response.headers.update(SECURITY_HEADERS)
-        response.headers["Content-Security-Policy"] = self.csp()
+        response.headers.update(self.headers())
         return response(environ, start_response)
 
     def handle(self, request: Request) -> Response:
@@ -61,13 +60,13 @@ class WebApp:
             return self._file(self._inside(self.schemas_dir, path[len("/schemas/") :]))
         candidate = self._inside(self.static_dir, path.lstrip("/")) if path != "/" else None
         if candidate is not None and candidate.is_file():
-            return self._file(candidate, headers={"Cache-Control": cache_control(path)})
+            return self._file(candidate, headers={"Cache-Control": cache_control(path.lstrip("/"))})
         if "." in path.rsplit("/", 1)[-1]:
             return Response("not found", status=404)
         page = self.static_dir / entry_point(path)
         if not page.is_file():
             return Response("the web app is not built: `make run` builds it (npm run build in frontend/)", status=503)
-        return self._file(page, headers={"Cache-Control": "no-cache"})
+        return self._file(page, headers={"Cache-Control": cache_control(page.name)})
 
     @staticmethod
     def _inside(root: Path, relative: str) -> Path | None:
@@ -103,9 +102,37 @@ def entry_point(path: str) -> str:
     return "share.html" if path.startswith("/s/") else "index.html"
 
 
-def cache_control(path: str) -> str:
-    """Vite names built assets by content hash: those never change; everything else is revalidated."""
-    return "public, max-age=31536000, immutable" if path.startswith("/assets/") else "no-cache"
+def security_headers(policy: dict[str, Any], connect_sources: list[str]) -> dict[str, str]:
+    """The headers CloudFront adds for a response-headers policy's ``SecurityHeadersConfig``, with
+    the CSP's ``connect-src`` hosts replaced by ``connect_sources`` (the local API and moto stand in
+    for API Gateway, S3 and Cognito); its keywords such as ``'self'`` stay."""
+    config = policy["SecurityHeadersConfig"]
+    headers: dict[str, str] = {}
+    if "ContentSecurityPolicy" in config:
+        directives = []
+        for directive in config["ContentSecurityPolicy"]["ContentSecurityPolicy"].split(";"):
+            name, *sources = directive.split()
+            if name == "connect-src":
+                sources = [s for s in sources if s.startswith("'")] + connect_sources
+            directives.append(" ".join([name, *sources]))
+        headers["Content-Security-Policy"] = "; ".join(directives)
+    if "StrictTransportSecurity" in config:
+        hsts = config["StrictTransportSecurity"]
+        value = f"max-age={hsts['AccessControlMaxAgeSec']}"
+        value += "; includeSubDomains" if _true(hsts.get("IncludeSubdomains")) else ""
+        value += "; preload" if _true(hsts.get("Preload")) else ""
+        headers["Strict-Transport-Security"] = value
+    if "ContentTypeOptions" in config:
+        headers["X-Content-Type-Options"] = "nosniff"
+    if "FrameOptions" in config:
+        headers["X-Frame-Options"] = config["FrameOptions"]["FrameOption"]
+    if "ReferrerPolicy" in config:
+        headers["Referrer-Policy"] = config["ReferrerPolicy"]["ReferrerPolicy"]
+    return headers
+
+
+def _true(value: Any) -> bool:
+    return value is True or str(value).lower() == "true"
 
 
 def port_is_free(port: int) -> bool:

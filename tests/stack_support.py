@@ -15,6 +15,7 @@ from urllib.parse import quote
 import boto3
 from botocore.config import Config
 
+from devstack.provision import render_definition
 from devstack.stack import LocalStack
 from fileshare.core.store import from_attribute_values
 from tests.contracts import validate, validate_event
@@ -165,6 +166,23 @@ def reconfigured(stack: LocalStack, function: str, environment: dict[str, str]) 
     finally:
         runner.environment_overrides.pop(function)
         runner.reset(function)
+
+
+@contextmanager
+def redefined(stack: LocalStack, state_machine: str, substitutions: dict[str, str]) -> Iterator[None]:
+    """Run a workflow as another deploy would define it (say ``{"ScannerEngine": "guardduty"}``),
+    then restore it. Executions already running keep the definition they started with."""
+    written, resolved = stack.stack.state_machine_sources[state_machine]
+    assert set(substitutions) <= set(resolved), (
+        f"{state_machine} has no substitution {set(substitutions) - set(resolved)}"
+    )
+    sfn = stack.client("stepfunctions")
+    arn = stack.stack.state_machines[state_machine]
+    sfn.update_state_machine(stateMachineArn=arn, definition=render_definition(written, {**resolved, **substitutions}))
+    try:
+        yield
+    finally:
+        sfn.update_state_machine(stateMachineArn=arn, definition=render_definition(written, resolved))
 
 
 def sync_client(stack: LocalStack) -> Any:

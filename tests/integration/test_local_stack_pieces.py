@@ -7,8 +7,10 @@ import time
 
 import jwt
 import pytest
+import requests
 
 from devstack.stack import LocalStack
+from devstack.template import load_template
 from tests.stack_support import sync_client
 
 pytestmark = pytest.mark.stack
@@ -25,6 +27,14 @@ def test_functions_get_exactly_the_environment_the_template_gives_them(local_sta
     assert mint["TOKEN_KEY_ID"] == stack.attr("TokenKey", "Arn")  # !GetAtt resolved
     assert "TABLE_NAME" not in mint  # not given to this function in the template
     assert files_api["AWS_ENDPOINT_URL"] == local_stack.moto.endpoint
+
+
+def test_api_functions_run_within_their_reserved_concurrency(local_stack: LocalStack) -> None:
+    functions = local_stack.stack.functions
+    reserved = int(local_stack.stack.parameters["ApiReservedConcurrency"])
+    for name in ("UploadsApiFunction", "FilesApiFunction", "SharesApiFunction", "PublicSharesApiFunction"):
+        assert functions[name].reserved_concurrency == reserved, name  # the runner's cap for it
+    assert functions["ScanUploadFunction"].reserved_concurrency is None  # workflow steps: unreserved
 
 
 def test_a_rule_whose_target_keeps_failing_dead_letters_the_event(local_stack: LocalStack) -> None:
@@ -106,6 +116,23 @@ def test_sign_up_is_confirmed_at_once(local_stack: LocalStack) -> None:
 
     assert user["UserStatus"] == "CONFIRMED"
     assert {"Name": "email_verified", "Value": "true"} in user["UserAttributes"]
+
+
+def test_the_web_server_sends_the_distributions_security_headers(local_stack: LocalStack) -> None:
+    template = load_template(local_stack.template_path)
+    config = template["Resources"]["AppResponseHeadersPolicy"]["Properties"]["ResponseHeadersPolicyConfig"]
+    cloudfront_csp = config["SecurityHeadersConfig"]["ContentSecurityPolicy"]["ContentSecurityPolicy"]["Fn::Sub"]
+
+    page = requests.get(f"{local_stack.app_url}/s/some-token", timeout=10)
+
+    served = {
+        name: sources for name, *sources in (d.split() for d in page.headers["Content-Security-Policy"].split(";"))
+    }
+    defined = {name: sources for name, *sources in (d.split() for d in cloudfront_csp.split(";"))}
+    assert served.pop("connect-src") == ["'self'", local_stack.api_url, local_stack.moto.endpoint]
+    assert served == {k: v for k, v in defined.items() if k != "connect-src"}
+    assert page.headers["Strict-Transport-Security"].startswith("max-age=63072000")
+    assert page.headers["X-Frame-Options"] == "DENY"
 
 
 def test_a_session_refreshes_as_amplify_asks(local_stack: LocalStack) -> None:

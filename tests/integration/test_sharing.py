@@ -4,6 +4,7 @@ download audit and authorization on every route."""
 from __future__ import annotations
 
 import hashlib
+import threading
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
@@ -11,6 +12,7 @@ import pytest
 import requests
 
 from devstack.stack import LocalStack
+from tests.contracts import validate_response
 from tests.integration.test_upload_to_download import Owner
 from tests.stack_support import BusRecorder, eicar
 
@@ -38,7 +40,22 @@ def share(owner: Owner, file_id: str, **options: Any) -> requests.Response:
 
 
 def redeem(api: str, token: str, **body: Any) -> requests.Response:
-    return requests.post(f"{api}/public/shares/{token}/download", json=body, timeout=30)
+    return public(api, "POST", f"/public/shares/{token}/download", json=body)
+
+
+def unlock(api: str, token: str, **body: Any) -> requests.Response:
+    return public(api, "POST", f"/public/shares/{token}/unlock", json=body)
+
+
+def describe(api: str, token: str) -> requests.Response:
+    return public(api, "GET", f"/public/shares/{token}")
+
+
+def public(api: str, method: str, path: str, **kwargs: Any) -> requests.Response:
+    """A recipient's request; every answer matches the contract."""
+    answer = requests.request(method, f"{api}{path}", timeout=60, **kwargs)
+    validate_response(method, path, answer.status_code, answer.json())
+    return answer
 
 
 def test_an_owner_creates_a_link_with_options(owner: Owner, ready_file: dict[str, Any], bus: BusRecorder) -> None:
@@ -51,7 +68,7 @@ def test_an_owner_creates_a_link_with_options(owner: Owner, ready_file: dict[str
     assert created["url"].endswith(created["token"])
     listed = owner.call("GET", f"/files/{ready_file['fileId']}").json()["shares"]
     assert [s["shareId"] for s in listed][-1] == created["shareId"] and len(listed) == 2
-    info = requests.get(f"{owner.api}/public/shares/{created['token']}", timeout=10).json()
+    info = unlock(owner.api, created["token"], password="open sesame").json()
     assert info["passwordRequired"] is True and info["downloadsLeft"] == 3
     [event] = [
         e for e in bus.events_for(ready_file["fileId"], "FileShared") if e["detail"]["shareId"] == created["shareId"]
@@ -67,6 +84,7 @@ def test_an_owner_creates_a_link_with_options(owner: Owner, ready_file: dict[str
         ({"expiresInSeconds": 5}, 400, "invalid_request"),
         ({"maxDownloads": 0}, 400, "invalid_request"),
         ({"password": ""}, 400, "invalid_request"),
+        ({"password": "seven77"}, 400, "invalid_request"),
         ({"colour": "blue"}, 400, "invalid_request"),
     ],
 )
@@ -149,16 +167,135 @@ def test_a_password_protected_link(owner: Owner, ready_file: dict[str, Any]) -> 
     assert right.status_code == 200
 
 
+def test_a_password_shorter_than_eight_characters_is_refused_with_a_clear_400(
+    owner: Owner, ready_file: dict[str, Any]
+) -> None:
+    answer = share(owner, ready_file["fileId"], password="1234567")
+
+    assert answer.status_code == 400
+    message = answer.json()["error"]["message"]
+    assert "password" in message and "8" in message
+    assert share(owner, ready_file["fileId"], password="12345678").status_code == 201
+
+
 def test_guessing_passwords_locks_the_link(owner: Owner, ready_file: dict[str, Any]) -> None:
     token = share(owner, ready_file["fileId"], password="correct horse").json()["token"]
 
     guesses = [redeem(owner.api, token, password=f"guess {n}") for n in range(5)]
     after = redeem(owner.api, token, password="correct horse")
 
-    assert [g.status_code for g in guesses] == [403, 403, 403, 403, 429]
+    # PasswordMaxAttempts (5) guesses are judged; then even the right password gets the lock's 429.
+    assert [g.status_code for g in guesses] == [403] * 5
     assert (after.status_code, after.json()["error"]["code"]) == (429, "too_many_attempts")
     [locked] = [s for s in owner.call("GET", f"/files/{ready_file['fileId']}").json()["shares"] if s["token"] == token]
-    assert "lockedUntil" in locked
+    assert "lockedUntil" in locked and locked["downloads"] == 0
+
+
+def test_forty_concurrent_guesses_get_at_most_five_judged_answers(owner: Owner, ready_file: dict[str, Any]) -> None:
+    token = share(owner, ready_file["fileId"], password="correct horse").json()["token"]
+    judged = 0
+    lock_holds = threading.Event()
+    counting = threading.Lock()
+
+    def guess(n: int) -> requests.Response:
+        nonlocal judged
+        answer = redeem(owner.api, token, password=f"guess {n}")
+        with counting:
+            judged += answer.status_code == 403
+            if judged >= 5 or answer.status_code == 429:
+                lock_holds.set()
+        return answer
+
+    def right_password_once_the_lock_holds() -> requests.Response:
+        assert lock_holds.wait(timeout=120)
+        return redeem(owner.api, token, password="correct horse")
+
+    with ThreadPoolExecutor(max_workers=41) as pool:
+        right = pool.submit(right_password_once_the_lock_holds)
+        guesses = list(pool.map(guess, range(40)))
+
+    codes = sorted(g.status_code for g in guesses)
+    assert codes.count(403) <= 5, codes
+    assert set(codes) <= {403, 429}, codes
+    assert (right.result().status_code, right.result().json()["error"]["code"]) == (429, "too_many_attempts")
+    [link] = [s for s in owner.call("GET", f"/files/{ready_file['fileId']}").json()["shares"] if s["token"] == token]
+    assert link["downloads"] == 0 and "lockedUntil" in link
+
+
+def test_a_password_link_shows_nothing_before_the_password(owner: Owner, ready_file: dict[str, Any]) -> None:
+    token = share(owner, ready_file["fileId"], password="correct horse", maxDownloads=2).json()["token"]
+
+    before = describe(owner.api, token)
+    wrong = unlock(owner.api, token, password="wrong horse")
+    right = unlock(owner.api, token, password="correct horse")
+
+    assert before.status_code == 200
+    assert set(before.json()) == {"passwordRequired", "expiresAt"} and before.json()["passwordRequired"] is True
+    assert "shared.txt" not in before.text
+    assert (wrong.status_code, wrong.json()["error"]["code"]) == (403, "wrong_password")
+    assert "shared.txt" not in wrong.text
+    assert right.status_code == 200
+    assert right.json() == {
+        "name": "shared.txt",
+        "size": ready_file["size"],
+        "contentType": "text/plain",
+        "expiresAt": before.json()["expiresAt"],
+        "downloadsLeft": 2,
+        "passwordRequired": True,
+    }
+    [link] = [s for s in owner.call("GET", f"/files/{ready_file['fileId']}").json()["shares"] if s["token"] == token]
+    assert link["downloads"] == 0  # unlocking counts no download
+
+
+def test_a_link_without_a_password_is_described_at_once(owner: Owner, ready_file: dict[str, Any]) -> None:
+    [link] = ready_file["shares"]
+
+    info = describe(owner.api, link["token"])
+
+    assert info.status_code == 200
+    assert info.json()["name"] == "shared.txt" and info.json()["passwordRequired"] is False
+
+
+def test_unlocking_shares_the_lockout_with_downloads_and_a_success_resets_it(
+    owner: Owner, ready_file: dict[str, Any]
+) -> None:
+    token = share(owner, ready_file["fileId"], password="correct horse").json()["token"]
+
+    first = [unlock(owner.api, token, password=f"guess {n}") for n in range(4)]
+    opened = unlock(owner.api, token, password="correct horse")
+    again = [redeem(owner.api, token, password=f"guess {n}") for n in range(5)]
+    locked = [unlock(owner.api, token, password="correct horse"), redeem(owner.api, token, password="correct horse")]
+
+    assert [a.status_code for a in first] == [403] * 4
+    assert opened.status_code == 200  # and the count of failures starts again
+    assert [a.status_code for a in again] == [403] * 5
+    assert [(a.status_code, a.json()["error"]["code"]) for a in locked] == [(429, "too_many_attempts")] * 2
+
+
+@pytest.mark.parametrize(
+    ("body", "status", "code"),
+    [({}, 400, "invalid_request"), ({"password": ""}, 400, "invalid_request"), ({"pw": "x"}, 400, "invalid_request")],
+)
+def test_an_unlock_without_a_password_is_a_400(
+    owner: Owner, ready_file: dict[str, Any], body: dict[str, Any], status: int, code: str
+) -> None:
+    token = share(owner, ready_file["fileId"], password="correct horse").json()["token"]
+
+    answer = unlock(owner.api, token, **body)
+
+    assert (answer.status_code, answer.json()["error"]["code"]) == (status, code)
+
+
+def test_unlocking_a_dead_link_is_the_one_404(owner: Owner, ready_file: dict[str, Any]) -> None:
+    created = share(owner, ready_file["fileId"], password="correct horse").json()
+    owner.call("DELETE", f"/files/{ready_file['fileId']}/shares/{created['shareId']}")
+
+    revoked = unlock(owner.api, created["token"], password="correct horse")
+    unknown = unlock(owner.api, "A" * 43, password="correct horse")
+    malformed = unlock(owner.api, "not-a-token", password="correct horse")
+
+    assert [a.status_code for a in (revoked, unknown, malformed)] == [404] * 3
+    assert revoked.json() == unknown.json() == malformed.json()
 
 
 def test_downloads_are_audited_with_the_real_source_ip(

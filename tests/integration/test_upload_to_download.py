@@ -196,9 +196,23 @@ def test_a_token_for_another_app_client_is_refused(local_stack: LocalStack, owne
     assert answer.status_code == 401
 
 
-def test_the_access_token_is_accepted_too(owner: Owner) -> None:
-    answer = requests.get(f"{owner.api}/files", headers={"Authorization": f"Bearer {owner.access_token}"}, timeout=10)
-    assert answer.status_code == 200
+def test_an_access_token_gets_401_with_error_json_on_every_owner_route(owner: Owner) -> None:
+    # It passes the authorizer (its client_id is the app client) but is not the ID token the app sends.
+    file_id = "0" * 32
+    routes = [
+        ("POST", "/uploads", {"name": "a.txt", "size": 3, "contentType": "text/plain"}),
+        ("GET", "/files", None),
+        ("GET", f"/files/{file_id}", None),
+        ("GET", f"/files/{file_id}/downloads", None),
+        ("POST", f"/files/{file_id}/shares", {}),
+        ("DELETE", f"/files/{file_id}/shares/{'1' * 32}", None),
+        ("DELETE", f"/files/{file_id}", None),
+    ]
+    for method, path, body in routes:
+        answer = owner.call(method, path, json=body, headers={"Authorization": f"Bearer {owner.access_token}"})
+        assert answer.status_code == 401, (method, path, answer.text)
+        assert answer.json()["error"]["code"] == "unauthorized", (method, path)
+    assert owner.call("GET", "/files").status_code == 200  # the same person's ID token is accepted
 
 
 @pytest.mark.parametrize(

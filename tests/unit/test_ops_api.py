@@ -26,6 +26,7 @@ OPS_ENVIRONMENT = {
 def reconcile_request(claims: dict[str, Any], body: str = '{"repair": "yes"}') -> dict[str, Any]:
     event = _with(fixture(APIGW_FIXTURE), claims, "requestContext", "authorizer", "jwt", "claims")
     event = _with(event, "POST /ops/reconcile", "routeKey")
+    event = _with(event, "POST /ops/reconcile", "requestContext", "routeKey")
     event = _with(event, "/ops/reconcile", "rawPath")
     event = _with(event, "/ops/reconcile", "requestContext", "http", "path")
     return _with(event, body, "body")
@@ -52,12 +53,21 @@ def test_anyone_not_in_the_operators_group_gets_403_before_any_route_runs(ops: M
 
 @pytest.mark.parametrize("groups", ["[operators]", "[owners operators]"])
 def test_an_operator_reaches_the_route(ops: ModuleType, groups: str) -> None:
-    claims = {"sub": "0f4a6d1e-1111-2222-3333-444455556666", "cognito:groups": groups}
+    claims = {"sub": "0f4a6d1e-1111-2222-3333-444455556666", "token_use": "id", "cognito:groups": groups}
     answer = ops.handler(reconcile_request(claims), LambdaContextStub())
     assert answer["statusCode"] == 400  # the route's own answer to a bad body
     validate_response("POST", "/ops/reconcile", 400, json.loads(answer["body"]))
 
 
-def test_an_operator_token_without_a_subject_is_refused(ops: ModuleType) -> None:
-    answer = ops.handler(reconcile_request({"cognito:groups": "[operators]"}), LambdaContextStub())
+@pytest.mark.parametrize(
+    "claims",
+    [
+        {"token_use": "id", "cognito:groups": "[operators]"},  # no subject
+        {"sub": "0f4a6d1e-1111-2222-3333-444455556666", "token_use": "access", "cognito:groups": "[operators]"},
+    ],
+    ids=["no sub", "access token"],
+)
+def test_an_operator_token_the_api_does_not_accept_is_refused(ops: ModuleType, claims: dict[str, str]) -> None:
+    # The one identity rule of the API (caller_id: a verified sub, ID tokens only) applies here too.
+    answer = ops.handler(reconcile_request(claims), LambdaContextStub())
     assert answer["statusCode"] == 401

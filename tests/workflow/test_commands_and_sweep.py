@@ -26,6 +26,7 @@ pytestmark = pytest.mark.stack
 
 def redeem_input(share: dict[str, Any], now: str, **overrides: Any) -> str:
     payload = {
+        "mode": "download",
         "tokenHash": share["tokenHash"],
         "fileId": share["fileId"],
         "shareId": share["shareId"],
@@ -33,9 +34,6 @@ def redeem_input(share: dict[str, Any], now: str, **overrides: Any) -> str:
         "requestId": "req-1",
         "sourceIp": "192.0.2.1",
         "userAgent": "test",
-        "passwordOk": True,
-        "maxAttempts": 5,
-        "lockUntil": now,
         "auditTtl": 2000000000,
         **overrides,
     }

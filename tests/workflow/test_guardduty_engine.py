@@ -1,5 +1,7 @@
-"""GuardDuty Malware Protection for S3 as the engine: the workflow waits on a task token and
-resumes on GuardDuty's "Object Scan Result" event (here a synthetic one, as GuardDuty is AWS-only)."""
+"""GuardDuty Malware Protection for S3 as the engine (ScannerEngine=guardduty, the template's
+default): the workflow waits on a task token and resumes on GuardDuty's "Object Scan Result" event
+(here a synthetic one, as GuardDuty is AWS-only), while the project's YARA rules scan beside it.
+Malware found by either engine wins; only CLEAN from both makes a file READY."""
 
 from __future__ import annotations
 
@@ -11,14 +13,24 @@ from typing import Any
 import pytest
 
 from devstack.stack import LocalStack
-from tests.stack_support import Uploaded, executions_for, put_upload, reconfigured, share_items, wait_for_status
+from tests.stack_support import (
+    Uploaded,
+    eicar,
+    executions_for,
+    put_upload,
+    redefined,
+    share_items,
+    wait_for_status,
+)
 
 pytestmark = pytest.mark.stack
 
 
 @pytest.fixture
 def guardduty(local_stack: LocalStack) -> Iterator[LocalStack]:
-    with reconfigured(local_stack, "ScanUploadFunction", {"SCANNER_ENGINE": "guardduty"}):
+    """The upload workflow as a deploy with ScannerEngine=guardduty defines it (the functions are the
+    same: ScanUploadFunction runs the YARA rules either way)."""
+    with redefined(local_stack, "ProcessUploadStateMachine", {"ScannerEngine": "guardduty"}):
         yield local_stack
 
 
@@ -63,6 +75,28 @@ def wait_until_parked(stack: LocalStack, key: str) -> None:
     raise TimeoutError("the workflow never started waiting for GuardDuty")
 
 
+def task_token(stack: LocalStack, upload: Uploaded) -> str:
+    """The token the waiting workflow left in its rendezvous item (fileshare.core.scan_rendezvous)."""
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        item = (
+            stack.client("dynamodb")
+            .get_item(
+                TableName=stack.stack.ref("Table"),
+                Key={
+                    "pk": {"S": f"SCAN#{stack.stack.ref('UploadsBucket')}/{upload.key}"},
+                    "sk": {"S": f"VERSION#{upload.version_id}"},
+                },
+                ConsistentRead=True,
+            )
+            .get("Item", {})
+        )
+        if "taskToken" in item:
+            return str(item["taskToken"]["S"])
+        time.sleep(0.1)
+    raise TimeoutError("the workflow never left its task token")
+
+
 def test_a_threat_found_by_guardduty_ends_infected(guardduty: LocalStack, owner_id: str) -> None:
     upload = put_upload(guardduty, owner_id, b"GuardDuty decides\n")
     wait_until_parked(guardduty, upload.key)
@@ -105,3 +139,39 @@ def test_a_file_guardduty_cannot_scan_is_rejected(guardduty: LocalStack, owner_i
 
     assert record["status"] == "REJECTED"
     assert status in record["reason"]
+
+
+def test_the_project_rules_run_beside_guardduty_and_malware_wins(guardduty: LocalStack, owner_id: str) -> None:
+    upload = put_upload(guardduty, owner_id, eicar(), name="invoice.txt")
+    wait_until_parked(guardduty, upload.key)
+
+    scan_result(guardduty, upload, "NO_THREATS_FOUND")  # GuardDuty misses what our rules know
+    record = wait_for_status(guardduty, upload.file_id)
+
+    assert record["status"] == "INFECTED"
+    assert "EICAR_Test_File" in record["reason"]
+    assert share_items(guardduty, upload.file_id) == []
+
+
+def test_an_unknown_verdict_never_makes_a_file_ready(guardduty: LocalStack, owner_id: str) -> None:
+    # Given a clean file the project's rules pass, while the workflow waits for GuardDuty
+    upload = put_upload(guardduty, owner_id, b"looks harmless\n")
+    wait_until_parked(guardduty, upload.key)
+
+    # When the wait is completed with a verdict the workflow does not know
+    guardduty.client("stepfunctions").send_task_success(
+        taskToken=task_token(guardduty, upload),
+        output=json.dumps({"engine": "guardduty", "verdict": "SUSPICIOUS", "signatures": []}),
+    )
+    record = wait_for_status(guardduty, upload.file_id)
+
+    # Then the file FAILED with the execution to look at: no link, no clean tag
+    assert record["status"] == "FAILED"
+    assert record["reason"] == "processing failed: ScanInconclusive"
+    assert share_items(guardduty, upload.file_id) == []
+    tags = guardduty.client("s3").get_object_tagging(
+        Bucket=guardduty.stack.ref("UploadsBucket"), Key=upload.key, VersionId=upload.version_id
+    )["TagSet"]
+    assert tags == []
+    [execution] = executions_for(guardduty, upload.key)
+    assert record["failedExecution"] == execution["executionArn"]

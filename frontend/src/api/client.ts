@@ -18,10 +18,11 @@ export type MultipartPlan = Schemas['multipart'];
 export type UploadPlan = PostPlan | MultipartPlan;
 export type CreateShareRequest = Schemas['create-share.request'];
 export type Download = Schemas['downloads.response']['items'][number];
-export type PublicShare = Schemas['public-share.response'];
+/** What a recipient sees of a live link. */
+export type PublicShare = Schemas['public-share-details'];
+/** GET's answer: the details, or, for a password link, only that it needs one. */
+export type ShareAnswer = Schemas['public-share.response'];
 export type DownloadGrant = Schemas['download.response'];
-/** What a password link shows before it is unlocked. */
-export type LockedShare = Pick<PublicShare, 'passwordRequired' | 'expiresAt'> & Partial<PublicShare>;
 
 const TIMEOUT_MS = 20_000;
 
@@ -116,16 +117,17 @@ export class ApiClient {
   }
 
   // ------------------------------------------------------------------ recipients (no account)
-  describeShare(token: string): Promise<LockedShare> {
+  describeShare(token: string): Promise<ShareAnswer> {
     return this.send('GET', `/public/shares/${encodeURIComponent(token)}`, undefined, false);
   }
 
   unlockShare(token: string, password: string): Promise<PublicShare> {
-    return this.send('POST', `/public/shares/${encodeURIComponent(token)}/unlock`, { password }, false);
+    const body: Schemas['unlock.request'] = { password };
+    return this.send('POST', `/public/shares/${encodeURIComponent(token)}/unlock`, body, false);
   }
 
   redeemDownload(token: string, password?: string): Promise<DownloadGrant> {
-    const body = password !== undefined ? { password } : {};
+    const body: Schemas['download.request'] = password !== undefined ? { password } : {};
     return this.send('POST', `/public/shares/${encodeURIComponent(token)}/download`, body, false);
   }
 }

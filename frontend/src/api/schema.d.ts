@@ -130,10 +130,36 @@ export interface paths {
             };
             cookie?: never;
         };
-        /** What a link offers. */
+        /**
+         * What a link offers.
+         * @description A link without a password: the file's details. A password link: only `{"passwordRequired": true, "expiresAt"}`, nothing about the file, until its password is checked by `POST /public/shares/{token}/unlock`.
+         */
         get: operations["describeShare"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/public/shares/{token}/unlock": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The share token from the link `/s/{token}`; anything else answers the one 404. */
+                token: components["parameters"]["token"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Check a password link's password and show the file's details.
+         * @description Takes one of the link's password attempts exactly as a download does (the same lockout: after `PasswordMaxAttempts` guesses the link is locked and every guess, the right one too, answers 429). Counts no download. The right password resets the count of attempts. A link without a password answers its details whatever the password.
+         */
+        post: operations["unlockShare"];
         delete?: never;
         options?: never;
         head?: never;
@@ -154,7 +180,7 @@ export interface paths {
         put?: never;
         /**
          * Count one download and get a short-lived presigned GET (attachment).
-         * @description Counting is atomic: with a limit of N, exactly N redemptions succeed however many race.
+         * @description Counting is atomic: with a limit of N, exactly N redemptions succeed however many race. For a password link the password takes one of the link's attempts before it is checked, as `unlock` does, so at most `PasswordMaxAttempts` guesses are ever judged.
          */
         post: operations["redeemDownload"];
         delete?: never;
@@ -525,14 +551,14 @@ export interface components {
             expiresInSeconds?: number;
             /** @description Downloads allowed through this link, enforced atomically. */
             maxDownloads?: number;
-            /** @description Stored only as an scrypt hash. */
+            /** @description At least 8 characters; stored only as an scrypt hash. */
             password?: string;
         };
         /**
-         * GET /public/shares/{token} response (200)
-         * @description What a live link offers (fileshare.core.shares.public_view). Unknown, expired, revoked, exhausted or not-clean links all answer the same 404.
+         * A live link's details
+         * @description What a recipient sees of a live link (fileshare.core.shares.public_view): at once for a link without a password; for a password link only from POST /public/shares/{token}/unlock with the right password.
          */
-        "public-share.response": {
+        "public-share-details": {
             name: string;
             size: number;
             /** @description The type the download is served as. */
@@ -544,7 +570,28 @@ export interface components {
             expiresAt: string;
             /** @description Only for links with a download limit. */
             downloadsLeft?: number;
+            /** @description true: the details were unlocked with the link's password, which each download needs too. */
             passwordRequired: boolean;
+        };
+        /**
+         * GET /public/shares/{token} response (200)
+         * @description A link without a password: its details. A password link: only that it needs one, and until when; its details come from POST /public/shares/{token}/unlock. Unknown, expired, revoked, exhausted or not-clean links all answer the same 404.
+         */
+        "public-share.response": components["schemas"]["public-share-details"] | {
+            /** @constant */
+            passwordRequired: true;
+            /**
+             * Format: date-time
+             * @description The earlier of the link's and the file's expiry.
+             */
+            expiresAt: string;
+        };
+        /**
+         * POST /public/shares/{token}/unlock request
+         * @description A guess at a password link's password; it takes one of the link's attempts, as a download does.
+         */
+        "unlock.request": {
+            password: string;
         };
         /** POST /public/shares/{token}/download request */
         "download.request": {
@@ -700,7 +747,7 @@ export interface components {
                 "application/json": components["schemas"]["error"];
             };
         };
-        /** @description No valid JWT. Answered by API Gateway's authorizer ({"message": "Unauthorized"}), or by the function when the token carries no `sub` (code unauthorized). */
+        /** @description No valid JWT. Answered by API Gateway's authorizer ({"message": "Unauthorized"}), or by the function when the token is not an ID token or carries no `sub` (code unauthorized). */
         Unauthorized: {
             headers: {
                 [name: string]: unknown;
@@ -968,7 +1015,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description The file behind the link. */
+            /** @description The file behind the link, or, for a password link, only that it needs one. */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -978,6 +1025,46 @@ export interface operations {
                 };
             };
             404: components["responses"]["DeadLink"];
+        };
+    };
+    unlockShare: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The share token from the link `/s/{token}`; anything else answers the one 404. */
+                token: components["parameters"]["token"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["unlock.request"];
+            };
+        };
+        responses: {
+            /** @description The file's details. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["public-share-details"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            /** @description The password is wrong (code wrong_password). */
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["DeadLink"];
+            /** @description Too many password attempts; the link is locked for a while (code too_many_attempts), whatever the password. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["error"];
+                };
+            };
         };
     };
     redeemDownload: {
@@ -1009,7 +1096,7 @@ export interface operations {
             /** @description A password is needed (code password_required) or it is wrong (code wrong_password). */
             403: components["responses"]["Forbidden"];
             404: components["responses"]["DeadLink"];
-            /** @description Too many wrong passwords; the link is locked for a while (code too_many_attempts). */
+            /** @description Too many password attempts; the link is locked for a while (code too_many_attempts), whatever the password. */
             429: {
                 headers: {
                     [name: string]: unknown;

@@ -8,6 +8,7 @@ import {
   confirmResetPassword,
   confirmSignUp,
   fetchAuthSession,
+  fetchUserAttributes,
   getCurrentUser,
   resendSignUpCode,
   resetPassword,
@@ -80,14 +81,12 @@ export async function signOutEverywhere(): Promise<void> {
   await signOut().catch(() => undefined);
 }
 
-/** The signed-in person's email, or null. */
+/** The signed-in person's email, or null when nobody is signed in. */
 export async function currentEmail(): Promise<string | null> {
   try {
     const user = await getCurrentUser();
-    const session = await fetchAuthSession();
-    const email = session.tokens?.idToken?.payload.email;
-    if (typeof email === 'string') return email;
-    return user.signInDetails?.loginId ?? user.username;
+    const attributes: Record<string, string | undefined> = await fetchUserAttributes().catch(() => ({}));
+    return attributes.email ?? user.signInDetails?.loginId ?? user.username;
   } catch {
     return null;
   }

@@ -34,6 +34,8 @@ export interface UploaderOptions {
   onUploaded: (file: Uploaded) => void;
   /** Connection state in words, for the page's live region ('' when all is well). */
   onConnection: (sentence: string) => void;
+  /** A file refused before any byte moved (too large), in words; '' when files are accepted again. */
+  onRefused: (sentence: string) => void;
 }
 
 /** Parallel requests to S3 (parts of one file, or several files). */
@@ -80,7 +82,7 @@ export function createUploader(options: UploaderOptions): { close: () => void } 
     target: options.target,
     inline: true,
     width: '100%',
-    height: 360,
+    height: 320,
     theme: 'auto',
     proudlyDisplayPoweredByUppy: false,
     hideProgressDetails: false,
@@ -158,6 +160,12 @@ export function createUploader(options: UploaderOptions): { close: () => void } 
     });
     plans.forget(file.id);
   });
+  uppy.on('restriction-failed', (_file, error) => {
+    options.onRefused(error.message);
+  });
+  uppy.on('files-added', () => {
+    options.onRefused('');
+  });
   uppy.on('is-offline', () => {
     options.onConnection('The connection dropped. Uploads are retrying and go on when it is back.');
   });
@@ -165,8 +173,18 @@ export function createUploader(options: UploaderOptions): { close: () => void } 
     options.onConnection('');
   });
 
+  // Uppy's Dashboard shows a single file as a listitem with no list around it
+  // (axe: aria-required-parent); give its container the list role it has with several files.
+  const listRole = new MutationObserver(() => {
+    for (const files of options.target.querySelectorAll('.uppy-Dashboard-files:not([role])')) {
+      files.setAttribute('role', 'list');
+    }
+  });
+  listRole.observe(options.target, { childList: true, subtree: true });
+
   return {
     close: () => {
+      listRole.disconnect();
       uppy.destroy();
     },
   };

@@ -28,11 +28,12 @@ app = new_resolver()
 
 
 @app.get("/files")
-@tracer.capture_method
+@tracer.capture_method(capture_response=False)
 def list_files() -> dict[str, Any]:
+    owner_id = caller_id(app)
     limit = page_size(app.current_event.get_query_string_value("limit"))
     next_token = app.current_event.get_query_string_value("nextToken")
-    records, token = index.list_files(caller_id(app), limit=limit, next_token=next_token)
+    records, token = index.list_files(owner_id, limit=limit, next_token=next_token)
     items = [file_view(r, index.list_shares(r.file_id), app_url=settings.app_url) for r in records]
     answer: dict[str, Any] = {"items": items}
     if token:
@@ -41,7 +42,7 @@ def list_files() -> dict[str, Any]:
 
 
 @app.get("/files/<file_id>")
-@tracer.capture_method
+@tracer.capture_method(capture_response=False)
 def get_file(file_id: str) -> dict[str, Any]:
     logger.append_keys(file_id=file_id)
     record = owned_file(index, file_id, caller_id(app))
@@ -58,6 +59,6 @@ def list_file_downloads(file_id: str) -> dict[str, Any]:
 
 
 @logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_HTTP)
-@tracer.capture_lambda_handler
+@tracer.capture_lambda_handler(capture_response=False)  # answers hold share links
 def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     return app.resolve(event, context)

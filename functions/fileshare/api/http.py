@@ -100,8 +100,14 @@ def page_size(raw: str | None) -> int:
 
 
 def caller_id(app: APIGatewayHttpResolver) -> str:
-    """The Cognito ``sub`` of the caller; API Gateway's JWT authorizer has already verified it."""
+    """The Cognito ``sub`` of the caller, from an ID token API Gateway's JWT authorizer verified.
+
+    The authorizer checks signature, issuer, expiry and audience, but it also lets the app client's
+    access tokens through and cannot check ``token_use``; the web app sends ID tokens, so only those
+    are accepted here."""
     claims = app.current_event.request_context.authorizer.jwt_claim or {}
+    if claims.get("token_use") != "id":
+        raise Unauthorized("only the ID token of a sign-in is accepted")
     sub = claims.get("sub")
     if not sub:
         raise Unauthorized("the request carries no verified identity")

@@ -28,9 +28,9 @@ from fileshare.core.executions import (
     parse_time,
     parse_workflows,
     redact,
+    stopped_in,
     summary,
     timeline,
-    unfinished_state,
     workflow_of_execution,
 )
 from fileshare.core.keys import is_file_id
@@ -147,7 +147,14 @@ def redrive(execution_id: str) -> Response[dict[str, Any]]:
         raise Conflict(
             f"the execution is {described['status']}; only a failed one can be redriven", code="not_redrivable"
         )
-    state = unfinished_state(workflow_runs.history(arn))
+    stopped = stopped_in(workflow_runs.history(arn))
+    state = stopped[0] if stopped else None
+    if stopped and stopped[1] == "Fail":
+        raise Conflict(
+            f"the execution stopped in its Fail state {state}: a redrive would only fail there again; "
+            "start a new execution instead (docs/operations.md)",
+            code="not_redrivable",
+        )
     logger.info("redrive", extra={"execution": arn, "operator": caller_id(app), "state": state})
     try:
         run_command(settings.redrive_execution_state_machine_arn, {"executionArn": arn})

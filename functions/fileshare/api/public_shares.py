@@ -1,6 +1,7 @@
-"""Recipients, no account: ``GET /public/shares/{token}`` and ``POST .../download``.
+"""Recipients, no account: ``GET /public/shares/{token}``, ``POST .../unlock`` and ``POST .../download``.
 
-Every dead link (unknown, expired, revoked, exhausted, deleted, not clean) answers the same 404.
+Every dead link (unknown, expired, revoked, exhausted, deleted, not clean) answers the same 404. A
+password link shows its details only after ``unlock`` has checked the password.
 This function is also API Gateway's ``$default`` route, so unknown paths get the JSON 404 too.
 """
 
@@ -16,7 +17,7 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 from fileshare.api.http import json_body, new_resolver
 from fileshare.core import clock, config
 from fileshare.core.commands import run_command
-from fileshare.core.shares import PasswordPolicy, Requester, ShareLookup, public_view, redeem
+from fileshare.core.shares import PasswordPolicy, Requester, ShareLookup, public_view, redeem, unlock
 from fileshare.core.store import IndexReader
 from fileshare.observability import logger, metrics, tracer
 
@@ -34,6 +35,7 @@ settings = config.load(Settings)
 lookup = ShareLookup(IndexReader(settings.table_name))
 policy = PasswordPolicy(settings.password_max_attempts, settings.password_lock_seconds)
 app = new_resolver()
+run_redeem = partial(run_command, settings.redeem_share_state_machine_arn)
 
 
 @app.get("/public/shares/<token>")
@@ -43,8 +45,15 @@ def describe_share(token: str) -> dict[str, Any]:
     return public_view(share, record)
 
 
-@app.post("/public/shares/<token>/download")
+@app.post("/public/shares/<token>/unlock")
 @tracer.capture_method
+def unlock_share(token: str) -> dict[str, Any]:
+    body = json_body(app, "unlock.request")
+    return unlock(lookup=lookup, run=run_redeem, token=token, password=body["password"], policy=policy, at=clock.now())
+
+
+@app.post("/public/shares/<token>/download")
+@tracer.capture_method(capture_response=False)
 def download(token: str) -> dict[str, Any]:
     body = json_body(app, "download.request")
     http = app.current_event.request_context.http
@@ -55,7 +64,7 @@ def download(token: str) -> dict[str, Any]:
     )
     link = redeem(
         lookup=lookup,
-        run=partial(run_command, settings.redeem_share_state_machine_arn),
+        run=run_redeem,
         token=token,
         password=body.get("password"),
         requester=requester,
@@ -69,7 +78,7 @@ def download(token: str) -> dict[str, Any]:
 
 
 @logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_HTTP)
-@tracer.capture_lambda_handler
+@tracer.capture_lambda_handler(capture_response=False)  # answers hold presigned download URLs
 @metrics.log_metrics
 def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     return app.resolve(event, context)

@@ -40,10 +40,11 @@ app = new_resolver()
 
 
 @app.post("/files/<file_id>/shares")
-@tracer.capture_method
+@tracer.capture_method(capture_response=False)
 def create_share(file_id: str) -> Response[dict[str, Any]]:
+    owner_id = caller_id(app)
     body = json_body(app, "create-share.request")
-    record = owned_file(index, file_id, caller_id(app))
+    record = owned_file(index, file_id, owner_id)
     logger.append_keys(file_id=file_id)
     try:
         created = run_command(settings.create_share_state_machine_arn, create_share_input(record, body, limits))
@@ -99,7 +100,7 @@ def delete_file(file_id: str) -> Response[str]:
 
 
 @logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_HTTP)
-@tracer.capture_lambda_handler
+@tracer.capture_lambda_handler(capture_response=False)  # answers hold share links
 @metrics.log_metrics
 def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     return app.resolve(event, context)

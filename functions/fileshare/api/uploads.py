@@ -37,11 +37,12 @@ app = new_resolver()
 
 
 @app.post("/uploads")
-@tracer.capture_method
+@tracer.capture_method(capture_response=False)
 def create_upload() -> Response[dict[str, Any]]:
+    owner_id = caller_id(app)
     body = json_body(app, "create-upload.request")
     request = UploadRequest(name=body["name"], size=body["size"], content_type=body["contentType"])
-    plan = plan_upload(owner_id=caller_id(app), request=request, bucket=settings.uploads_bucket, limits=limits)
+    plan = plan_upload(owner_id=owner_id, request=request, bucket=settings.uploads_bucket, limits=limits)
     logger.append_keys(file_id=plan["fileId"])
     logger.info("upload planned", extra={"method": plan["method"], "size": request.size})
     metrics.add_metric(name="UploadsPlanned", unit="Count", value=1)
@@ -49,7 +50,7 @@ def create_upload() -> Response[dict[str, Any]]:
 
 
 @logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_HTTP)
-@tracer.capture_lambda_handler
+@tracer.capture_lambda_handler(capture_response=False)  # answers hold presigned POST policies and URLs
 @metrics.log_metrics
 def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     return app.resolve(event, context)

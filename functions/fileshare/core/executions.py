@@ -112,19 +112,28 @@ def _details(event: dict[str, Any]) -> dict[str, Any]:
     return {}
 
 
-def unfinished_state(events: list[dict[str, Any]]) -> str | None:
-    """The outermost state the execution was in when it stopped (entered, never exited)."""
-    open_states: list[str] = []
+def stopped_in(events: list[dict[str, Any]]) -> tuple[str, str] | None:
+    """The outermost state the execution was in when it stopped (entered, never exited), and its
+    type (``Task``, ``Fail``...): where a redrive continues."""
+    open_states: list[tuple[str, str]] = []
     for event in events:
         if event.get("type") == "ExecutionRedriven":
             open_states = []  # the redrive enters the unfinished state again
         elif "stateEnteredEventDetails" in event:
-            open_states.append(event["stateEnteredEventDetails"]["name"])
+            kind = str(event.get("type", "")).removesuffix("StateEntered")
+            open_states.append((event["stateEnteredEventDetails"]["name"], kind))
         elif "stateExitedEventDetails" in event:
             name = event["stateExitedEventDetails"]["name"]
-            if name in open_states:
-                del open_states[len(open_states) - 1 - open_states[::-1].index(name)]
+            for index in range(len(open_states) - 1, -1, -1):
+                if open_states[index][0] == name:
+                    del open_states[index]
+                    break
     return open_states[0] if open_states else None
+
+
+def unfinished_state(events: list[dict[str, Any]]) -> str | None:
+    stopped = stopped_in(events)
+    return stopped[0] if stopped else None
 
 
 def _note(step: dict[str, Any], kind: str, details: dict[str, Any]) -> None:

@@ -1,7 +1,8 @@
 """KMS adapter: share tokens are kept encrypted so that owners can see their links again.
 
 The encryption context binds each ciphertext to its file and share, so a ciphertext copied onto
-another record does not decrypt.
+another record does not decrypt. The IAM policies of the functions that use the key require exactly
+this context's keys (template.yaml; a template test compares them with ``token_context``).
 """
 
 from __future__ import annotations
@@ -11,11 +12,16 @@ import base64
 from fileshare.core.aws import client
 
 
+def token_context(*, file_id: str, share_id: str) -> dict[str, str]:
+    """The encryption context of one share token's ciphertext."""
+    return {"fileId": file_id, "shareId": share_id}
+
+
 def encrypt_token(*, key_id: str, token: str, file_id: str, share_id: str) -> str:
     answer = client("kms").encrypt(
         KeyId=key_id,
         Plaintext=token.encode("ascii"),
-        EncryptionContext={"fileId": file_id, "shareId": share_id},
+        EncryptionContext=token_context(file_id=file_id, share_id=share_id),
     )
     return base64.b64encode(answer["CiphertextBlob"]).decode("ascii")
 
@@ -23,6 +29,6 @@ def encrypt_token(*, key_id: str, token: str, file_id: str, share_id: str) -> st
 def decrypt_token(*, ciphertext: str, file_id: str, share_id: str) -> str:
     answer = client("kms").decrypt(
         CiphertextBlob=base64.b64decode(ciphertext),
-        EncryptionContext={"fileId": file_id, "shareId": share_id},
+        EncryptionContext=token_context(file_id=file_id, share_id=share_id),
     )
     return bytes(answer["Plaintext"]).decode("ascii")

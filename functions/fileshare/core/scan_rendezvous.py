@@ -16,17 +16,20 @@ from fileshare.core.aws import client
 from fileshare.core.store import from_attribute_values
 
 RENDEZVOUS_TTL_SECONDS = 7 * 24 * 3600
+# Every rendezvous item's partition key starts so; the IAM policies of both sides allow no other
+# (dynamodb:LeadingKeys in template.yaml).
+PARTITION_PREFIX = "SCAN#"
 
 
-def _key(bucket: str, key: str, version_id: str) -> dict[str, Any]:
-    return {"pk": {"S": f"SCAN#{bucket}/{key}"}, "sk": {"S": f"VERSION#{version_id or 'null'}"}}
+def rendezvous_key(bucket: str, key: str, version_id: str) -> dict[str, Any]:
+    return {"pk": {"S": f"{PARTITION_PREFIX}{bucket}/{key}"}, "sk": {"S": f"VERSION#{version_id or 'null'}"}}
 
 
 def _meet(table: str, bucket: str, key: str, version_id: str, *, field: str, value: str) -> dict[str, Any]:
     expires = int(clock.now().timestamp()) + RENDEZVOUS_TTL_SECONDS
     answer = client("dynamodb").update_item(
         TableName=table,
-        Key=_key(bucket, key, version_id),
+        Key=rendezvous_key(bucket, key, version_id),
         UpdateExpression="SET #field = :value, #ttl = :ttl",
         ExpressionAttributeNames={"#field": field, "#ttl": "ttl"},
         ExpressionAttributeValues={":value": {"S": value}, ":ttl": {"N": str(expires)}},

@@ -1,10 +1,13 @@
-"""Malware scanning behind one small interface; the engine is chosen by configuration.
+"""Scanning an upload with the project's own rules, behind one small interface:
 
-* ``yara``: yara-python with the project's rules (``fileshare/rules/*.yar``), the default;
+* ``yara``: yara-python with the project's rules (``fileshare/rules/*.yar``): the EICAR test file,
+  and the content classes the allow-list refuses (executables, scripts), recognised by their
+  headers wherever validation does not look, inside archives;
 * ``clamav``: ClamAV's ``clamscan`` where it is installed, with the project's signatures
-  (``fileshare/rules/clamav``) plus the system database if one exists;
-* ``guardduty``: GuardDuty Malware Protection for S3 scans in AWS; the workflow waits for its
-  result event instead of calling an engine here.
+  (``fileshare/rules/clamav``) plus the system database if one exists.
+
+Managed signatures come from GuardDuty Malware Protection for S3, which scans in AWS on its own;
+the workflow runs these rules beside it (``statemachines/process_upload.asl.json``).
 
 ``scan_upload`` scans the object and then, for an archive (zip, tar, gzip, bzip2, xz), every
 member, nested archives included, under ``ArchiveLimits``. Engines read files in windows, so
@@ -16,12 +19,13 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
 
 from fileshare.core.archives import ArchiveLimits, Unscannable, extracted_members, is_archive
+from fileshare.core.content_types import DEFAULT_ALLOWED
 
 RULES_DIR = Path(__file__).resolve().parent.parent / "rules"
 CLAMAV_SYSTEM_DB = Path("/var/lib/clamav")
@@ -36,22 +40,29 @@ class ScanResult:
     infected: bool
     signatures: tuple[str, ...] = field(default_factory=tuple)
     unscannable: str | None = None
+    refused: str | None = None  # a content class the allow-list refuses, found by a rule
 
     @property
     def verdict(self) -> str:
         if self.infected:
             return "INFECTED"
+        if self.refused:
+            return "REFUSED"
         return "UNSCANNABLE" if self.unscannable else "CLEAN"
 
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {"engine": self.engine, "verdict": self.verdict, "signatures": list(self.signatures)}
-        if self.unscannable and not self.infected:
+        if self.verdict == "REFUSED":
+            out["reason"] = self.refused
+        elif self.verdict == "UNSCANNABLE":
             out["reason"] = f"the file cannot be scanned: {self.unscannable}"
         return out
 
 
 class Engine(Protocol):
     name: str
+    # Rules that recognise a content class rather than malware: rule name -> allow-list category.
+    categories: Mapping[str, str]
 
     def scan_paths(self, paths: list[Path]) -> dict[Path, set[str]]:
         """The signatures found in each file (files with none may be left out)."""
@@ -80,7 +91,10 @@ def read_file(path: Path) -> Iterator[bytes]:
 
 
 class YaraScanner:
-    """YARA rules compiled once per process from ``fileshare/rules/*.yar``."""
+    """YARA rules compiled once per process from ``fileshare/rules/*.yar``. A rule whose meta has a
+    ``category`` recognises a content class of the allow-list, not malware. Rules see one window at
+    a time; ``window_offset`` (an external variable) is where it starts in the file, so that rules
+    reading a file's header match only at its real start."""
 
     name = "yara"
 
@@ -90,16 +104,20 @@ class YaraScanner:
         sources = {p.stem: str(p) for p in sorted(rules_dir.glob("*.yar"))}
         if not sources:
             raise RuntimeError(f"no YARA rules in {rules_dir}")
-        self._rules = yara.compile(filepaths=sources)
+        self._rules = yara.compile(filepaths=sources, externals={"window_offset": 0})
+        self.categories: Mapping[str, str] = {
+            rule.identifier: str(rule.meta["category"]) for rule in self._rules if "category" in rule.meta
+        }
 
     def scan(self, chunks: Iterable[bytes]) -> ScanResult:
-        found = self._match(chunks)
+        found = {s for s in self._match(chunks) if s not in self.categories}
         return ScanResult(self.name, bool(found), tuple(sorted(found)))
 
     def _match(self, chunks: Iterable[bytes]) -> set[str]:
         found: set[str] = set()
-        for window in windows(chunks):
-            for match in self._rules.match(data=window):
+        for index, window in enumerate(windows(chunks)):
+            offset = index * WINDOW_BYTES - OVERLAP_BYTES if index else 0
+            for match in self._rules.match(data=window, externals={"window_offset": offset}):
                 found.add(match.rule)
         return found
 
@@ -111,6 +129,7 @@ class ClamAvScanner:
     """``clamscan`` with the project's signatures, plus the system database when there is one."""
 
     name = "clamav"
+    categories: Mapping[str, str] = {}  # ClamAV's signatures are all malware
 
     def __init__(self, rules_dir: Path = RULES_DIR / "clamav", executable: str | None = None) -> None:
         found = executable or shutil.which("clamscan")
@@ -144,23 +163,43 @@ def engine_for(name: str) -> Engine:
         return YaraScanner()
     if name == "clamav":
         return ClamAvScanner()
-    raise ValueError(f"unknown scanner engine {name!r} (known here: yara, clamav; guardduty scans in AWS)")
+    raise ValueError(f"unknown scanner engine {name!r} (known: yara, clamav; GuardDuty scans in AWS on its own)")
 
 
-def scan_upload(path: Path, engine: Engine, limits: ArchiveLimits) -> ScanResult:
-    """Scan a spooled upload: the file itself, then every member if it is an archive."""
-    found = engine.scan_paths([path]).get(path, set())
-    if found:
-        return ScanResult(engine.name, True, tuple(sorted(found)))
-    if not is_archive(path):
-        return ScanResult(engine.name, False)
+def _judge(
+    engine: Engine, hits: Sequence[tuple[str, str]], allowed: frozenset[str], unscannable: str | None = None
+) -> ScanResult:
+    """One result from (signature, where) hits: malware first, then a refused content class."""
+    malware = sorted(f"{s}{where}" for s, where in hits if s not in engine.categories)
+    if malware:
+        return ScanResult(engine.name, True, tuple(malware))
+    # Only content-class rules matched: those whose category the allow-list refuses count.
+    refused = sorted((engine.categories[s], f"{s}{where}") for s, where in hits if engine.categories[s] not in allowed)
+    if refused:
+        kinds = " and ".join(sorted({kind for kind, _ in refused}))
+        found = ", ".join(f for _, f in refused)
+        return ScanResult(
+            engine.name, False, tuple(f for _, f in refused), refused=f"{kinds} are not allowed here: {found}"
+        )
+    return ScanResult(engine.name, False, unscannable=unscannable)
+
+
+def scan_upload(
+    path: Path, engine: Engine, limits: ArchiveLimits, allowed: frozenset[str] = DEFAULT_ALLOWED
+) -> ScanResult:
+    """Scan a spooled upload: the file itself, then every member if it is an archive. Malware wins;
+    then a content class the allow-list (``allowed``) refuses; then an archive we cannot inspect."""
+    own = [(s, "") for s in engine.scan_paths([path]).get(path, set())]
+    result = _judge(engine, own, allowed)
+    if result.infected or not is_archive(path):
+        return result
     try:
         with extracted_members(path, limits, workdir=path.parent) as members:
             hits = engine.scan_paths([p for _, p in members])
-            signatures = sorted(f"{s} in {name}" for name, p in members for s in hits.get(p, set()))
+            inside = [(s, f" in {name}") for name, p in members for s in hits.get(p, set())]
     except Unscannable as problem:
-        return ScanResult(engine.name, False, unscannable=problem.reason)
-    return ScanResult(engine.name, bool(signatures), tuple(signatures))
+        return _judge(engine, own, allowed, unscannable=problem.reason)
+    return _judge(engine, own + inside, allowed)
 
 
 def scratch_dir() -> Path:

@@ -1,4 +1,5 @@
-"""Share links: minting, the owner's view, the recipient's view, and redeeming a download."""
+"""Share links: minting, the owner's view, the recipient's view, checking a link's password (with a
+lockout that holds under concurrency), unlocking a password link, and redeeming a download."""
 
 from __future__ import annotations
 
@@ -120,12 +121,17 @@ class ShareLookup:
         return share, record
 
 
-def public_view(share: ShareRecord, record: FileRecord) -> dict[str, Any]:
+def public_view(share: ShareRecord, record: FileRecord, *, unlocked: bool = False) -> dict[str, Any]:
+    """What a recipient sees. A password link shows only that it needs one, and until when, until
+    its password has been checked (``unlocked``)."""
+    expires_at = min(share.expires_at, record.expires_at or share.expires_at)
+    if share.password_hash is not None and not unlocked:
+        return {"passwordRequired": True, "expiresAt": expires_at}
     view: dict[str, Any] = {
         "name": record.name,
         "size": record.size,
         "contentType": serving_type(record.content_type),
-        "expiresAt": min(share.expires_at, record.expires_at or share.expires_at),
+        "expiresAt": expires_at,
         "passwordRequired": share.password_hash is not None,
     }
     left = share.downloads_left()
@@ -201,10 +207,84 @@ class PasswordPolicy:
     lock_seconds: int
 
 
+Command = Callable[[dict[str, Any]], dict[str, Any]]
+
+
+def _run(run: Command, lookup: ShareLookup, payload: dict[str, Any]) -> None:
+    """Run one redeem-workflow command, mapping its refusals to the recipient's answers."""
+    try:
+        run(payload)
+    except CommandFailed as failed:
+        if failed.error == "Locked":
+            raise TooManyAttempts("too many wrong passwords: try again later") from failed
+        if failed.error == "ShareUnavailable":
+            raise lookup.dead() from failed
+        raise
+
+
+def open_share(
+    *,
+    lookup: ShareLookup,
+    run: Command,
+    token: str,
+    password: str | None,
+    policy: PasswordPolicy,
+    at: datetime,
+) -> tuple[ShareRecord, FileRecord]:
+    """The live share and file behind a token, its password judged if it has one: at most
+    ``policy.max_attempts`` times however many requests race, because each guess first takes an
+    attempt with one atomic write (the redeem workflow's ``reserve``) and only then does scrypt run.
+    Once they are taken the link is locked and every guess, the right one too, gets the same 429.
+    A wrong guess stays counted; the caller's next command resets the count."""
+    share, record = lookup.find(token, at)
+    if share.password_hash is None:
+        return share, record
+    if share.is_locked(at):  # already locked: answer without starting a workflow
+        raise TooManyAttempts("too many wrong passwords: try again later")
+    if not password:
+        raise Forbidden("this link needs a password", code="password_required")
+    _run(
+        run,
+        lookup,
+        {
+            "mode": "reserve",
+            "tokenHash": share.token_hash,
+            "fileId": share.file_id,
+            "now": clock.to_iso(at),
+            "maxAttempts": policy.max_attempts,
+            "lockUntil": clock.to_iso(clock.later(at, policy.lock_seconds)),
+        },
+    )
+    if not verify_password(password, share.password_hash):
+        raise Forbidden("wrong password", code="wrong_password")
+    return share, record
+
+
+def unlock(
+    *,
+    lookup: ShareLookup,
+    run: Command,
+    token: str,
+    password: str,
+    policy: PasswordPolicy,
+    at: datetime,
+) -> dict[str, Any]:
+    """A password link's details, once its password is right (the attempt counts as a download's
+    would; no download is counted); the count of attempts starts again."""
+    share, record = open_share(lookup=lookup, run=run, token=token, password=password, policy=policy, at=at)
+    if share.password_hash is not None:
+        _run(
+            run,
+            lookup,
+            {"mode": "unlock", "tokenHash": share.token_hash, "fileId": share.file_id, "now": clock.to_iso(at)},
+        )
+    return public_view(share, record, unlocked=True)
+
+
 def redeem(
     *,
     lookup: ShareLookup,
-    run: Callable[[dict[str, Any]], dict[str, Any]],
+    run: Command,
     token: str,
     password: str | None,
     requester: Requester,
@@ -212,34 +292,22 @@ def redeem(
     bucket: str,
     at: datetime,
 ) -> Download:
-    """Count one download through the redeem workflow (atomic: never past the limit), then presign."""
-    share, record = lookup.find(token, at)
-    if share.is_locked(at):
-        raise TooManyAttempts("too many wrong passwords: try again later")
-    if share.password_hash is not None and not password:
-        raise Forbidden("this link needs a password", code="password_required")
-    password_ok = share.password_hash is None or verify_password(password or "", share.password_hash)
-    payload = {
-        "tokenHash": share.token_hash,
-        "fileId": share.file_id,
-        "shareId": share.share_id,
-        "now": clock.to_iso(at),
-        "requestId": requester.request_id,
-        "sourceIp": requester.source_ip,
-        "userAgent": requester.user_agent[:512],
-        "passwordOk": password_ok,
-        "maxAttempts": policy.max_attempts,
-        "lockUntil": clock.to_iso(clock.later(at, policy.lock_seconds)),
-        "auditTtl": ttl_for(record.expires_at or clock.to_iso(clock.later(at, 365 * 24 * 3600))),
-    }
-    try:
-        run(payload)
-    except CommandFailed as failed:
-        if failed.error == "WrongPassword":
-            raise Forbidden("wrong password", code="wrong_password") from failed
-        if failed.error == "Locked":
-            raise TooManyAttempts("too many wrong passwords: try again later") from failed
-        if failed.error == "ShareUnavailable":
-            raise lookup.dead() from failed
-        raise
+    """Count one download through the redeem workflow (atomic: never past the limit), then presign.
+    For a password link the password is judged first, exactly as for ``unlock``."""
+    share, record = open_share(lookup=lookup, run=run, token=token, password=password, policy=policy, at=at)
+    _run(
+        run,
+        lookup,
+        {
+            "mode": "download",
+            "tokenHash": share.token_hash,
+            "fileId": share.file_id,
+            "shareId": share.share_id,
+            "now": clock.to_iso(at),
+            "requestId": requester.request_id,
+            "sourceIp": requester.source_ip,
+            "userAgent": requester.user_agent[:512],
+            "auditTtl": ttl_for(record.expires_at or clock.to_iso(clock.later(at, 365 * 24 * 3600))),
+        },
+    )
     return presign_download(record, bucket=bucket, at=at)

@@ -1,5 +1,6 @@
 """Workflow step: spool the object to ephemeral storage (streaming, bounded memory) and scan it,
-archive members included, with the configured engine."""
+archive members included, with the project's rules (``yara``, or ``clamav``). With
+``ScannerEngine=guardduty`` the workflow runs this step beside GuardDuty's own scan."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from fileshare.core import config, storage
 from fileshare.core.archives import ArchiveLimits
+from fileshare.core.content_types import DEFAULT_ALLOWED, parse_allowed
 from fileshare.core.scanning import engine_for, scan_upload, scratch_dir
 from fileshare.observability import logger, metrics, tracer
 
@@ -23,11 +25,12 @@ class Settings:
     archive_max_members: int = 1000
     archive_max_expanded_bytes: int = 1024 * 1024 * 1024
     archive_max_ratio: int = 100
+    allowed_content: str = ",".join(sorted(DEFAULT_ALLOWED))  # as ValidateUploadFunction reads it
 
 
 settings = config.load(Settings)
-# GuardDuty scans in AWS on its own; the workflow then waits for its result event instead.
-engine = None if settings.scanner_engine == "guardduty" else engine_for(settings.scanner_engine)
+engine = engine_for(settings.scanner_engine)
+allowed = parse_allowed(settings.allowed_content)
 limits = ArchiveLimits(
     max_depth=settings.archive_max_depth,
     max_members=settings.archive_max_members,
@@ -38,8 +41,6 @@ limits = ArchiveLimits(
 
 def scan(upload: dict[str, Any]) -> dict[str, Any]:
     logger.append_keys(file_id=upload["fileId"])
-    if engine is None:
-        return {"engine": "guardduty", "verdict": "AWAIT", "signatures": []}
     with tempfile.TemporaryDirectory(dir=scratch_dir()) as scratch:
         spooled = Path(scratch) / "object"
         with spooled.open("wb") as sink:
@@ -47,7 +48,7 @@ def scan(upload: dict[str, Any]) -> dict[str, Any]:
                 bucket=upload["bucket"], key=upload["key"], version_id=upload["versionId"]
             ):
                 sink.write(chunk)
-        result = scan_upload(spooled, engine, limits)
+        result = scan_upload(spooled, engine, limits, allowed)
     logger.info("upload scanned", extra={"engine": result.engine, "verdict": result.verdict})
     if result.verdict == "INFECTED":
         metrics.add_metric(name="UploadsInfected", unit="Count", value=1)

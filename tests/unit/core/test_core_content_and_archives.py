@@ -187,6 +187,31 @@ def test_eicar_inside_a_tar_gz_is_found_in_its_member(tmp_path: Path, yara: Yara
     assert "EICAR_Test_File in (the gzip content)/docs/eicar.txt" in result["signatures"]
 
 
+@pytest.mark.parametrize(
+    ("members", "verdict", "reason"),
+    [
+        ({"a.txt": b"hi", "bin/tool": ELF}, "REFUSED", "executables are not allowed here: ELF_Executable in bin/tool"),
+        ({"run": b"#!/bin/sh\n"}, "REFUSED", "scripts are not allowed here: Script_With_Interpreter_Line in run"),
+        ({"run": b"#!/bin/sh\n", "e.txt": eicar()}, "INFECTED", None),  # malware wins
+        ({"index.html": b"<!DOCTYPE html><script>x</script>"}, "CLEAN", None),  # markup is allowed
+    ],
+    ids=["executable", "script", "malware wins", "allowed"],
+)
+def test_archives_may_not_smuggle_what_the_allow_list_refuses(
+    tmp_path: Path, yara: YaraScanner, members: dict[str, bytes], verdict: str, reason: str | None
+) -> None:
+    result = scan(tmp_path, yara, zip_of(members))
+    assert result["verdict"] == verdict
+    assert result.get("reason") == reason
+
+
+def test_a_content_class_the_allow_list_permits_is_not_refused(tmp_path: Path, yara: YaraScanner) -> None:
+    path = tmp_path / "object"
+    path.write_bytes(zip_of({"bin/tool": ELF}))
+    permissive = DEFAULT_ALLOWED | {"executables"}
+    assert scan_upload(path, yara, ArchiveLimits(), permissive).verdict == "CLEAN"
+
+
 def test_formats_we_cannot_open_are_unscannable(tmp_path: Path, yara: YaraScanner) -> None:
     result = scan(tmp_path, yara, b"Rar!\x1a\x07\x01\x00" + bytes(32))
     assert result["verdict"] == "UNSCANNABLE" and "RAR archive" in str(result["reason"])

@@ -108,6 +108,59 @@ def test_files_on_disk_are_scanned_one_by_one(yara: YaraScanner, tmp_path: Path)
     assert not found.get(clean)
 
 
+# ------------------------------------------------------------------------------ content-class rules
+
+PE = b"MZ" + bytes(0x3A) + (0x40).to_bytes(4, "little") + b"PE\x00\x00" + bytes(200)
+ELF = b"\x7fELF\x02\x01\x01" + bytes(57)
+MACHO = bytes.fromhex("cffaedfe") + bytes(60)
+SCRIPT = b"#!/bin/sh\necho hello\n"
+
+
+@pytest.mark.parametrize(
+    ("body", "rule", "category"),
+    [
+        (PE, "Windows_PE_Executable", "executables"),
+        (ELF, "ELF_Executable", "executables"),
+        (MACHO, "MachO_Executable", "executables"),
+        (SCRIPT, "Script_With_Interpreter_Line", "scripts"),
+    ],
+)
+def test_the_refused_content_classes_are_recognised_by_their_headers(
+    yara: YaraScanner, tmp_path: Path, body: bytes, rule: str, category: str
+) -> None:
+    path = tmp_path / "member"
+    path.write_bytes(body)
+
+    assert yara.scan_paths([path])[path] == {rule}
+    assert yara.categories[rule] == category
+    assert not yara.scan([body]).infected  # a content class is not malware
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        b"MZ is how this plain text starts\n" * 10,
+        b"notes\n#!/bin/sh is a shebang line\n",
+        b"text, then an ELF header: \x7fELF\x02\x01\x01",
+    ],
+)
+def test_a_header_anywhere_but_the_start_is_not_a_content_class(yara: YaraScanner, tmp_path: Path, body: bytes) -> None:
+    path = tmp_path / "member"
+    path.write_bytes(body)
+    assert not yara.scan_paths([path]).get(path)
+
+
+def test_header_rules_match_only_at_the_start_of_the_file_not_of_a_later_window(
+    yara: YaraScanner, tmp_path: Path
+) -> None:
+    # The second window starts OVERLAP_BYTES before 4 MiB: a "#!" there is not the file's first line
+    start_of_second_window = scanning.WINDOW_BYTES - scanning.OVERLAP_BYTES
+    path = tmp_path / "big.txt"
+    path.write_bytes(b"a" * start_of_second_window + SCRIPT + b"b" * 1000)
+
+    assert not yara.scan_paths([path]).get(path)
+
+
 # ------------------------------------------------------------------------------ windows
 
 

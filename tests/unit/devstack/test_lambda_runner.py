@@ -38,7 +38,14 @@ def code_dir(tmp_path: Path) -> Path:
     return tmp_path
 
 
-def spec(code_dir: Path, handler: str, *, timeout: int = 5, env: dict[str, str] | None = None) -> FunctionSpec:
+def spec(
+    code_dir: Path,
+    handler: str,
+    *,
+    timeout: int = 5,
+    env: dict[str, str] | None = None,
+    reserved_concurrency: int | None = None,
+) -> FunctionSpec:
     name = handler.replace(".", "-")
     return FunctionSpec(
         logical_id=name,
@@ -49,6 +56,7 @@ def spec(code_dir: Path, handler: str, *, timeout: int = 5, env: dict[str, str] 
         environment=env or {},
         timeout=timeout,
         memory=128,
+        reserved_concurrency=reserved_concurrency,
     )
 
 
@@ -170,6 +178,24 @@ def test_concurrent_calls_run_in_separate_workers(code_dir: Path, make_runner: A
     assert all(a.function_error is None for a in answers)
     assert sorted(a.cold_start_ms is None for a in answers) == [False, True]  # one warm, one new worker
     assert len({json.loads(a.payload)["pid"] for a in answers}) == 2
+
+
+def test_reserved_concurrency_caps_a_functions_workers(code_dir: Path, make_runner: Any) -> None:
+    runner = make_runner(spec(code_dir, "app.slow", reserved_concurrency=1))
+    answers: list[Any] = []
+
+    threads = [
+        threading.Thread(target=lambda: answers.append(runner.invoke("app-slow", {"seconds": 0.5}))) for _ in range(3)
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    # All three are served, one after another by the one worker the reservation allows.
+    assert all(a.function_error is None for a in answers)
+    assert len({json.loads(a.payload)["pid"] for a in answers}) == 1
+    assert sum(a.cold_start_ms is not None for a in answers) == 1
 
 
 def test_an_unknown_function_is_refused(code_dir: Path, make_runner: Any) -> None:

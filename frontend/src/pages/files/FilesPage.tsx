@@ -27,6 +27,7 @@ export function FilesPage() {
   const [deleting, setDeleting] = useState<FileView | null>(null);
   const [connection, setConnection] = useState('');
   const [uploaderError, setUploaderError] = useState('');
+  const [refusal, setRefusal] = useState('');
   const uploadTarget = useRef<HTMLDivElement>(null);
 
   const sessionEnded = useCallback(
@@ -97,6 +98,7 @@ export function FilesPage() {
             poller.watch(upload.fileId);
           },
           onConnection: setConnection,
+          onRefused: setRefusal,
         }).close;
       })
       .catch(() => {
@@ -150,6 +152,7 @@ export function FilesPage() {
             {connection}
           </div>
           {uploaderError && <ErrorNotice message={uploaderError} />}
+          {refusal && <ErrorNotice message={refusal} />}
           <div ref={uploadTarget} class="upload-area" />
         </section>
 

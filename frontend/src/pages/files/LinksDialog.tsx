@@ -32,7 +32,7 @@ function ShareItem({ share, onRevoke }: { share: Share; onRevoke: () => Promise<
           {share.maxDownloads !== undefined ? ` of ${share.maxDownloads}` : ''}
         </span>
         <span>Expires {formatDate(share.expiresAt)}</span>
-        {share.passwordProtected && <span>Password</span>}
+        {share.passwordProtected && <span>Password protected</span>}
       </p>
       {live && (
         <div class="share-actions">

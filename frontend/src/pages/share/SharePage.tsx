@@ -1,5 +1,5 @@
 import { useEffect, useId, useState } from 'preact/hooks';
-import type { ApiClient, LockedShare, PublicShare } from '../../api/client';
+import type { ApiClient, PublicShare, ShareAnswer } from '../../api/client';
 import { ApiError, describe } from '../../api/errors';
 import { ErrorNotice } from '../../components/ErrorNotice';
 import { formatBytes, formatDate, formatRelative, formatType } from '../../components/format';
@@ -8,11 +8,11 @@ type View =
   | { kind: 'loading' }
   | { kind: 'dead' }
   | { kind: 'failed'; message: string }
-  | { kind: 'locked'; share: LockedShare }
+  | { kind: 'locked'; expiresAt: string }
   | { kind: 'open'; share: PublicShare; password?: string };
 
-function isFull(share: LockedShare): share is PublicShare {
-  return typeof share.name === 'string' && typeof share.size === 'number';
+function hasDetails(answer: ShareAnswer): answer is PublicShare {
+  return 'name' in answer;
 }
 
 function DeadLink() {
@@ -120,7 +120,7 @@ export function SharePage({ api, token }: { api: ApiClient; token: string | null
     api
       .describeShare(token)
       .then((share) => {
-        setView(share.passwordRequired || !isFull(share) ? { kind: 'locked', share } : { kind: 'open', share });
+        setView(hasDetails(share) ? { kind: 'open', share } : { kind: 'locked', expiresAt: share.expiresAt });
       })
       .catch((failure: unknown) => {
         if (failure instanceof ApiError && failure.status === 404) setView({ kind: 'dead' });
@@ -181,25 +181,17 @@ export function SharePage({ api, token }: { api: ApiClient; token: string | null
       body = (
         <>
           <p class="muted eyebrow">A file shared with you</p>
-          <h1 class="file-name">{view.share.name ?? 'Protected file'}</h1>
-          {isFull(view.share) && <Details share={view.share} />}
-          <p>This file is protected with a password. Type the password you were given.</p>
+          <h1>This file needs a password</h1>
+          <p>Type the password you were given to see the file and download it.</p>
           <PasswordForm
-            label={isFull(view.share) ? 'Download' : 'Unlock'}
+            label="Unlock"
             onSubmit={async (password) => {
               if (!token) return;
-              const known = view.share;
-              if (isFull(known)) {
-                // Described in full already: the password is checked by the download itself.
-                const grant = await api.redeemDownload(token, password).catch(deadOr);
-                window.location.assign(grant.url);
-                return;
-              }
               const share = await api.unlockShare(token, password).catch(deadOr);
               setView({ kind: 'open', share, password });
             }}
           />
-          {!isFull(view.share) && <p class="muted">This link works until {formatDate(view.share.expiresAt)}.</p>}
+          <p class="muted">This link works until {formatDate(view.expiresAt)}.</p>
         </>
       );
       break;

@@ -1,0 +1,254 @@
+"""X-Ray never receives a secret: the API functions' answers (share tokens and URLs, presigned GETs,
+POST policies) are not recorded as trace metadata, even with the tracer on and Powertools' default
+of recording every traced method's return value."""
+
+from __future__ import annotations
+
+import base64
+import copy
+import importlib
+import json
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+import pytest
+from aws_lambda_powertools.tracing.base import BaseProvider, BaseSegment
+
+from fileshare.core import aws, clock, keyring
+from fileshare.core.records import FileRecord, ShareRecord
+from fileshare.core.tokens import hash_token, mint_share_token
+
+ROOT = Path(__file__).resolve().parents[2]
+OWNER = "0f4a6d1e-1111-2222-3333-444455556666"
+FILE_ID = "0123456789abcdef0123456789abcdef"
+NOW = clock.now()
+ENVIRONMENT = {
+    "POWERTOOLS_SERVICE_NAME": "fileshare",
+    "POWERTOOLS_METRICS_NAMESPACE": "Fileshare",
+    "POWERTOOLS_LOG_LEVEL": "WARNING",
+    "TABLE_NAME": "fileshare-table",
+    "APP_URL": "https://files.example",
+    "UPLOADS_BUCKET": "fileshare-uploads",
+    "MAX_UPLOAD_BYTES": str(10 * 2**30),
+    "SINGLE_POST_MAX_BYTES": str(100 * 2**20),
+    "MULTIPART_PART_BYTES": str(16 * 2**20),
+    "SHARE_DEFAULT_TTL_SECONDS": "604800",
+    "SHARE_MAX_TTL_SECONDS": "2592000",
+    "CREATE_SHARE_STATE_MACHINE_ARN": "arn:aws:states:us-east-1:123456789012:stateMachine:create",
+    "REVOKE_SHARE_STATE_MACHINE_ARN": "arn:aws:states:us-east-1:123456789012:stateMachine:revoke",
+    "DELETE_FILE_STATE_MACHINE_ARN": "arn:aws:states:us-east-1:123456789012:stateMachine:delete",
+    "REDEEM_SHARE_STATE_MACHINE_ARN": "arn:aws:states:us-east-1:123456789012:stateMachine:redeem",
+    "AWS_ACCESS_KEY_ID": "AKIDEXAMPLE",
+    "AWS_SECRET_ACCESS_KEY": "offline",
+    "AWS_DEFAULT_REGION": "us-east-1",
+}
+
+
+class RecordingSegment(BaseSegment):
+    def __init__(self, name: str, recorded: list[tuple[str, Any]]) -> None:
+        self.name = name
+        self.recorded = recorded
+
+    def close(self, end_time: int | None = None) -> None:
+        return None
+
+    def add_subsegment(self, subsegment: Any) -> None:
+        return None
+
+    def remove_subsegment(self, subsegment: Any) -> None:
+        return None
+
+    def put_annotation(self, key: str, value: Any) -> None:
+        self.recorded.append((f"{self.name} annotation {key}", value))
+
+    def put_metadata(self, key: str, value: Any, namespace: str = "default") -> None:
+        self.recorded.append((f"{self.name} metadata {key}", copy.deepcopy(value)))
+
+    def add_exception(self, exception: BaseException, stack: Any, remote: bool = False) -> None:
+        self.recorded.append((f"{self.name} exception", str(exception)))
+
+
+class RecordingProvider(BaseProvider):
+    """A tracing provider that keeps everything the tracer would send to X-Ray."""
+
+    def __init__(self) -> None:
+        self.recorded: list[tuple[str, Any]] = []
+        self.subsegments: list[str] = []
+
+    @contextmanager
+    def in_subsegment(self, name: str = "", **kwargs: Any) -> Iterator[RecordingSegment]:
+        self.subsegments.append(name)
+        yield RecordingSegment(name, self.recorded)
+
+    in_subsegment_async = in_subsegment  # BaseProvider requires it; our handlers are synchronous
+
+    def put_annotation(self, key: str, value: Any) -> None:
+        self.recorded.append((f"annotation {key}", value))
+
+    def put_metadata(self, key: str, value: Any, namespace: str = "default") -> None:
+        self.recorded.append((f"metadata {key}", copy.deepcopy(value)))
+
+    def patch(self, modules: Any) -> None:
+        return None
+
+    def patch_all(self) -> None:
+        return None
+
+    def text(self) -> str:
+        return json.dumps(self.recorded, default=str)
+
+
+class Context:
+    function_name = "fileshare-test"
+    function_version = "$LATEST"
+    invoked_function_arn = "arn:aws:lambda:us-east-1:123456789012:function:fileshare-test"
+    memory_limit_in_mb = 256
+    aws_request_id = "5f2c9b8f-1a10-4c55-9d3e-2d7b3d1a7f9e"
+
+    def get_remaining_time_in_millis(self) -> int:
+        return 30_000
+
+
+class FakeIndex:
+    def __init__(self, record: FileRecord, shares: list[ShareRecord]) -> None:
+        self.record = record
+        self.shares = shares
+
+    def get_file(self, file_id: str) -> FileRecord | None:
+        return self.record if file_id == self.record.file_id else None
+
+    def get_share(self, token_hash: str) -> ShareRecord | None:
+        return next((s for s in self.shares if s.token_hash == token_hash), None)
+
+    def list_shares(self, file_id: str) -> list[ShareRecord]:
+        return [s for s in self.shares if s.file_id == file_id]
+
+
+def ready_file() -> FileRecord:
+    return FileRecord(
+        file_id=FILE_ID,
+        owner_id=OWNER,
+        name="report.pdf",
+        size=48213,
+        content_type="application/pdf",
+        status="READY",
+        created_at=clock.to_iso(NOW),
+        updated_at=clock.to_iso(NOW),
+        object_key=f"uploads/{OWNER}/{FILE_ID}",
+        object_version="3HL4kqtJlcpXroDTDmJ+rmSpXd3dIbrHY",
+        etag="0" * 32,
+        expires_at=clock.to_iso(clock.later(NOW, 86400)),
+    )
+
+
+def share_for(token: str) -> ShareRecord:
+    return ShareRecord(
+        share_id="0123456789abcdef",
+        file_id=FILE_ID,
+        token_hash=hash_token(token),
+        token_ciphertext=base64.b64encode(b"kms ciphertext").decode(),
+        created_at=clock.to_iso(NOW),
+        expires_at=clock.to_iso(clock.later(NOW, 3600)),
+    )
+
+
+def http_event(method: str, path: str, route: str, body: dict[str, Any] | None = None) -> dict[str, Any]:
+    event = json.loads((ROOT / "tests/events/apigw/create-upload.json").read_text())
+    event["routeKey"] = event["requestContext"]["routeKey"] = f"{method} {route}"
+    event["rawPath"] = event["requestContext"]["http"]["path"] = path
+    event["requestContext"]["http"]["method"] = method
+    event["body"] = json.dumps(body) if body is not None else None
+    return dict(event)
+
+
+@pytest.fixture
+def tracer_on(monkeypatch: pytest.MonkeyPatch) -> Iterator[RecordingProvider]:
+    """The shared tracer, on, with a provider that records; the functions' environment without
+    POWERTOOLS_TRACER_CAPTURE_RESPONSE, so the code itself must keep secrets out."""
+    for name in ("AWS_ENDPOINT_URL", "AWS_PROFILE", "AWS_SESSION_TOKEN", "POWERTOOLS_TRACER_CAPTURE_RESPONSE"):
+        monkeypatch.delenv(name, raising=False)
+    for name, value in ENVIRONMENT.items():
+        monkeypatch.setenv(name, value)
+    aws.client.cache_clear()
+    from fileshare.observability import metrics, tracer
+
+    monkeypatch.setattr(metrics, "namespace", "Fileshare")
+    provider = RecordingProvider()
+    monkeypatch.setattr(tracer, "provider", provider)
+    monkeypatch.setattr(tracer, "disabled", False)
+    yield provider
+    aws.client.cache_clear()
+
+
+def api(name: str) -> ModuleType:
+    return importlib.import_module(f"fileshare.api.{name}")
+
+
+def test_a_new_share_link_is_not_recorded(tracer_on: RecordingProvider, monkeypatch: pytest.MonkeyPatch) -> None:
+    token = mint_share_token()
+    shares = api("shares")
+    created = share_for(token)
+    monkeypatch.setattr(shares, "index", FakeIndex(ready_file(), []))
+    monkeypatch.setattr(shares, "run_command", lambda arn, payload: {"item": _attribute_values(created)})
+    monkeypatch.setattr(keyring, "decrypt_token", lambda **_: token)
+
+    answer = shares.handler(http_event("POST", f"/files/{FILE_ID}/shares", "/files/{fileId}/shares", {}), Context())
+
+    assert answer["statusCode"] == 201, answer
+    assert json.loads(answer["body"])["token"] == token
+    assert "## fileshare.api.shares.create_share" in tracer_on.subsegments  # it was traced
+    assert token not in tracer_on.text()
+
+
+def test_an_owners_file_view_with_its_links_is_not_recorded(
+    tracer_on: RecordingProvider, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    token = mint_share_token()
+    files = api("files")
+    monkeypatch.setattr(files, "index", FakeIndex(ready_file(), [share_for(token)]))
+    monkeypatch.setattr(keyring, "decrypt_token", lambda **_: token)
+
+    answer = files.handler(http_event("GET", f"/files/{FILE_ID}", "/files/{fileId}"), Context())
+
+    assert answer["statusCode"] == 200, answer
+    assert token in answer["body"]
+    assert "## fileshare.api.files.get_file" in tracer_on.subsegments
+    assert token not in tracer_on.text()
+
+
+def test_a_presigned_download_is_not_recorded(tracer_on: RecordingProvider, monkeypatch: pytest.MonkeyPatch) -> None:
+    token = mint_share_token()
+    public = api("public_shares")
+    monkeypatch.setattr(public.lookup, "index", FakeIndex(ready_file(), [share_for(token)]))
+    monkeypatch.setattr(public, "run_redeem", lambda payload: {})
+
+    answer = public.handler(
+        http_event("POST", f"/public/shares/{token}/download", "/public/shares/{token}/download", {}), Context()
+    )
+
+    assert answer["statusCode"] == 200, answer
+    url = json.loads(answer["body"])["url"]
+    signature = url.split("X-Amz-Signature=")[1].split("&")[0]
+    assert "## fileshare.api.public_shares.download" in tracer_on.subsegments
+    assert signature not in tracer_on.text()
+
+
+def test_an_upload_policy_is_not_recorded(tracer_on: RecordingProvider) -> None:
+    uploads = api("uploads")
+
+    answer = uploads.handler(json.loads((ROOT / "tests/events/apigw/create-upload.json").read_text()), Context())
+
+    assert answer["statusCode"] == 201, answer
+    fields = json.loads(answer["body"])["fields"]
+    assert "## fileshare.api.uploads.create_upload" in tracer_on.subsegments
+    assert fields["x-amz-signature"] not in tracer_on.text()
+    assert fields["policy"] not in tracer_on.text()
+
+
+def _attribute_values(share: ShareRecord) -> dict[str, Any]:
+    from fileshare.core.store import to_attribute_values
+
+    return dict(to_attribute_values(share.to_item()))
