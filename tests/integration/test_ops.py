@@ -299,3 +299,27 @@ def test_reconcile_finds_a_lost_object_and_a_stuck_record_and_repairs_both(
     again = operator.call("POST", "/ops/reconcile", json={"olderThanSeconds": 0}).json()
     assert lost.file_id not in [o["fileId"] for o in again["lostObjects"]]
     assert stuck.file_id not in [r["fileId"] for r in again["stuckRecords"]]
+
+
+def test_an_execution_that_stopped_in_a_fail_state_is_not_redriven(local_stack: LocalStack, operator: Owner) -> None:
+    # Given an object at a key the API never issues: the execution ends in UnrecognisedUpload
+    key = f"uploads/not-an-upload-{secrets.token_hex(4)}"
+    local_stack.client("s3").put_object(Bucket=local_stack.stack.ref("UploadsBucket"), Key=key, Body=b"x")
+    deadline = time.monotonic() + 60
+    while True:
+        failures = operator.call("GET", "/ops/executions", params={"status": "FAILED", "since": since()}).json()
+        found = [e for e in failures["items"] if e["failedState"] == "UnrecognisedUpload" and e["fileId"] is None]
+        described = [
+            local_stack.client("stepfunctions").describe_execution(executionArn=e["executionArn"]) for e in found
+        ]
+        mine = [e for e, d in zip(found, described, strict=True) if key in d["input"]]
+        if mine:
+            break
+        assert time.monotonic() < deadline, "the execution did not fail"
+        time.sleep(0.2)
+
+    # Then a redrive is refused: it would only enter the Fail state again
+    refused = operator.call("POST", f"/ops/executions/{quote(mine[0]['executionArn'], safe='')}/redrive")
+    assert refused.status_code == 409
+    assert refused.json()["error"]["code"] == "not_redrivable"
+    assert "UnrecognisedUpload" in refused.json()["error"]["message"]
