@@ -7,8 +7,9 @@
   result event instead of calling an engine here.
 
 ``scan_upload`` scans the object and then, for an archive (zip, tar, gzip, bzip2, xz), every
-member, nested archives included, under ``ArchiveLimits``. Engines read files in windows, so
-memory stays flat whatever the size.
+member, nested archives included, under ``ArchiveLimits``; each member must also pass the same
+allow-list and type rules as a top-level file. Engines read files in windows, so memory stays flat
+whatever the size.
 """
 
 from __future__ import annotations
@@ -22,6 +23,13 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from fileshare.core.archives import ArchiveLimits, Unscannable, extracted_members, is_archive
+from fileshare.core.content_types import (
+    PACKAGE_MANIFESTS,
+    SNIFF_BYTES,
+    TAIL_BYTES,
+    allow_problem,
+    member_problem,
+)
 
 RULES_DIR = Path(__file__).resolve().parent.parent / "rules"
 CLAMAV_SYSTEM_DB = Path("/var/lib/clamav")
@@ -32,21 +40,32 @@ READ_BYTES = 1024 * 1024
 
 @dataclass(frozen=True)
 class ScanResult:
+    """One verdict. ``refused``: an archive member the allow-list or type rules refuse;
+    ``awaiting``: the content passed our checks and GuardDuty's malware verdict is still to come."""
+
     engine: str
     infected: bool
     signatures: tuple[str, ...] = field(default_factory=tuple)
     unscannable: str | None = None
+    refused: str | None = None
+    awaiting: bool = False
 
     @property
     def verdict(self) -> str:
         if self.infected:
             return "INFECTED"
-        return "UNSCANNABLE" if self.unscannable else "CLEAN"
+        if self.unscannable:
+            return "UNSCANNABLE"
+        if self.refused:
+            return "REFUSED"
+        return "AWAIT" if self.awaiting else "CLEAN"
 
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {"engine": self.engine, "verdict": self.verdict, "signatures": list(self.signatures)}
-        if self.unscannable and not self.infected:
+        if self.verdict == "UNSCANNABLE":
             out["reason"] = f"the file cannot be scanned: {self.unscannable}"
+        elif self.verdict == "REFUSED":
+            out["reason"] = str(self.refused)
         return out
 
 
@@ -147,20 +166,60 @@ def engine_for(name: str) -> Engine:
     raise ValueError(f"unknown scanner engine {name!r} (known here: yara, clamav; guardduty scans in AWS)")
 
 
-def scan_upload(path: Path, engine: Engine, limits: ArchiveLimits) -> ScanResult:
-    """Scan a spooled upload: the file itself, then every member if it is an archive."""
-    found = engine.scan_paths([path]).get(path, set())
-    if found:
-        return ScanResult(engine.name, True, tuple(sorted(found)))
+def _ends(path: Path) -> tuple[bytes, bytes]:
+    """The first ``SNIFF_BYTES`` and the last ``TAIL_BYTES`` of a file, as sniffing reads them."""
+    with path.open("rb") as handle:
+        head = handle.read(SNIFF_BYTES)
+        size = handle.seek(0, os.SEEK_END)
+        handle.seek(max(size - TAIL_BYTES, 0))
+        return head, handle.read(TAIL_BYTES)
+
+
+def _package_container(name: str, names: set[str]) -> str | None:
+    """For a package manifest at the root of an archive, that archive (``""``: the upload itself)."""
+    for manifest in PACKAGE_MANIFESTS:
+        container = name.removesuffix(manifest)
+        if container != name and (container == "" or container.removesuffix("/") in names):
+            return container.removesuffix("/")
+    return None
+
+
+def refused_member(members: list[tuple[str, Path]], allowed: frozenset[str]) -> str | None:
+    """Why the first refused member refuses the archive, naming it; None when every member passes."""
+    names = {name for name, _ in members}
+    for name, path in members:
+        container = _package_container(name, names)
+        if container is not None:
+            problem = allow_problem("application/msix", "", "application/msix", allowed)
+            if problem:
+                return f"the archive holds {container}: {problem}" if container else f"the archive: {problem}"
+        problem = member_problem(name, *_ends(path), allowed)
+        if problem:
+            return f"the archive holds {name}: {problem}"
+    return None
+
+
+def scan_upload(path: Path, engine: Engine | None, limits: ArchiveLimits, allowed: frozenset[str]) -> ScanResult:
+    """Scan a spooled upload: the file itself, then, for an archive, every member with the engine and
+    with the allow-list and type rules of a top-level file. With no engine (GuardDuty scans in AWS)
+    only the members are judged here, and a pass means: await GuardDuty's verdict."""
+    name = engine.name if engine else "guardduty"
+    if engine is not None:
+        found = engine.scan_paths([path]).get(path, set())
+        if found:
+            return ScanResult(name, True, tuple(sorted(found)))
     if not is_archive(path):
-        return ScanResult(engine.name, False)
+        return ScanResult(name, False, awaiting=engine is None)
     try:
         with extracted_members(path, limits, workdir=path.parent) as members:
-            hits = engine.scan_paths([p for _, p in members])
-            signatures = sorted(f"{s} in {name}" for name, p in members for s in hits.get(p, set()))
+            hits = engine.scan_paths([p for _, p in members]) if engine else {}
+            signatures = sorted(f"{s} in {member}" for member, p in members for s in hits.get(p, set()))
+            refused = None if signatures else refused_member(members, allowed)
     except Unscannable as problem:
-        return ScanResult(engine.name, False, unscannable=problem.reason)
-    return ScanResult(engine.name, bool(signatures), tuple(signatures))
+        return ScanResult(name, False, unscannable=problem.reason)
+    if signatures:
+        return ScanResult(name, True, tuple(signatures))
+    return ScanResult(name, False, refused=refused, awaiting=engine is None)
 
 
 def scratch_dir() -> Path:

@@ -11,7 +11,15 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from fileshare.core.content_types import DEFAULT_ALLOWED, SNIFF_BYTES, allow_problem, normalize, sniff, type_problem
+from fileshare.core.content_types import (
+    DEFAULT_ALLOWED,
+    SNIFF_BYTES,
+    TAIL_BYTES,
+    allow_problem,
+    normalize,
+    sniff,
+    type_problem,
+)
 from fileshare.core.names import sanitize_name
 
 
@@ -34,18 +42,21 @@ class ContentFacts:
     size: int
     sha256: str
     head: bytes
+    tail: bytes = b""
 
 
 def inspect_stream(chunks: Iterable[bytes]) -> ContentFacts:
     digest = hashlib.sha256()
     head = bytearray()
+    tail = b""
     size = 0
     for chunk in chunks:
         digest.update(chunk)
         size += len(chunk)
         if len(head) < SNIFF_BYTES:
             head += chunk[: SNIFF_BYTES - len(head)]
-    return ContentFacts(size=size, sha256=digest.hexdigest(), head=bytes(head))
+        tail = (tail + chunk[-TAIL_BYTES:])[-TAIL_BYTES:]
+    return ContentFacts(size=size, sha256=digest.hexdigest(), head=bytes(head), tail=tail)
 
 
 @dataclass(frozen=True)
@@ -82,7 +93,7 @@ def validate_upload(
     allowed: frozenset[str] = DEFAULT_ALLOWED,
 ) -> ValidationResult:
     name = sanitize_name(upload.declared_name)
-    detected = sniff(content.head)
+    detected = sniff(content.head, content.tail)
     declared_type = normalize(upload.declared_type)
 
     def rejected(code: str, reason: str) -> ValidationResult:

@@ -1,5 +1,6 @@
 """Workflow step: spool the object to ephemeral storage (streaming, bounded memory) and scan it,
-archive members included, with the configured engine."""
+archive members included, with the configured engine. Archive members are judged by the allow-list
+and type rules whatever the engine, GuardDuty included."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from fileshare.core import config, storage
 from fileshare.core.archives import ArchiveLimits
+from fileshare.core.content_types import DEFAULT_ALLOWED, parse_allowed
 from fileshare.core.scanning import engine_for, scan_upload, scratch_dir
 from fileshare.observability import logger, metrics, tracer
 
@@ -23,9 +25,11 @@ class Settings:
     archive_max_members: int = 1000
     archive_max_expanded_bytes: int = 1024 * 1024 * 1024
     archive_max_ratio: int = 100
+    allowed_content: str = ",".join(sorted(DEFAULT_ALLOWED))
 
 
 settings = config.load(Settings)
+allowed = parse_allowed(settings.allowed_content)
 # GuardDuty scans in AWS on its own; the workflow then waits for its result event instead.
 engine = None if settings.scanner_engine == "guardduty" else engine_for(settings.scanner_engine)
 limits = ArchiveLimits(
@@ -38,8 +42,6 @@ limits = ArchiveLimits(
 
 def scan(upload: dict[str, Any]) -> dict[str, Any]:
     logger.append_keys(file_id=upload["fileId"])
-    if engine is None:
-        return {"engine": "guardduty", "verdict": "AWAIT", "signatures": []}
     with tempfile.TemporaryDirectory(dir=scratch_dir()) as scratch:
         spooled = Path(scratch) / "object"
         with spooled.open("wb") as sink:
@@ -47,7 +49,7 @@ def scan(upload: dict[str, Any]) -> dict[str, Any]:
                 bucket=upload["bucket"], key=upload["key"], version_id=upload["versionId"]
             ):
                 sink.write(chunk)
-        result = scan_upload(spooled, engine, limits)
+        result = scan_upload(spooled, engine, limits, allowed)
     logger.info("upload scanned", extra={"engine": result.engine, "verdict": result.verdict})
     if result.infected:
         metrics.add_metric(name="UploadsInfected", unit="Count", value=1)

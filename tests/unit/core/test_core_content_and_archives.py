@@ -11,7 +11,15 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from fileshare.core.archives import ArchiveLimits, extracted_members
-from fileshare.core.content_types import DEFAULT_ALLOWED, allow_problem, serving_type, sniff, type_problem
+from fileshare.core.content_types import (
+    DEFAULT_ALLOWED,
+    SNIFF_BYTES,
+    TAIL_BYTES,
+    allow_problem,
+    serving_type,
+    sniff,
+    type_problem,
+)
 from fileshare.core.scanning import YaraScanner, scan_upload, windows
 from fileshare.core.storage import sha256_from_s3_checksum
 from fileshare.core.validation import (
@@ -20,7 +28,7 @@ from fileshare.core.validation import (
     inspect_stream,
     validate_upload,
 )
-from tests.corpus import ELF, PDF, PNG, encrypted_zip, tar_gz_of, zip_of
+from tests.corpus import ELF, PDF, PE, PNG, encrypted_zip, iso_image, msix_package, tar_gz_of, zip_of
 from tests.stack_support import eicar
 
 
@@ -78,12 +86,13 @@ def test_only_inert_types_are_served_as_themselves(kind: str, served: str) -> No
     assert serving_type(kind) == served
 
 
-@given(st.lists(st.binary(max_size=5000), max_size=20))
+@given(st.lists(st.binary(max_size=9000), max_size=20))
 def test_streaming_inspection_equals_whole_file_hashing(chunks: list[bytes]) -> None:
     whole = b"".join(chunks)
     facts = inspect_stream(iter(chunks))
     assert facts.size == len(whole) and facts.sha256 == hashlib.sha256(whole).hexdigest()
-    assert facts.head == whole[:8192]
+    assert facts.head == whole[:SNIFF_BYTES]
+    assert facts.tail == whole[-TAIL_BYTES:]
 
 
 def upload(size: int | None = 5, owner: str = "o") -> UploadFacts:
@@ -148,10 +157,16 @@ def test_eicar_split_into_tiny_chunks_is_still_found(yara: YaraScanner) -> None:
     assert yara.scan(data[i : i + 7] for i in range(0, len(data), 7)).signatures == ("EICAR_Test_File",)
 
 
-def scan(tmp_path: Path, yara: YaraScanner, body: bytes, limits: ArchiveLimits | None = None) -> dict[str, object]:
+def scan(
+    tmp_path: Path,
+    yara: YaraScanner | None,
+    body: bytes,
+    limits: ArchiveLimits | None = None,
+    allowed: frozenset[str] = DEFAULT_ALLOWED,
+) -> dict[str, object]:
     path = tmp_path / "object"
     path.write_bytes(body)
-    return scan_upload(path, yara, limits or ArchiveLimits()).to_dict()
+    return scan_upload(path, yara, limits or ArchiveLimits(), allowed).to_dict()
 
 
 def test_eicar_three_zips_deep_is_found_and_named(tmp_path: Path, yara: YaraScanner) -> None:
@@ -199,3 +214,89 @@ def test_extracted_members_are_cleaned_up(tmp_path: Path) -> None:
         [(name, path)] = members
         assert name == "a.txt" and path.read_bytes() == b"a"
     assert not path.exists()
+
+
+# ------------------------------------------------------------------------------ members meet the allow-list
+
+
+@pytest.mark.parametrize(
+    ("body", "member", "why"),
+    [
+        (zip_of({"invoice.pdf.exe": PE}), "invoice.pdf.exe", "executables are not allowed"),
+        (zip_of({"a.txt": b"hi", "docs/invoice.pdf.exe": ELF}), "docs/invoice.pdf.exe", "executables are not allowed"),
+        (zip_of({"report.pdf": ELF}), "report.pdf", "executables are not allowed"),
+        (zip_of({"outer.zip": zip_of({"x/run.ps1": b"Write-Host hi"})}), "outer.zip/x/run.ps1", "scripts"),
+        (tar_gz_of({"bin/tool": ELF}), "(the gzip content)/bin/tool", "executables"),
+        (zip_of({"photo.png": PDF}), "photo.png", "extension .png does not match the content (application/pdf)"),
+        (zip_of({"disc.iso": iso_image()}), "disc.iso", "an ISO 9660 disk image cannot be scanned"),
+        (zip_of({"notes.one": b"anything"}), "notes.one", "a OneNote notebook cannot be scanned"),
+    ],
+)
+def test_a_refused_member_refuses_the_archive_by_name(
+    tmp_path: Path, yara: YaraScanner, body: bytes, member: str, why: str
+) -> None:
+    result = scan(tmp_path, yara, body)
+    assert result["verdict"] == "REFUSED"
+    assert f"the archive holds {member}: " in str(result["reason"]) and why in str(result["reason"])
+
+
+def test_members_pass_when_their_category_is_allowed(tmp_path: Path, yara: YaraScanner) -> None:
+    body = zip_of({"tool.exe": PE, "disc.iso": iso_image()})
+    assert scan(tmp_path, yara, body)["verdict"] == "REFUSED"
+    everything = DEFAULT_ALLOWED | {"executables", "disk-images"}
+    assert scan(tmp_path, yara, body, allowed=everything)["verdict"] == "CLEAN"
+
+
+def test_an_msix_package_is_refused_whatever_it_is_called(tmp_path: Path, yara: YaraScanner) -> None:
+    top = scan(tmp_path, yara, msix_package())
+    assert top["verdict"] == "REFUSED" and "MSIX/APPX package cannot be scanned" in str(top["reason"])
+    nested = scan(tmp_path, yara, zip_of({"setup/app.zip": msix_package()}))
+    assert "the archive holds setup/app.zip: an MSIX/APPX package" in str(nested["reason"])
+    # A zip that merely holds a file of that name deeper down is no package.
+    assert scan(tmp_path, yara, zip_of({"docs/AppxManifest.xml": b"<x/>"}))["verdict"] == "CLEAN"
+    assert scan(tmp_path, yara, msix_package(), allowed=DEFAULT_ALLOWED | {"disk-images"})["verdict"] == "CLEAN"
+
+
+def test_malware_outranks_a_refused_member(tmp_path: Path, yara: YaraScanner) -> None:
+    result = scan(tmp_path, yara, zip_of({"tool.exe": PE, "e.txt": eicar()}))
+    assert result["verdict"] == "INFECTED"
+
+
+def test_with_guardduty_members_are_still_judged_here(tmp_path: Path) -> None:
+    # GuardDuty scans for malware in AWS; the allow-list and the archive limits are ours to apply.
+    assert scan(tmp_path, None, zip_of({"invoice.pdf.exe": PE}))["verdict"] == "REFUSED"
+    assert scan(tmp_path, None, encrypted_zip())["verdict"] == "UNSCANNABLE"
+    assert scan(tmp_path, None, zip_of({"a.txt": b"fine"})) == {
+        "engine": "guardduty",
+        "verdict": "AWAIT",
+        "signatures": [],
+    }
+    assert scan(tmp_path, None, b"plain text")["verdict"] == "AWAIT"
+
+
+@pytest.mark.parametrize(
+    ("name", "body", "declared"),
+    [
+        ("disc.iso", iso_image(), "application/x-iso9660-image"),
+        ("backup.bin", iso_image(), "application/octet-stream"),
+        ("disk.img", bytes(1024), "application/octet-stream"),
+        ("disk.vhdx", b"vhdxfile" + bytes(100), "application/octet-stream"),
+        ("mac.dmg", bytes(600) + b"koly" + bytes(508), "application/octet-stream"),
+        ("help.chm", b"ITSF\x03\x00\x00\x00" + bytes(100), "application/octet-stream"),
+        ("app.msix", zip_of({"AppxManifest.xml": b"<x/>"}), "application/zip"),
+    ],
+)
+def test_disk_and_container_images_are_refused_as_unscannable_unless_allowed(
+    name: str, body: bytes, declared: str
+) -> None:
+    facts = UploadFacts(
+        owner_id="o", metadata_owner="o", declared_name=name, declared_size=len(body), declared_type=declared
+    )
+    content = inspect_stream([body])
+
+    refused = validate_upload(facts, content, max_upload_bytes=10**6)
+    allowed = validate_upload(facts, content, max_upload_bytes=10**6, allowed=DEFAULT_ALLOWED | {"disk-images"})
+
+    assert (refused.accepted, refused.code) == (False, "type_not_allowed")
+    assert "cannot be scanned, and disk images are not allowed here" in str(refused.reason)
+    assert allowed.accepted, allowed.reason
