@@ -8,6 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from fileshare.core.content_types import SNIFF_BYTES, TAIL_BYTES
 from fileshare.core.validation import ContentFacts, UploadFacts, inspect_stream, validate_upload
 
 OWNER = "0f4a6d1e-1111-2222-3333-444455556666"
@@ -118,7 +119,7 @@ def test_rejections_still_report_the_measured_size_and_hash() -> None:
 # ------------------------------------------------------------------------------ inspect_stream
 
 
-@given(st.binary(max_size=20_000), st.integers(min_value=1, max_value=700))
+@given(st.binary(max_size=70_000), st.integers(min_value=1, max_value=7000))
 def test_many_small_chunks_measure_the_same_as_one_chunk(data: bytes, chunk_size: int) -> None:
     # Given the same bytes as one chunk and as many small ones
     whole = inspect_stream([data])
@@ -128,16 +129,19 @@ def test_many_small_chunks_measure_the_same_as_one_chunk(data: bytes, chunk_size
     assert pieces == whole
     assert whole.size == len(data)
     assert whole.sha256 == hashlib.sha256(data).hexdigest()
-    assert len(whole.head) <= 8192
-    assert whole.head == data[:8192]
+    assert len(whole.head) <= SNIFF_BYTES
+    assert whole.head == data[:SNIFF_BYTES]
+    assert whole.tail == data[-TAIL_BYTES:]
 
 
-def test_the_head_stops_at_8192_bytes_of_a_large_stream() -> None:
-    chunks = [bytes([n]) * 5000 for n in range(10)]
+def test_the_head_stops_at_64_kib_of_a_large_stream_and_the_tail_keeps_the_last_512_bytes() -> None:
+    # 64 KiB reach ISO 9660's volume descriptors at 32 KiB; fixed VHDs and DMGs end in a 512-byte trailer
+    chunks = [bytes([n]) * 50_000 for n in range(10)]
     measured = inspect_stream(iter(chunks))
-    assert measured.size == 50_000
-    assert len(measured.head) == 8192
-    assert measured.head == b"".join(chunks)[:8192]
+    assert measured.size == 500_000
+    assert len(measured.head) == SNIFF_BYTES == 64 * 1024
+    assert measured.head == b"".join(chunks)[:SNIFF_BYTES]
+    assert measured.tail == bytes([9]) * TAIL_BYTES
 
 
 @pytest.mark.parametrize("chunks", [[], [b""], [b"", b"", b""]])
