@@ -11,6 +11,7 @@ import pytest
 from moto.stepfunctions.parser.asl.parse.asl_parser import AmazonStateLanguageParser
 
 from devstack.template import load_template
+from fileshare.core.scanning import SCRATCH_RESERVE_BYTES
 
 ROOT = Path(__file__).resolve().parents[2]
 TEMPLATE = load_template(ROOT / "template.yaml")
@@ -254,3 +255,13 @@ def test_guardduty_is_wired_only_when_it_is_the_engine() -> None:
     [event] = FUNCTIONS["GuardDutyResultFunction"]["Properties"]["Events"].values()
     assert event["Properties"]["Pattern"]["detail-type"] == ["GuardDuty Malware Protection Object Scan Result"]
     assert event["Properties"]["DeadLetterConfig"]
+
+
+def test_the_largest_upload_and_its_unpacked_members_fit_in_the_scan_steps_storage() -> None:
+    # The scan step spools the object and unpacks archives beside it; neither may fill /tmp.
+    parameter = TEMPLATE["Parameters"]["MaxUploadBytes"]
+    scan = FUNCTIONS["ScanUploadFunction"]["Properties"]
+    budget = int(scan["Environment"]["Variables"]["ARCHIVE_MAX_EXPANDED_BYTES"])
+    storage = scan["EphemeralStorage"]["Size"] * 2**20
+    assert parameter["Default"] <= parameter["MaxValue"]
+    assert parameter["MaxValue"] + budget + SCRATCH_RESERVE_BYTES <= storage

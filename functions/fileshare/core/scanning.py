@@ -18,7 +18,7 @@ import os
 import shutil
 import subprocess
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -32,6 +32,7 @@ from fileshare.core.content_types import (
 )
 
 RULES_DIR = Path(__file__).resolve().parent.parent / "rules"
+SCRATCH_RESERVE_BYTES = 64 * 1024 * 1024  # left free on the scratch disk for the runtime and engines
 CLAMAV_SYSTEM_DB = Path("/var/lib/clamav")
 WINDOW_BYTES = 4 * 1024 * 1024
 OVERLAP_BYTES = 64 * 1024
@@ -220,6 +221,16 @@ def scan_upload(path: Path, engine: Engine | None, limits: ArchiveLimits, allowe
     if signatures:
         return ScanResult(name, True, tuple(signatures))
     return ScanResult(name, False, refused=refused, awaiting=engine is None)
+
+
+def fit_to_scratch(size: int, limits: ArchiveLimits, free_bytes: int) -> ArchiveLimits:
+    """The archive limits for scanning a ``size``-byte object in ``free_bytes`` of scratch space:
+    the spooled object and everything unpacked from it must fit, with a reserve. Raises
+    ``Unscannable`` when the object itself does not fit, so it is refused rather than failing."""
+    room = free_bytes - SCRATCH_RESERVE_BYTES - size
+    if room < 0:
+        raise Unscannable(f"the file is {size} bytes, more than the {free_bytes} bytes of scratch space to scan it in")
+    return replace(limits, max_expanded_bytes=min(limits.max_expanded_bytes, room))
 
 
 def scratch_dir() -> Path:

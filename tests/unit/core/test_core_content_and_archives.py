@@ -4,13 +4,18 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import io
+import lzma
+import struct
+import tarfile
+import tracemalloc
 from pathlib import Path
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from fileshare.core.archives import ArchiveLimits, extracted_members
+from fileshare.core.archives import ArchiveLimits, Unscannable, extracted_members
 from fileshare.core.content_types import (
     DEFAULT_ALLOWED,
     SNIFF_BYTES,
@@ -20,7 +25,7 @@ from fileshare.core.content_types import (
     sniff,
     type_problem,
 )
-from fileshare.core.scanning import YaraScanner, scan_upload, windows
+from fileshare.core.scanning import SCRATCH_RESERVE_BYTES, YaraScanner, fit_to_scratch, scan_upload, windows
 from fileshare.core.storage import sha256_from_s3_checksum
 from fileshare.core.validation import (
     ContentFacts,
@@ -28,7 +33,18 @@ from fileshare.core.validation import (
     inspect_stream,
     validate_upload,
 )
-from tests.corpus import ELF, PDF, PE, PNG, encrypted_zip, iso_image, msix_package, tar_gz_of, zip_of
+from tests.corpus import (
+    ELF,
+    PDF,
+    PE,
+    PNG,
+    encrypted_zip,
+    iso_image,
+    msix_package,
+    tar_gz_of,
+    zip_of,
+    zip_of_directories,
+)
 from tests.stack_support import eicar
 
 
@@ -180,7 +196,7 @@ def test_eicar_three_zips_deep_is_found_and_named(tmp_path: Path, yara: YaraScan
     [
         (encrypted_zip(), ArchiveLimits(), "encrypted"),
         (zip_of({"z": bytes(4 * 1024 * 1024)}), ArchiveLimits(), "zip bomb"),
-        (zip_of({f"f{n}": b"x" for n in range(11)}), ArchiveLimits(max_members=10), "more than 10 files"),
+        (zip_of({f"f{n}": b"x" for n in range(11)}), ArchiveLimits(max_members=10), "more than 10 entries"),
         (zip_of({"a": zip_of({"b": zip_of({"c": b"x"})})}), ArchiveLimits(max_depth=2), "nested deeper"),
         (zip_of({"a": b"x" * 600, "b": b"y" * 600}), ArchiveLimits(max_expanded_bytes=1000), "expands to more"),
     ],
@@ -300,3 +316,102 @@ def test_disk_and_container_images_are_refused_as_unscannable_unless_allowed(
     assert (refused.accepted, refused.code) == (False, "type_not_allowed")
     assert "cannot be scanned, and disk images are not allowed here" in str(refused.reason)
     assert allowed.accepted, allowed.reason
+
+
+# ------------------------------------------------------------------------------ limits count everything
+
+
+def tar_of_entries(files: int, directories: int, links: int) -> bytes:
+    buffer = io.BytesIO()
+    with tarfile.open(fileobj=buffer, mode="w") as archive:
+        for n in range(directories):
+            info = tarfile.TarInfo(f"dir{n}")
+            info.type = tarfile.DIRTYPE
+            archive.addfile(info)
+        for n in range(links):
+            info = tarfile.TarInfo(f"link{n}")
+            info.type, info.linkname = tarfile.SYMTYPE, "/etc/passwd"
+            archive.addfile(info)
+        for n in range(files):
+            info = tarfile.TarInfo(f"file{n}.txt")
+            info.size = 2
+            archive.addfile(info, io.BytesIO(b"hi"))
+    return buffer.getvalue()
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        zip_of_directories(11),
+        zip_of({"a.txt": b"a", **{f"d{n}/": b"" for n in range(10)}}),
+        tar_of_entries(files=1, directories=5, links=5),
+        tar_of_entries(files=0, directories=0, links=11),
+    ],
+    ids=["zip-directories", "zip-mixed", "tar-mixed", "tar-links"],
+)
+def test_directories_and_links_count_against_the_entry_limit(tmp_path: Path, yara: YaraScanner, body: bytes) -> None:
+    limits = ArchiveLimits(max_members=10)
+    result = scan(tmp_path, yara, body, limits)
+    assert result["verdict"] == "UNSCANNABLE" and "more than 10 entries" in str(result["reason"])
+    assert scan(tmp_path, yara, body, ArchiveLimits(max_members=11))["verdict"] == "CLEAN"
+
+
+def test_a_zip_of_many_directories_is_refused_before_its_directory_is_read(tmp_path: Path) -> None:
+    # Given 60,000 empty directory entries (5 MB) that would make zipfile build 60,000 ZipInfos
+    path = tmp_path / "object"
+    path.write_bytes(zip_of_directories(60_000))
+
+    # When it is unpacked with the default limits, memory traced
+    tracemalloc.start()
+    try:
+        with pytest.raises(Unscannable) as refused, extracted_members(path, ArchiveLimits(), workdir=tmp_path):
+            pass
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+
+    # Then it is refused from its end record, having held almost nothing in memory
+    assert "more than 1000 entries" in refused.value.reason
+    assert peak < 1024 * 1024
+
+
+def test_a_lying_entry_count_is_caught_by_the_directory_size(tmp_path: Path, yara: YaraScanner) -> None:
+    body = bytearray(zip_of_directories(25_000))  # a 1.3 MB directory: more than 1000 x 1 KiB
+    end = body.rfind(b"PK\x05\x06")
+    struct.pack_into("<2H", body, end + 8, 1, 1)  # the end record claims a single entry
+    result = scan(tmp_path, yara, bytes(body))
+    assert result["verdict"] == "UNSCANNABLE" and "central directory of" in str(result["reason"])
+
+
+def test_xz_is_decompressed_within_a_memory_limit(tmp_path: Path, yara: YaraScanner) -> None:
+    # `xz -9` streams declare a 64 MiB dictionary: the decoder needs about 65 MiB
+    body = lzma.compress(b"a harmless line\n" * 100, preset=9)
+    refused = scan(tmp_path, yara, body, ArchiveLimits(max_xz_memory=16 * 1024 * 1024))
+    assert refused["verdict"] == "UNSCANNABLE"
+    assert "needs more than 16777216 bytes of memory to decompress" in str(refused["reason"])
+    assert scan(tmp_path, yara, body)["verdict"] == "CLEAN"
+
+
+def test_concatenated_xz_streams_are_all_read(tmp_path: Path, yara: YaraScanner) -> None:
+    body = lzma.compress(b"first stream\n") + bytes(4) + lzma.compress(b"padding " * 1000 + eicar())
+    result = scan(tmp_path, yara, body)
+    assert result["verdict"] == "INFECTED" and result["signatures"] == ["EICAR_Test_File in (the xz content)"]
+    truncated = scan(tmp_path, yara, lzma.compress(b"x" * 100_000)[:-20])
+    assert truncated["verdict"] == "UNSCANNABLE"
+
+
+def test_a_file_larger_than_the_scratch_space_is_unscannable() -> None:
+    limits = ArchiveLimits(max_expanded_bytes=1000)
+    with pytest.raises(Unscannable, match="more than the"):
+        fit_to_scratch(500, limits, free_bytes=SCRATCH_RESERVE_BYTES + 499)
+
+
+def test_unpacking_is_held_to_the_scratch_space_left_after_the_spool(tmp_path: Path, yara: YaraScanner) -> None:
+    # Given 100 KB of free scratch space beyond the reserve, and an archive of 150 KB of members
+    body = zip_of({"a.bin": b"a" * 75_000, "b.bin": b"b" * 75_000})
+    fitted = fit_to_scratch(len(body), ArchiveLimits(), free_bytes=SCRATCH_RESERVE_BYTES + len(body) + 100_000)
+
+    # Then the expansion budget is what is left, and the archive is refused rather than filling the disk
+    assert fitted.max_expanded_bytes == 100_000
+    result = scan(tmp_path, yara, body, fitted)
+    assert result["verdict"] == "UNSCANNABLE" and "expands to more than 100000 bytes" in str(result["reason"])
