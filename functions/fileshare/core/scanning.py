@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from fileshare.core.archives import ArchiveLimits, Unscannable, extracted_members, is_archive
+from fileshare.core.bounded import clip, clip_all
 from fileshare.core.content_types import (
     PACKAGE_MANIFESTS,
     SNIFF_BYTES,
@@ -62,11 +63,16 @@ class ScanResult:
         return "AWAIT" if self.awaiting else "CLEAN"
 
     def to_dict(self) -> dict[str, Any]:
-        out: dict[str, Any] = {"engine": self.engine, "verdict": self.verdict, "signatures": list(self.signatures)}
+        """The step's answer, bounded (``fileshare.core.bounded``): at most 20 signatures of at most
+        500 characters, with ``signatureCount`` when there were more; reasons clipped alike."""
+        signatures = clip_all(self.signatures)
+        out: dict[str, Any] = {"engine": self.engine, "verdict": self.verdict, "signatures": signatures}
+        if len(signatures) < len(self.signatures):
+            out["signatureCount"] = len(self.signatures)
         if self.verdict == "UNSCANNABLE":
-            out["reason"] = f"the file cannot be scanned: {self.unscannable}"
+            out["reason"] = clip(f"the file cannot be scanned: {self.unscannable}")
         elif self.verdict == "REFUSED":
-            out["reason"] = str(self.refused)
+            out["reason"] = clip(str(self.refused))
         return out
 
 

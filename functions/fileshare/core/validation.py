@@ -11,6 +11,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from fileshare.core.bounded import clip
 from fileshare.core.content_types import (
     DEFAULT_ALLOWED,
     SNIFF_BYTES,
@@ -81,7 +82,7 @@ class ValidationResult:
         }
         if not self.accepted:
             out["code"] = self.code
-            out["reason"] = self.reason
+            out["reason"] = clip(str(self.reason))
         return out
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import io
+import json
 import lzma
 import struct
 import tarfile
@@ -25,7 +26,15 @@ from fileshare.core.content_types import (
     sniff,
     type_problem,
 )
-from fileshare.core.scanning import SCRATCH_RESERVE_BYTES, YaraScanner, fit_to_scratch, scan_upload, windows
+from fileshare.core.scan_rendezvous import guardduty_verdict
+from fileshare.core.scanning import (
+    SCRATCH_RESERVE_BYTES,
+    ScanResult,
+    YaraScanner,
+    fit_to_scratch,
+    scan_upload,
+    windows,
+)
 from fileshare.core.storage import sha256_from_s3_checksum
 from fileshare.core.validation import (
     ContentFacts,
@@ -33,6 +42,7 @@ from fileshare.core.validation import (
     inspect_stream,
     validate_upload,
 )
+from tests.contracts import validator_for
 from tests.corpus import (
     ELF,
     PDF,
@@ -415,3 +425,29 @@ def test_unpacking_is_held_to_the_scratch_space_left_after_the_spool(tmp_path: P
     assert fitted.max_expanded_bytes == 100_000
     result = scan(tmp_path, yara, body, fitted)
     assert result["verdict"] == "UNSCANNABLE" and "expands to more than 100000 bytes" in str(result["reason"])
+
+
+# ------------------------------------------------------------------------------ bounded answers
+
+
+def test_scan_answers_stay_small_however_many_and_long_the_signatures() -> None:
+    result = ScanResult("yara", True, tuple(f"EICAR_Test_File in {'d' * 3000}/e{n}.txt" for n in range(5000)))
+    answer = result.to_dict()
+    assert len(answer["signatures"]) == 20 and answer["signatureCount"] == 5000
+    assert all(len(s) <= 500 and s.endswith("…") for s in answer["signatures"])
+    assert len(json.dumps(answer)) < 16 * 1024
+    validator_for("workflow/scan-upload.output.json").validate(answer)
+
+
+def test_a_refusal_naming_a_very_long_member_is_clipped(tmp_path: Path, yara: YaraScanner) -> None:
+    result = scan(tmp_path, yara, zip_of({"n" * 10_000 + ".exe": PE}))
+    assert result["verdict"] == "REFUSED"
+    assert len(str(result["reason"])) == 500 and str(result["reason"]).startswith("the archive holds nnn")
+    validator_for("workflow/scan-upload.output.json").validate(result)
+
+
+def test_guardduty_threat_lists_are_clipped_too() -> None:
+    detail = {"scanResultDetails": {"scanResultStatus": "THREATS_FOUND", "threats": [{"name": "T" * 900}] * 300}}
+    verdict = guardduty_verdict(detail)
+    assert len(verdict["signatures"]) == 20 and verdict["signatureCount"] == 300
+    validator_for("workflow/scan-upload.output.json").validate(verdict)
