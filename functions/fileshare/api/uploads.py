@@ -23,6 +23,7 @@ class Settings:
     multipart_part_bytes: int
     upload_url_ttl_seconds: int = 600
     multipart_url_ttl_seconds: int = 21600
+    multipart_min_bytes_per_second: int = 512 * 1024
 
 
 settings = config.load(Settings)
@@ -32,6 +33,7 @@ limits = UploadLimits(
     part_bytes=settings.multipart_part_bytes,
     post_ttl_seconds=settings.upload_url_ttl_seconds,
     multipart_ttl_seconds=settings.multipart_url_ttl_seconds,
+    multipart_min_bytes_per_second=settings.multipart_min_bytes_per_second,
 )
 app = new_resolver()
 
