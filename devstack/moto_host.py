@@ -91,7 +91,8 @@ def _sign_up(
     return user, delivery
 
 
-_dynamodb_writes = threading.Lock()
+# Re-entrant: moto's transact_write_items calls its own put_item/update_item/delete_item.
+_dynamodb_writes = threading.RLock()
 _DYNAMODB_WRITES = ("put_item", "update_item", "delete_item", "transact_write_items", "batch_write_item")
 
 
