@@ -16,7 +16,7 @@ from fileshare.core.commands import CommandFailed, run_command
 from fileshare.core.errors import Conflict, NotFound
 from fileshare.core.ownership import owned_file, owned_share
 from fileshare.core.records import ShareRecord
-from fileshare.core.shares import ShareLimits, create_share_input, owner_view
+from fileshare.core.shares import ShareLimits, create_share_input, owner_view, share_limit_reached
 from fileshare.core.store import IndexReader, from_attribute_values
 from fileshare.observability import logger, metrics, tracer
 
@@ -31,10 +31,11 @@ class Settings:
     delete_file_state_machine_arn: str
     share_default_ttl_seconds: int
     share_max_ttl_seconds: int
+    max_shares_per_file: int
 
 
 settings = config.load(Settings)
-limits = ShareLimits(settings.share_default_ttl_seconds, settings.share_max_ttl_seconds)
+limits = ShareLimits(settings.share_default_ttl_seconds, settings.share_max_ttl_seconds, settings.max_shares_per_file)
 index = IndexReader(settings.table_name)
 app = new_resolver()
 
@@ -48,6 +49,8 @@ def create_share(file_id: str) -> Response[dict[str, Any]]:
     try:
         created = run_command(settings.create_share_state_machine_arn, create_share_input(record, body, limits))
     except CommandFailed as failed:
+        if failed.error == "ShareLimitReached":
+            raise share_limit_reached(limits) from failed
         logger.error("create share failed", extra={"execution": failed.execution_arn, "error": failed.error})
         raise
     share = ShareRecord.from_item(from_attribute_values(created["item"]))
@@ -88,6 +91,7 @@ def delete_file(file_id: str) -> Response[str]:
                 "ownerId": record.owner_id,
                 "bucket": settings.uploads_bucket,
                 "key": record.object_key,
+                "storedBytes": record.stored_bytes,
             },
         )
     except CommandFailed as failed:

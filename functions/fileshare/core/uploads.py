@@ -87,15 +87,20 @@ def multipart_ttl_for(size: int, limits: UploadLimits) -> int:
     return min(needed, limits.multipart_ttl_seconds)
 
 
-def plan_upload(
-    *, owner_id: str, request: UploadRequest, bucket: str, limits: UploadLimits, at: datetime | None = None
-) -> dict[str, Any]:
+def check_request(request: UploadRequest, limits: UploadLimits) -> None:
+    """Refuse what no plan may carry: a file over the size limit, a name S3 metadata cannot hold."""
     if request.size > limits.max_upload_bytes:
         raise UploadTooLarge(
             f"the file is {request.size} bytes; the largest upload allowed is {limits.max_upload_bytes} bytes"
         )
     if len(encode_name(request.name)) > MAX_ENCODED_NAME:
         raise InvalidRequest("the file name is too long", code="name_too_long")
+
+
+def plan_upload(
+    *, owner_id: str, request: UploadRequest, bucket: str, limits: UploadLimits, at: datetime | None = None
+) -> dict[str, Any]:
+    check_request(request, limits)
     moment = at or clock.now()
     file_id = new_file_id()
     key = str(upload_key(owner_id, file_id))

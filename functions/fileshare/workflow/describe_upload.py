@@ -1,7 +1,8 @@
 """Workflow step: turn an S3 "Object Created" event into the upload's facts and its new record.
 
-Reads the object's metadata (never its bytes) and returns the PROCESSING record, already in
-DynamoDB's attribute-value form, for the ``Register`` state to put conditionally.
+Reads the object's metadata (never its bytes) and returns the PROCESSING record and the upload's
+marker for its owner's hourly count, already in DynamoDB's attribute-value form, for the
+``Register`` transaction to write (with the owner's ``bytesStored``).
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 from fileshare.core import clock, config, storage
 from fileshare.core.keys import parse_upload_key
 from fileshare.core.names import sanitize_name
-from fileshare.core.records import FileRecord
+from fileshare.core.records import FileRecord, upload_marker
 from fileshare.core.store import to_attribute_values
 from fileshare.core.uploads import META_NAME, META_OWNER, META_SIZE, decode_name
 from fileshare.observability import logger, tracer
@@ -25,6 +26,7 @@ from fileshare.observability import logger, tracer
 class Settings:
     uploads_bucket: str
     file_retention_seconds: int
+    processing_timeout_seconds: int = 3600
 
 
 settings = config.load(Settings)
@@ -69,9 +71,15 @@ def describe(event: EventBridgeEvent) -> dict[str, Any]:
         created_at=clock.now(),
         retention_seconds=settings.file_retention_seconds,
         original_name=declared_name,  # as the owner typed it, for display (escaped) only
+        processing_timeout_seconds=settings.processing_timeout_seconds,
     )
     logger.info("upload described", extra={"size": upload["size"], "version": version_id})
-    return {**upload, "expiresAt": record.expires_at, "item": to_attribute_values(record.to_item())}
+    return {
+        **upload,
+        "expiresAt": record.expires_at,
+        "item": to_attribute_values(record.to_item()),
+        "uploadMarker": to_attribute_values(upload_marker(record.owner_id, record.file_id, record.created_at)),
+    }
 
 
 @logger.inject_lambda_context

@@ -121,9 +121,14 @@ def test_streaming_inspection_equals_whole_file_hashing(chunks: list[bytes]) -> 
     assert facts.tail == whole[-TAIL_BYTES:]
 
 
-def upload(size: int | None = 5, owner: str = "o") -> UploadFacts:
+def upload(size: int | None = 5, owner: str = "o", stored: int = 5) -> UploadFacts:
     return UploadFacts(
-        owner_id="o", metadata_owner=owner, declared_name="a.txt", declared_size=size, declared_type="text/plain"
+        owner_id="o",
+        metadata_owner=owner,
+        declared_name="a.txt",
+        declared_size=size,
+        declared_type="text/plain",
+        stored_size=stored,
     )
 
 
@@ -141,6 +146,7 @@ def test_an_s3_checksum_that_disagrees_with_the_bytes_is_rejected() -> None:
         declared_name="a.txt",
         declared_size=5,
         declared_type="text/plain",
+        stored_size=5,
         s3_sha256="0" * 64,
     )
     body = b"hello"
@@ -152,9 +158,9 @@ def test_an_s3_checksum_that_disagrees_with_the_bytes_is_rejected() -> None:
     ("facts", "body", "code"),
     [
         (upload(owner="mallory"), b"hello", "owner_mismatch"),
-        (upload(), b"hello!", "size_mismatch"),
-        (upload(size=0), b"", "empty"),
-        (upload(size=20), b"x" * 20, "too_large"),
+        (upload(stored=6), b"hello!", "size_mismatch"),
+        (upload(size=0, stored=0), b"", "empty"),
+        (upload(size=20, stored=20), b"x" * 20, "too_large"),
         (upload(), b"hello", None),
     ],
 )
@@ -316,7 +322,12 @@ def test_disk_and_container_images_are_refused_as_unscannable_unless_allowed(
     name: str, body: bytes, declared: str
 ) -> None:
     facts = UploadFacts(
-        owner_id="o", metadata_owner="o", declared_name=name, declared_size=len(body), declared_type=declared
+        owner_id="o",
+        metadata_owner="o",
+        declared_name=name,
+        declared_size=len(body),
+        declared_type=declared,
+        stored_size=len(body),
     )
     content = inspect_stream([body])
 

@@ -9,7 +9,13 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from fileshare.core.content_types import SNIFF_BYTES, TAIL_BYTES
-from fileshare.core.validation import ContentFacts, UploadFacts, inspect_stream, validate_upload
+from fileshare.core.validation import (
+    ContentFacts,
+    UploadFacts,
+    check_before_reading,
+    inspect_stream,
+    validate_upload,
+)
 
 OWNER = "0f4a6d1e-1111-2222-3333-444455556666"
 LIMIT = 1024
@@ -31,6 +37,7 @@ def facts(
         declared_name=name,
         declared_size=len(body) if declared_size is None else declared_size,
         declared_type=declared_type,
+        stored_size=len(body),  # what S3's HEAD reports for the object
     )
 
 
@@ -111,9 +118,35 @@ def test_an_empty_file_is_rejected() -> None:
     assert (result.accepted, result.code) == (False, "empty")
 
 
-def test_rejections_still_report_the_measured_size_and_hash() -> None:
-    result = validate_upload(facts(metadata_owner="x"), inspect_stream([NOTES]), max_upload_bytes=LIMIT)
+def test_rejections_after_reading_report_the_measured_size_and_hash() -> None:
+    result = validate_upload(facts(name="notes.exe"), inspect_stream([NOTES]), max_upload_bytes=LIMIT)
+    assert result.code == "type_mismatch"
     assert result.size == len(NOTES) and result.sha256 == hashlib.sha256(NOTES).hexdigest()
+
+
+@pytest.mark.parametrize(
+    ("upload", "code"),
+    [
+        (facts(metadata_owner="someone-else"), "owner_mismatch"),
+        (facts(body=b"x" * (LIMIT + 1)), "too_large"),
+        (facts(declared_size=len(NOTES) + 1), "size_mismatch"),
+    ],
+)
+def test_what_s3s_head_settles_is_refused_before_a_byte_is_read(upload: UploadFacts, code: str) -> None:
+    # Given only what S3 says about the object (no content at all)
+    result = check_before_reading(upload, max_upload_bytes=LIMIT)
+
+    # Then the refusal is decided, with the size S3 reported and no hash (nothing was read)
+    assert result is not None and (result.accepted, result.code) == (False, code)
+    assert result.size == upload.stored_size and result.sha256 is None
+    assert "sha256" not in result.to_dict()
+    assert check_before_reading(facts(), max_upload_bytes=LIMIT) is None
+
+
+def test_bytes_that_differ_from_what_s3_reported_are_a_size_mismatch() -> None:
+    upload = facts()  # S3 said len(NOTES) bytes
+    result = validate_upload(upload, inspect_stream([NOTES + b"more"]), max_upload_bytes=LIMIT)
+    assert (result.accepted, result.code) == (False, "size_mismatch")
 
 
 # ------------------------------------------------------------------------------ inspect_stream
