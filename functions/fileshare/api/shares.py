@@ -11,7 +11,7 @@ from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from fileshare.api.http import caller_id, json_body, new_resolver
-from fileshare.core import config
+from fileshare.core import clock, config
 from fileshare.core.commands import CommandFailed, run_command
 from fileshare.core.errors import Conflict, NotFound
 from fileshare.core.ownership import owned_file, owned_share
@@ -80,8 +80,16 @@ def revoke_share(file_id: str, share_id: str) -> Response[str]:
 @tracer.capture_method
 def delete_file(file_id: str) -> Response[str]:
     record = owned_file(index, file_id, caller_id(app))
-    if record.status == "PROCESSING":
-        raise Conflict("the file is still being processed; delete it when it is done", code="file_processing")
+    if record.status == "PROCESSING" and not record.is_stuck(clock.now()):
+        raise Conflict(
+            "The file is still being processed; delete it when it is done"
+            + (
+                f" or after {record.processing_deadline}, when it counts as stuck."
+                if record.processing_deadline
+                else "."
+            ),
+            code="file_processing",
+        )
     logger.append_keys(file_id=file_id)
     try:
         run_command(

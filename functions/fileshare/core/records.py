@@ -93,6 +93,7 @@ class FileRecord:
     stored_bytes: int = 0  # what this file counts against its owner's quota; 0 once its object is gone
     shares_created: int = 0  # links ever made for it, revoked ones included (capped per file)
     processing_deadline: str | None = None  # a PROCESSING file not finished by then is stuck
+    processing_execution: str | None = None  # the process-upload execution that registered it
 
     @classmethod
     def new(
@@ -162,6 +163,7 @@ class FileRecord:
             "failedExecution": self.failed_execution,
             "originalName": self.original_name,
             "processingDeadline": self.processing_deadline,
+            "processingExecution": self.processing_execution,
         }
         item.update({k: v for k, v in optional.items() if v is not None})
         if self.status == "PROCESSING" and self.processing_deadline is not None:
@@ -197,6 +199,7 @@ class FileRecord:
             stored_bytes=int(item.get("storedBytes", 0)),  # items written before quotas: never counted
             shares_created=int(item.get("sharesCreated", 0)),
             processing_deadline=item.get("processingDeadline"),
+            processing_execution=item.get("processingExecution"),
         )
 
     def is_stuck(self, at: datetime) -> bool:
