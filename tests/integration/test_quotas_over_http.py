@@ -27,7 +27,7 @@ def small_quota(local_stack: LocalStack) -> Iterator[None]:
     limits = {"MAX_BYTES_STORED": "300", "MAX_UPLOADS_PER_HOUR": "3"}
     with (
         reconfigured(local_stack, "UploadsApiFunction", limits),
-        reconfigured(local_stack, "ValidateUploadFunction", limits),
+        reconfigured(local_stack, "AdmitUploadFunction", limits),
         reconfigured(local_stack, "FilesApiFunction", limits),
     ):
         yield

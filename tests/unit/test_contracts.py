@@ -748,7 +748,7 @@ def function(offline_aws: None, monkeypatch: pytest.MonkeyPatch) -> Callable[[st
     from fileshare.observability import metrics
 
     monkeypatch.setattr(metrics, "namespace", FUNCTION_ENVIRONMENT["POWERTOOLS_METRICS_NAMESPACE"])
-    # The owner's usage, from a fake index: one upload (this one) registered, nothing else stored.
+    # The owner's usage, from a fake index: one upload registered, nothing else stored.
     monkeypatch.setattr(IndexReader, "usage", lambda self, owner_id, *, since: Usage(0, 1))
     return importlib.import_module
 
@@ -823,24 +823,39 @@ def unreadable(**_: Any) -> Iterator[bytes]:
 
 
 @pytest.mark.parametrize(
-    ("head_size", "usage", "code"),
+    ("head", "code"),
     [
-        (12, Usage(0, 1), "size_mismatch"),  # S3 says 12 bytes; 11 were declared
-        (11, Usage(60 * 2**30, 1), "quota_exceeded"),  # the owner's bytes, this upload's included
-        (11, Usage(11, 61), "upload_rate_exceeded"),
+        ({"size": 12}, "size_mismatch"),  # S3 says 12 bytes; 11 were declared
+        ({"size": 11 * 2**30}, "too_large"),
+        ({"metadataOwner": "someone-else"}, "owner_mismatch"),
     ],
 )
-def test_validate_upload_refuses_from_s3s_answer_and_the_quotas_before_reading_a_byte(
-    function: Callable[[str], ModuleType], monkeypatch: pytest.MonkeyPatch, head_size: int, usage: Usage, code: str
+def test_validate_upload_refuses_from_s3s_answer_before_reading_a_byte(
+    function: Callable[[str], ModuleType], monkeypatch: pytest.MonkeyPatch, head: dict[str, Any], code: str
 ) -> None:
-    upload = {**described(function, monkeypatch, b"hello world"), "size": head_size}
+    upload = {**described(function, monkeypatch, b"hello world"), **head}
     monkeypatch.setattr(storage, "iter_object", unreadable)
-    monkeypatch.setattr(IndexReader, "usage", lambda self, owner_id, *, since: usage)
 
     result = function("fileshare.workflow.validate_upload").validate(upload)
 
     validate("workflow/validate-upload.output.json", result)
     assert (result["accepted"], result["code"]) == (False, code)
+
+
+@pytest.mark.parametrize(
+    "refused",
+    [None, ("quota_exceeded", "over"), ("upload_rate_exceeded", "r" * 900)],
+    ids=["admitted", "bytes", "rate"],
+)
+def test_admit_upload_output_matches(
+    function: Callable[[str], ModuleType], monkeypatch: pytest.MonkeyPatch, refused: tuple[str, str] | None
+) -> None:
+    upload = described(function, monkeypatch, b"hello world")
+    step = function("fileshare.workflow.admit_upload")
+    monkeypatch.setattr(step, "admit", lambda **_: refused)
+    result = step.admit_upload(upload)
+    validate("workflow/admit-upload.output.json", result)
+    assert result["admitted"] is (refused is None)
 
 
 @pytest.mark.parametrize(("body", "verdict"), [(b"hello world", "CLEAN"), (EICAR, "INFECTED")])

@@ -43,7 +43,7 @@ def test_registering_an_upload_counts_its_bytes_and_its_hour(local_stack: LocalS
 def test_an_upload_past_the_storage_quota_is_discarded_and_its_bytes_given_back(
     local_stack: LocalStack, owner_id: str
 ) -> None:
-    with reconfigured(local_stack, "ValidateUploadFunction", {"MAX_BYTES_STORED": "100"}):
+    with reconfigured(local_stack, "AdmitUploadFunction", {"MAX_BYTES_STORED": "100"}):
         # Given an owner who stores 60 of their 100 bytes
         first = put_upload(local_stack, owner_id, b"a" * 60)
         assert wait_for_status(local_stack, first.file_id)["status"] == "READY"
@@ -63,14 +63,14 @@ def test_an_upload_past_the_storage_quota_is_discarded_and_its_bytes_given_back(
 
 def test_a_burst_of_uploads_never_takes_an_owner_past_the_quota(local_stack: LocalStack, owner_id: str) -> None:
     # Given six plans used at once, 40 bytes each, against a 100-byte quota
-    with reconfigured(local_stack, "ValidateUploadFunction", {"MAX_BYTES_STORED": "100"}):
+    with reconfigured(local_stack, "AdmitUploadFunction", {"MAX_BYTES_STORED": "100"}):
         with ThreadPoolExecutor(max_workers=6) as pool:
             uploads = list(pool.map(lambda n: put_upload(local_stack, owner_id, bytes([n]) * 40), range(6)))
         records = [wait_for_status(local_stack, u.file_id, timeout=120) for u in uploads]
 
     # Then whatever order they registered in, what was kept fits the quota and is exactly what counts
     kept = [r for r in records if r["status"] == "READY"]
-    assert 1 <= len(kept) <= 2
+    assert len(kept) == 2  # admitted in registration order: the first two fit, the rest do not
     assert {r["status"] for r in records} <= {"READY", "REJECTED"}
     assert usage_item(local_stack, owner_id)["bytesStored"] == 40 * len(kept) <= 100
     for upload, record in zip(uploads, records, strict=True):
@@ -78,7 +78,7 @@ def test_a_burst_of_uploads_never_takes_an_owner_past_the_quota(local_stack: Loc
 
 
 def test_the_hourly_upload_limit_holds_on_registration(local_stack: LocalStack, owner_id: str) -> None:
-    with reconfigured(local_stack, "ValidateUploadFunction", {"MAX_UPLOADS_PER_HOUR": "2"}):
+    with reconfigured(local_stack, "AdmitUploadFunction", {"MAX_UPLOADS_PER_HOUR": "2"}):
         statuses = []
         for n in range(3):
             upload = put_upload(local_stack, owner_id, f"upload {n}\n".encode())

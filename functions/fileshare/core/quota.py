@@ -1,15 +1,16 @@
 """Per-owner quotas: bytes stored and uploads per hour.
 
-Usage is recorded by the workflows that change it (``fileshare.core.records``): registering an
-upload adds its size to the owner's ``bytesStored`` and writes an upload marker in one transaction;
-discarding, deleting or expiring a file takes its ``storedBytes`` back in the transaction that
-changes its status. Quotas are checked twice with the same rules:
+Usage is recorded by the workflows that change it (``fileshare.core.records``): admitting a
+registered upload writes its marker in the owner's hour and, in one conditional transaction, sets
+the file's ``storedBytes`` and adds them to the owner's ``bytesStored`` (``fileshare.core.admission``);
+deleting or expiring a file takes its ``storedBytes`` back in the transaction that changes its
+status. Quotas are checked twice with the same rules:
 
 * by ``POST /uploads``, before a plan is issued (413 ``quota_exceeded``, 429
   ``upload_rate_exceeded``): the early, friendly answer;
-* by the process-upload workflow once the upload is registered and counted, which is authoritative:
-  usage then includes this upload and every one registered before it, so however many plans were
-  issued at once, an upload that takes its owner past a limit is refused and its object discarded.
+* by the process-upload workflow when the upload arrives, which is authoritative: uploads are
+  admitted in the order they register, so however many plans were issued at once, the ones that
+  fit are kept and an upload that would take its owner past a limit is refused and discarded.
 """
 
 from __future__ import annotations
@@ -70,17 +71,22 @@ def check_new_upload(usage: Usage, limits: QuotaLimits, size: int, at: datetime)
         )
 
 
-def registered_problem(usage: Usage, limits: QuotaLimits) -> tuple[str, str] | None:
-    """After an upload is registered (``usage`` includes it): the code and reason that refuse it."""
-    if usage.uploads_last_hour > limits.max_uploads_per_hour:
+def rate_problem(uploads_so_far: int, limits: QuotaLimits) -> tuple[str, str] | None:
+    """For a registered upload, counted with those registered before it in the hour: why it is refused."""
+    if uploads_so_far > limits.max_uploads_per_hour:
         return (
             "upload_rate_exceeded",
             f"more than {limits.max_uploads_per_hour} uploads in an hour; the file was discarded",
         )
-    if usage.bytes_stored > limits.max_bytes_stored:
+    return None
+
+
+def storage_problem(stored_before: int, size: int, limits: QuotaLimits) -> tuple[str, str] | None:
+    """For a registered upload of ``size`` bytes, with ``stored_before`` already admitted: why it is refused."""
+    if stored_before + size > limits.max_bytes_stored:
         return (
             "quota_exceeded",
-            f"the file would take your storage to {_size(usage.bytes_stored)}, over the "
+            f"the file would take your storage to {_size(stored_before + size)}, over the "
             f"{_size(limits.max_bytes_stored)} allowed; the file was discarded",
         )
     return None

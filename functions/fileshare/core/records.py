@@ -5,7 +5,7 @@
 - share: pk ``SHARE#<sha256 of token>``, sk ``SHARE``; gsi1 ``FILE#<fileId>`` / ``SHARE#<createdAt>#<shareId>``.
 - download: pk ``FILE#<fileId>``, sk ``DOWNLOAD#<at>#<requestId>``.
 - an owner's usage: pk ``OWNER#<owner>``, sk ``USAGE``: ``bytesStored``, the sum of the files'
-  ``storedBytes``, changed only in the same transaction as those (register, discard, delete, expire).
+  ``storedBytes``, changed only in the same transaction as those (admit, delete, expire).
 - an upload marker: pk ``OWNER#<owner>``, sk ``UPLOAD#<createdAt>#<fileId>``, one per registered
   upload, for the hourly upload count; TTL a day later.
 - while a file is PROCESSING it carries gsi3 ``PROCESSING`` / ``<processingDeadline>#<fileId>``, so
@@ -90,7 +90,7 @@ class FileRecord:
     expires_at: str | None = None
     failed_execution: str | None = None
     original_name: str | None = None
-    stored_bytes: int = 0  # what this file counts against its owner's quota; 0 once its object is gone
+    stored_bytes: int = 0  # what it counts against its owner's quota: its size once admitted, 0 when gone
     shares_created: int = 0  # links ever made for it, revoked ones included (capped per file)
     processing_deadline: str | None = None  # a PROCESSING file not finished by then is stuck
     processing_execution: str | None = None  # the process-upload execution that registered it
@@ -131,7 +131,6 @@ class FileRecord:
             etag=etag,
             expires_at=expires,
             original_name=original_name,
-            stored_bytes=size,
             processing_deadline=deadline,
         )
 

@@ -1,8 +1,7 @@
 """Workflow step: turn an S3 "Object Created" event into the upload's facts and its new record.
 
-Reads the object's metadata (never its bytes) and returns the PROCESSING record and the upload's
-marker for its owner's hourly count, already in DynamoDB's attribute-value form, for the
-``Register`` transaction to write (with the owner's ``bytesStored``).
+Reads the object's metadata (never its bytes) and returns the PROCESSING record, already in
+DynamoDB's attribute-value form, for the ``Register`` state to put conditionally.
 """
 
 from __future__ import annotations
@@ -16,7 +15,7 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 from fileshare.core import clock, config, storage
 from fileshare.core.keys import parse_upload_key
 from fileshare.core.names import sanitize_name
-from fileshare.core.records import FileRecord, upload_marker
+from fileshare.core.records import FileRecord
 from fileshare.core.store import to_attribute_values
 from fileshare.core.uploads import META_NAME, META_OWNER, META_SIZE, decode_name
 from fileshare.observability import logger, tracer
@@ -74,12 +73,7 @@ def describe(event: EventBridgeEvent) -> dict[str, Any]:
         processing_timeout_seconds=settings.processing_timeout_seconds,
     )
     logger.info("upload described", extra={"size": upload["size"], "version": version_id})
-    return {
-        **upload,
-        "expiresAt": record.expires_at,
-        "item": to_attribute_values(record.to_item()),
-        "uploadMarker": to_attribute_values(upload_marker(record.owner_id, record.file_id, record.created_at)),
-    }
+    return {**upload, "expiresAt": record.expires_at, "item": to_attribute_values(record.to_item())}
 
 
 @logger.inject_lambda_context

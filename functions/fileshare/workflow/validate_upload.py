@@ -1,5 +1,5 @@
-"""Workflow step: judge the upload by what S3 says about it and by its owner's quotas before reading a
-byte, then stream the object once to measure, hash and sniff it, and judge it."""
+"""Workflow step: judge the upload by what S3 says about it before reading a byte, then stream the
+object once to measure, hash and sniff it, and judge it."""
 
 from __future__ import annotations
 
@@ -8,27 +8,20 @@ from typing import Any
 
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from fileshare.core import clock, config, storage
+from fileshare.core import config, storage
 from fileshare.core.content_types import DEFAULT_ALLOWED, parse_allowed
-from fileshare.core.quota import QuotaLimits, registered_problem, window_start
-from fileshare.core.store import IndexReader
-from fileshare.core.validation import UploadFacts, check_before_reading, inspect_stream, refuse, validate_upload
+from fileshare.core.validation import UploadFacts, check_before_reading, inspect_stream, validate_upload
 from fileshare.observability import logger, metrics, tracer
 
 
 @dataclass(frozen=True)
 class Settings:
-    table_name: str
     max_upload_bytes: int
-    max_bytes_stored: int
-    max_uploads_per_hour: int
     allowed_content: str = ",".join(sorted(DEFAULT_ALLOWED))
 
 
 settings = config.load(Settings)
 allowed = parse_allowed(settings.allowed_content)
-quota = QuotaLimits(max_bytes_stored=settings.max_bytes_stored, max_uploads_per_hour=settings.max_uploads_per_hour)
-index = IndexReader(settings.table_name)
 
 
 def validate(upload: dict[str, Any]) -> dict[str, Any]:
@@ -43,10 +36,6 @@ def validate(upload: dict[str, Any]) -> dict[str, Any]:
         s3_sha256=upload.get("checksumSha256"),
     )
     result = check_before_reading(facts, max_upload_bytes=settings.max_upload_bytes)
-    if result is None:
-        # Registration has counted this upload: usage includes it and every upload registered before.
-        over = registered_problem(index.usage(facts.owner_id, since=window_start(clock.now())), quota)
-        result = refuse(facts, *over) if over else None
     if result is None:
         content = inspect_stream(
             storage.iter_object(bucket=upload["bucket"], key=upload["key"], version_id=upload["versionId"])

@@ -11,7 +11,7 @@ import pytest
 
 from fileshare.core import clock, keyring
 from fileshare.core.errors import Conflict, QuotaExceeded, UploadRateExceeded
-from fileshare.core.quota import QuotaLimits, Usage, check_new_upload, registered_problem, window_start
+from fileshare.core.quota import QuotaLimits, Usage, check_new_upload, rate_problem, storage_problem, window_start
 from fileshare.core.records import FileRecord, ShareRecord
 from fileshare.core.shares import ShareLimits, create_share_input, file_view, owner_view
 from tests.contracts import validate
@@ -55,15 +55,17 @@ def test_the_window_is_the_last_hour() -> None:
 
 
 @pytest.mark.parametrize(
-    ("usage", "code"),
+    ("stored_before", "size", "uploads", "code"),
     [
-        (Usage(10 * GIB, 5), None),  # exactly at both limits, this upload included
-        (Usage(10 * GIB + 1, 1), "quota_exceeded"),
-        (Usage(1, 6), "upload_rate_exceeded"),
+        (9 * GIB, GIB, 5, None),  # exactly at both limits, this upload included
+        (9 * GIB, GIB + 1, 1, "quota_exceeded"),
+        (0, 1, 6, "upload_rate_exceeded"),
     ],
 )
-def test_a_registered_upload_is_judged_with_itself_counted(usage: Usage, code: str | None) -> None:
-    problem = registered_problem(usage, LIMITS)
+def test_a_registered_upload_is_judged_with_what_registered_before_it(
+    stored_before: int, size: int, uploads: int, code: str | None
+) -> None:
+    problem = rate_problem(uploads, LIMITS) or storage_problem(stored_before, size, LIMITS)
     assert (problem[0] if problem else None) == code
     if problem:
         assert problem[1].endswith("the file was discarded")

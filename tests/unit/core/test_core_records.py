@@ -240,7 +240,7 @@ def test_a_processing_file_is_in_the_stuck_index_until_its_deadline_and_stuck_af
     item = record.to_item()
     assert item["gsi3pk"] == "PROCESSING"
     assert item["gsi3sk"] == f"2026-03-01T13:00:00.000Z#{record.file_id}"
-    assert item["storedBytes"] == 5 and item["sharesCreated"] == 0
+    assert item["storedBytes"] == 0 and item["sharesCreated"] == 0  # counted once admitted
     assert not record.is_stuck(NOW + timedelta(minutes=59))
     assert record.is_stuck(NOW + timedelta(hours=1))
     assert "gsi3pk" not in replace(record, status="READY").to_item()
