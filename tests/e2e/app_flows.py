@@ -80,8 +80,10 @@ def drop_files(page: Page, *files: tuple[str, bytes | int, str]) -> None:
 
 
 def file_item(page: Page, name: str) -> Locator:
-    return page.get_by_role("list", name="Your files").get_by_role("listitem").filter(
-        has=page.get_by_role("heading", name=name, exact=True)
+    return (
+        page.get_by_role("list", name="Your files")
+        .get_by_role("listitem")
+        .filter(has=page.get_by_role("heading", name=name, exact=True))
     )
 
 
@@ -103,9 +105,7 @@ def link_urls(dialog: Locator) -> list[str]:
     return [field.input_value() for field in dialog.get_by_label("Link", exact=True).all()]
 
 
-def create_link(
-    page: Page, dialog: Locator, *, max_downloads: int | None = None, password: str | None = None
-) -> str:
+def create_link(page: Page, dialog: Locator, *, max_downloads: int | None = None, password: str | None = None) -> str:
     before = set(link_urls(dialog))
     if max_downloads is not None:
         dialog.get_by_label("Download limit").fill(str(max_downloads))

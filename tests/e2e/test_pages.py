@@ -23,7 +23,9 @@ def test_at_360_px_no_page_scrolls_sideways_in_light_or_dark(new_page: Callable[
     save_screenshot(owner, "sign-in-360-dark")
 
     sign_up(owner)
-    choose_files(owner, ("a-rather-long-file-name-that-could-push-the-layout-sideways-2026-11-29.txt", b"x\n", "text/plain"))
+    choose_files(
+        owner, ("a-rather-long-file-name-that-could-push-the-layout-sideways-2026-11-29.txt", b"x\n", "text/plain")
+    )
     wait_for_status(owner, "a-rather-long-file-name-that-could-push-the-layout-sideways-2026-11-29.txt", "Ready")
     no_horizontal_scroll(owner)
     axe_check(owner)

@@ -112,7 +112,9 @@ def test_a_locked_password_link_says_try_again_later(owner: Page, recipient: Pag
     expect(recipient.get_by_role("heading", name="locked.txt")).to_have_count(0)
 
 
-def test_a_revoked_link_dies_and_deleting_the_file_kills_all_its_links(owner: Page, new_page: Callable[..., Page]) -> None:
+def test_a_revoked_link_dies_and_deleting_the_file_kills_all_its_links(
+    owner: Page, new_page: Callable[..., Page]
+) -> None:
     ready_file(owner, "temporary.txt", b"short-lived\n")
     dialog = open_links(owner, "temporary.txt")
     second = create_link(owner, dialog)

@@ -39,16 +39,25 @@ def test_a_file_over_the_limit_is_refused_before_any_byte_moves(owner: Page) -> 
 
     drop_files(owner, ("too-big.bin", limit + 1, "application/octet-stream"))
 
-    expect(owner.get_by_role("region", name="Upload files").get_by_role("alert").filter(has_text="too-big.bin is too large: the largest file you can upload is").first).to_be_visible()
+    expect(
+        owner.get_by_role("region", name="Upload files")
+        .get_by_role("alert")
+        .filter(has_text="too-big.bin is too large: the largest file you can upload is")
+        .first
+    ).to_be_visible()
     assert uploads == []
     expect(owner.get_by_role("list", name="Your files").get_by_role("listitem")).to_have_count(0)
 
 
-def test_the_files_view_in_light_and_dark_at_full_and_phone_width(owner: Page, demo_credentials: tuple[str, str]) -> None:
+def test_the_files_view_in_light_and_dark_at_full_and_phone_width(
+    owner: Page, demo_credentials: tuple[str, str]
+) -> None:
     from tests.e2e.app_flows import choose_files, sign_in
 
     sign_in(owner, *demo_credentials)
-    choose_files(owner, ("report-q3.pdf", b"%PDF-1.4\n% e2e\n", "application/pdf"), ("photo.txt", b"hello\n", "text/plain"))
+    choose_files(
+        owner, ("report-q3.pdf", b"%PDF-1.4\n% e2e\n", "application/pdf"), ("photo.txt", b"hello\n", "text/plain")
+    )
     wait_for_status(owner, "photo.txt", "Ready")
     wait_for_status(owner, "report-q3.pdf", "Ready")
     owner.set_viewport_size({"width": 1280, "height": 1000})
