@@ -20,7 +20,7 @@ STAGE ?= dev
 export SAM_CLI_TELEMETRY := 0
 export AWS_DEFAULT_REGION ?= us-east-1
 
-.PHONY: help install frontend browser run test unit workflow integration e2e lint format build validate deploy \
+.PHONY: help install frontend browser run test unit workflow integration e2e screenshots lint format build validate deploy \
 	deploy-frontend destroy docs bench clean
 
 help: ## list the targets
@@ -84,6 +84,9 @@ integration: $(VENV)/.installed frontend ## the local stack over HTTP
 
 e2e: $(VENV)/.installed frontend browser ## the web app in a real browser (Debian's chromium) against a local stack
 	$(BIN)/python -m pytest tests/e2e
+
+screenshots: $(VENV)/.installed frontend browser ## run the browser tests and refresh the README's screenshots in docs/screenshots
+	FILESHARE_SCREENSHOTS=1 $(BIN)/python -m pytest tests/e2e
 
 lint: $(VENV)/.installed $(FRONTEND)/node_modules/.installed $(CHECKOV_VENV)/.installed validate ## ruff, mypy, cfn-lint (+ serverless rules), checkov, sam validate --lint, actionlint, front-end types and lint
 	$(BIN)/ruff check .

@@ -17,13 +17,14 @@ import json, sys, time
 from pathlib import Path
 sys.path.insert(0, "functions")
 from fileshare.core.archives import ArchiveLimits
+from fileshare.core.content_types import DEFAULT_ALLOWED
 from fileshare.core.scanning import YaraScanner, read_file, scan_upload
 from fileshare.core.validation import inspect_stream
 path = Path(sys.argv[1])
 engine = YaraScanner()
 started = time.perf_counter()
 facts = inspect_stream(read_file(path))
-result = scan_upload(path, engine, ArchiveLimits())
+result = scan_upload(path, engine, ArchiveLimits(), DEFAULT_ALLOWED)
 elapsed = time.perf_counter() - started
 # VmHWM is this process image's own peak (ru_maxrss would carry the forking parent's over exec).
 peak = next(int(line.split()[1]) for line in open("/proc/self/status") if line.startswith("VmHWM:"))

@@ -136,7 +136,8 @@ def _revoke_token(self: CognitoIdpResponse) -> ActionResult:
     return EmptyResult()
 
 
-_dynamodb_items = threading.Lock()
+# Re-entrant: moto's transact_write_items calls its own put_item/update_item/delete_item.
+_dynamodb_items = threading.RLock()
 _DYNAMODB_WRITES = ("put_item", "update_item", "delete_item", "transact_write_items", "batch_write_item")
 # Handlers, not backend methods: they turn the items into the answer, which must happen under the lock.
 _DYNAMODB_READS = ("get_item", "batch_get_item", "query", "scan", "transact_get_items")

@@ -40,6 +40,26 @@ def tar_gz_of(members: dict[str, bytes]) -> bytes:
     return buffer.getvalue()
 
 
+def zip_of_directories(count: int) -> bytes:
+    """A zip of ``count`` empty directory entries, laid out byte by byte (zipfile takes seconds)."""
+    local, central = [], []
+    offset = 0
+    for n in range(count):
+        name = f"d{n}/".encode()
+        header = struct.pack("<4s5H3L2H", b"PK\x03\x04", 20, 0, 0, 0, 0x21, 0, 0, 0, len(name), 0) + name
+        central.append(
+            struct.pack(
+                "<4s6H3L5H2L", b"PK\x01\x02", 20, 20, 0, 0, 0, 0x21, 0, 0, 0, len(name), 0, 0, 0, 0, 0x10, offset
+            )
+            + name
+        )
+        local.append(header)
+        offset += len(header)
+    directory = b"".join(central)
+    end = struct.pack("<4s4H2LH", b"PK\x05\x06", 0, 0, count, count, len(directory), offset, 0)
+    return b"".join(local) + directory + end
+
+
 def encrypted_zip() -> bytes:
     """A zip whose member carries the 'encrypted' flag (traditional PKWARE encryption)."""
     data = bytearray(zip_of({"secret.txt": b"x" * 100}, zipfile.ZIP_STORED))
@@ -56,7 +76,22 @@ def zip_bomb() -> bytes:
     return zip_of({"zeros.bin": bytes(48 * 1024 * 1024)})
 
 
+def iso_image() -> bytes:
+    """An ISO 9660 image: 32 KiB of system area, then a primary volume descriptor ("CD001")."""
+    return bytes(0x8000) + b"\x01CD001\x01" + bytes(2041) + b"\xffCD001\x01" + bytes(2041)
+
+
+def msix_package(members: dict[str, bytes] | None = None) -> bytes:
+    """A zip laid out as an MSIX/APPX package: its manifest at the root."""
+    manifest = (
+        b'<?xml version="1.0"?><Package xmlns="http://schemas.microsoft.com/appx/manifest/foundation/windows10"/>'
+    )
+    return zip_of({"AppxManifest.xml": manifest, "[Content_Types].xml": b"<Types/>", **(members or {})})
+
+
 ELF = b"\x7fELF\x02\x01\x01" + bytes(57)
+# A DOS stub whose e_lfanew (offset 0x3c) points at a "PE\0\0" signature.
+PE = b"MZ" + bytes(58) + struct.pack("<I", 64) + b"PE\x00\x00" + bytes(60)
 PDF = b"%PDF-1.7\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
 PNG = b"\x89PNG\r\n\x1a\n" + bytes(24)
 HTML_WITH_SCRIPT = b"<!DOCTYPE html><html><body><script>alert(document.cookie)</script></body></html>"
@@ -118,6 +153,22 @@ def corpus() -> list[Sample]:
         # Displays as "Résumé exe.png"; the bidi override goes and the real extension decides.
         Sample("Résumé \u202egnp.exe", b"plain text\n", "text/plain", "REJECTED", "extension .exe"),
         Sample("empty.txt", b"", "text/plain", "REJECTED", "empty"),
+        # The allow-list and type rules judge archive members as they judge a top-level file.
+        Sample("invoice.zip", zip_of({"invoice.pdf.exe": PE}), "application/zip", "REJECTED", "invoice.pdf.exe"),
+        Sample("elf.zip", zip_of({"docs/invoice.pdf.exe": ELF}), "application/zip", "REJECTED", "docs/invoice.pdf.exe"),
+        Sample(
+            "nested-tool.zip",
+            zip_of({"a.txt": b"fine", "inner.zip": zip_of({"run.sh": b"#!/bin/sh\n"})}),
+            "application/zip",
+            "REJECTED",
+            "inner.zip/run.sh: executables and scripts are not allowed",
+        ),
+        Sample("tool.tar.gz", tar_gz_of({"bin/tool": ELF}), "application/gzip", "REJECTED", "bin/tool: executables"),
+        # Disk and container images cannot be inspected: refused as unscannable.
+        Sample("disc.iso", iso_image(), "application/x-iso9660-image", "REJECTED", "ISO 9660 disk image cannot be"),
+        Sample("backup.bin", iso_image(), "application/octet-stream", "REJECTED", "ISO 9660 disk image cannot be"),
+        Sample("disc.zip", zip_of({"disc.iso": iso_image()}), "application/zip", "REJECTED", "disc.iso: an ISO 9660"),
+        Sample("app.zip", msix_package(), "application/zip", "REJECTED", "MSIX/APPX package cannot be scanned"),
         Sample("exactly-the-limit.bin", b"\x01" * LIMIT, "application/octet-stream", "READY"),
         Sample("one-byte-over.bin", b"\x01" * (LIMIT + 1), "application/octet-stream", "REJECTED", "limit"),
     ]

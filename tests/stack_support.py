@@ -77,6 +77,33 @@ def file_item(stack: LocalStack, file_id: str) -> dict[str, Any] | None:
     return item
 
 
+def usage_item(stack: LocalStack, owner_id: str) -> dict[str, Any] | None:
+    """The owner's usage item (bytesStored), validated against its schema."""
+    answer = stack.client("dynamodb").get_item(
+        TableName=stack.stack.ref("Table"),
+        Key={"pk": {"S": f"OWNER#{owner_id}"}, "sk": {"S": "USAGE"}},
+        ConsistentRead=True,
+    )
+    if "Item" not in answer:
+        return None
+    item = from_attribute_values(answer["Item"])
+    validate("records/usage-item.json", item)
+    return item
+
+
+def upload_markers(stack: LocalStack, owner_id: str) -> list[dict[str, Any]]:
+    answer = stack.client("dynamodb").query(
+        TableName=stack.stack.ref("Table"),
+        KeyConditionExpression="pk = :pk AND begins_with(sk, :upload)",
+        ExpressionAttributeValues={":pk": {"S": f"OWNER#{owner_id}"}, ":upload": {"S": "UPLOAD#"}},
+        ConsistentRead=True,
+    )
+    items = [from_attribute_values(i) for i in answer["Items"]]
+    for item in items:
+        validate("records/upload-marker-item.json", item)
+    return items
+
+
 def share_items(stack: LocalStack, file_id: str) -> list[dict[str, Any]]:
     answer = stack.client("dynamodb").query(
         TableName=stack.stack.ref("Table"),

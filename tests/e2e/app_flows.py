@@ -40,16 +40,20 @@ def sign_in(page: Page, email: str, password: str) -> None:
 
 
 def upload_area(page: Page) -> Locator:
+    """The upload area, once Uppy has loaded into it."""
     area = page.get_by_role("region", name="Upload files")
-    expect(area.get_by_role("button", name=re.compile("browse", re.I))).to_be_visible()
+    expect(area.get_by_role("button", name=re.compile("^(browse files|Add more files)$")).first).to_be_visible()
     return area
 
 
 def choose_files(page: Page, *files: tuple[str, bytes, str]) -> None:
-    """Pick files with the upload area's file picker."""
+    """Pick files with the upload area's file picker (after "Add more" when files are listed)."""
     area = upload_area(page)
+    add_more = area.get_by_role("button", name="Add more files")
+    if add_more.is_visible():
+        add_more.click()
     with page.expect_file_chooser() as chooser:
-        area.get_by_role("button", name=re.compile("browse", re.I)).click()
+        area.get_by_role("button", name="browse files").click()
     chooser.value.set_files([{"name": n, "mimeType": t, "buffer": b} for n, b, t in files])
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from axe_playwright_python.sync_playwright import Axe
@@ -9,7 +10,11 @@ from playwright.sync_api import Page
 
 from devstack.stack import REPO_ROOT
 
-SCREENSHOTS = REPO_ROOT / "docs" / "screenshots"
+# Every run saves its screenshots under test-results/ to look at; `make screenshots` also refreshes
+# the README's copies in docs/screenshots (ports and dates differ each run, so a plain test run must
+# not rewrite tracked files).
+SCREENSHOTS = REPO_ROOT / "test-results" / "e2e" / "screenshots"
+README_SCREENSHOTS = REPO_ROOT / "docs" / "screenshots"
 
 
 def axe_check(page: Page) -> None:
@@ -22,9 +27,11 @@ def axe_check(page: Page) -> None:
 
 
 def save_screenshot(page: Page, name: str) -> Path:
-    """A screenshot for the README (docs/screenshots/<name>.png), made by the browser tests."""
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    path = SCREENSHOTS / f"{name}.png"
+    """A screenshot of the page as it is now; with FILESHARE_SCREENSHOTS=1 (`make screenshots`) it is
+    also the README's docs/screenshots/<name>.png."""
+    folder = README_SCREENSHOTS if os.environ.get("FILESHARE_SCREENSHOTS") == "1" else SCREENSHOTS
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"{name}.png"
     page.screenshot(path=str(path))
     return path
 

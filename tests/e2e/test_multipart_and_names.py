@@ -61,3 +61,22 @@ def test_a_file_name_made_of_html_is_shown_as_text_and_runs_nothing(owner: Page,
     expect(recipient.get_by_role("heading", name="_img src=x onerror=alert(1)_.txt")).to_be_visible()
     expect(recipient.locator("img")).to_have_count(0)
     assert dialogs == []
+
+
+def test_cancelling_a_multipart_upload_aborts_it_in_s3(owner: Page) -> None:
+    sign_up(owner)
+    held: list[Route] = []
+    owner.route(re.compile(r"[?&]partNumber=\d+&"), held.append)  # parts hang until released
+    content = b"".join(b"%031d\n" % n for n in range(6 * 1024 * 1024 // 32))
+
+    with owner.expect_request(lambda r: "partNumber=" in r.url):
+        choose_files(owner, ("cancel-me.log", content, "text/plain"))
+    upload = owner.get_by_role("region", name="Upload files")
+    cancel = upload.get_by_role("button", name=re.compile("^(Cancel upload|Remove file)$"))
+    with owner.expect_request(lambda r: r.method == "DELETE" and "uploadId=" in r.url) as aborted:
+        cancel.click()
+    assert aborted.value.response() is not None and aborted.value.response().status == 204  # type: ignore[union-attr]
+    for route in held:
+        route.abort()
+    expect(upload.get_by_text("cancel-me.log")).to_have_count(0)
+    expect(file_item(owner, "cancel-me.log")).to_have_count(0)

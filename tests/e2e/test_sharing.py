@@ -92,6 +92,26 @@ def test_a_password_link_refuses_a_wrong_password_in_words_and_downloads_with_th
     assert download(recipient, recipient.get_by_role("button", name="Download")) == b"the secret\n"
 
 
+def test_a_locked_password_link_says_try_again_later(owner: Page, recipient: Page) -> None:
+    ready_file(owner, "locked.txt", b"locked\n")
+    url = create_link(owner, open_links(owner, "locked.txt"), password="correct horse")
+    recipient.goto(url)
+    password = recipient.get_by_label("Password")
+    alert = recipient.get_by_role("alert")
+    for attempt in range(1, 7):
+        password.fill(f"wrong guess {attempt}")
+        recipient.get_by_role("button", name="Unlock").click()
+        expect(alert).to_contain_text(re.compile("not right|Try again later"))
+        if "later" in alert.inner_text():
+            break
+    expect(alert).to_have_text("Too many wrong passwords. Try again later.")
+    # Even the right password waits out the lock
+    password.fill("correct horse")
+    recipient.get_by_role("button", name="Unlock").click()
+    expect(alert).to_have_text("Too many wrong passwords. Try again later.")
+    expect(recipient.get_by_role("heading", name="locked.txt")).to_have_count(0)
+
+
 def test_a_revoked_link_dies_and_deleting_the_file_kills_all_its_links(
     owner: Page, new_page: Callable[..., Page]
 ) -> None:

@@ -68,3 +68,35 @@ def test_the_files_view_in_light_and_dark_at_full_and_phone_width(
     owner.set_viewport_size({"width": 360, "height": 800})
     no_horizontal_scroll(owner)
     save_screenshot(owner, "files-view-360")
+
+
+def test_files_come_newest_first_with_load_more_and_a_filter_by_name(owner: Page) -> None:
+    import re
+
+    from playwright.sync_api import Route
+
+    from tests.e2e.app_flows import choose_files
+
+    sign_up(owner)
+    for name in ("first.txt", "second.txt", "third.txt"):
+        choose_files(owner, (name, name.encode(), "text/plain"))
+        wait_for_status(owner, name, "Ready")
+
+    # Pages of one file from the real API, so that three files need "Load more" twice
+    def one_per_page(route: Route) -> None:
+        route.continue_(url=re.sub(r"limit=\d+", "limit=1", route.request.url))
+
+    owner.route(re.compile(r"/files\?limit="), one_per_page)
+    owner.reload()
+    files = owner.get_by_role("list", name="Your files").get_by_role("heading")
+    expect(files).to_have_text(["third.txt"])
+    owner.get_by_role("button", name="Load more").click()
+    expect(files).to_have_text(["third.txt", "second.txt"])
+    owner.get_by_role("button", name="Load more").click()
+    expect(files).to_have_text(["third.txt", "second.txt", "first.txt"])
+    expect(owner.get_by_role("button", name="Load more")).to_have_count(0)
+
+    owner.get_by_label("Filter by name").fill("SEC")
+    expect(files).to_have_text(["second.txt"])
+    owner.get_by_label("Filter by name").fill("nothing like it")
+    expect(owner.get_by_text("No file name matches")).to_be_visible()

@@ -109,7 +109,7 @@ def test_a_failed_step_is_listed_traced_and_redriven_to_ready_once(
     assert record["status"] == "READY" and "reason" not in record
     assert len(record["shares"]) == 1 and len(share_items(local_stack, file_id)) == 1
     item = file_item(local_stack, file_id)
-    assert item is not None and "failedExecution" not in item and item["executionArn"] == failed["executionArn"]
+    assert item is not None and "failedExecution" not in item and item["processingExecution"] == failed["executionArn"]
     # and the trace shows the first attempt's steps, then the redrive's, once each
     steps = operator.call("GET", f"/ops/files/{file_id}").json()["executions"][0]["steps"]
     assert [s["name"] for s in steps].count("DescribeUpload") == 1

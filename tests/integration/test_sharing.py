@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import threading
+import time
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
@@ -14,7 +15,8 @@ import requests
 from devstack.stack import LocalStack
 from tests.contracts import validate_response
 from tests.integration.test_upload_to_download import Owner
-from tests.stack_support import BusRecorder, eicar
+from tests.stack_support import BusRecorder, Uploaded, eicar, file_item, reconfigured, wait_for_executions
+from tests.workflow.test_guardduty_engine import scan_result, wait_until_parked
 
 pytestmark = pytest.mark.stack
 
@@ -338,3 +340,45 @@ def test_another_owner_gets_404_on_every_route(
     still = owner.call("GET", f"/files/{file_id}").json()
     assert still["status"] == "READY" and still["shares"][0]["revoked"] is False
     assert owner.call("DELETE", f"/files/{file_id}/shares/{'0' * 16}").status_code == 404
+
+
+def test_a_file_stuck_in_processing_can_be_deleted_by_its_owner(owner: Owner, local_stack: LocalStack) -> None:
+    # Given two uploads whose workflows wait for a scan result that does not come (GuardDuty's, here),
+    # one with a deadline of one second
+    with reconfigured(local_stack, "ScanUploadFunction", {"SCANNER_ENGINE": "guardduty"}):
+        recent = uploaded(local_stack, owner, owner.upload(b"still being scanned\n", name="recent.txt"))
+        wait_until_parked(local_stack, recent.key)
+        with reconfigured(local_stack, "DescribeUploadFunction", {"PROCESSING_TIMEOUT_SECONDS": "1"}):
+            stuck = uploaded(local_stack, owner, owner.upload(b"stuck for good\n", name="stuck.txt"))
+            wait_until_parked(local_stack, stuck.key)  # registered while the deadline is one second
+    time.sleep(1.1)
+
+    # Then the one within its deadline cannot be deleted yet, and the answer says when it can
+    refused = owner.call("DELETE", f"/files/{recent.file_id}")
+    assert refused.status_code == 409 and refused.json()["error"]["code"] == "file_processing"
+    assert "when it counts as stuck" in refused.json()["error"]["message"]
+
+    # But the one past its deadline can be deleted
+    assert owner.call("GET", f"/files/{stuck.file_id}").json()["status"] == "PROCESSING"
+    assert owner.call("DELETE", f"/files/{stuck.file_id}").status_code == 204
+    assert owner.call("GET", f"/files/{stuck.file_id}").status_code == 404
+
+    # And when the results come after all, the deleted one stays deleted
+    for upload in (recent, stuck):
+        scan_result(local_stack, upload, "NO_THREATS_FOUND")
+    assert owner.wait_until_done(recent.file_id)["status"] == "READY"
+    wait_for_executions(local_stack, stuck.key)
+    assert file_item(local_stack, stuck.file_id)["status"] == "DELETED"
+
+
+def uploaded(stack: LocalStack, owner: Owner, file_id: str) -> Uploaded:
+    """The object key and version of one of ``owner``'s uploads, once it has arrived."""
+    [key] = [
+        v["Key"]
+        for v in stack.client("s3").list_object_versions(Bucket=stack.stack.ref("UploadsBucket"), Prefix="uploads/")[
+            "Versions"
+        ]
+        if v["Key"].endswith(file_id)
+    ]
+    head = stack.client("s3").head_object(Bucket=stack.stack.ref("UploadsBucket"), Key=key)
+    return Uploaded(file_id, key.split("/")[1], key, head["VersionId"])

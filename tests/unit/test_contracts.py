@@ -30,10 +30,11 @@ from referencing.exceptions import Unresolvable
 
 from fileshare.api.http import error_response
 from fileshare.core import aws, clock, errors, keyring, storage
+from fileshare.core.quota import Usage
 from fileshare.core.records import FileRecord, ShareRecord
 from fileshare.core.scan_rendezvous import guardduty_verdict
 from fileshare.core.shares import file_view, owner_view, presign_download, public_view
-from fileshare.core.store import from_attribute_values, to_attribute_values
+from fileshare.core.store import IndexReader, from_attribute_values, to_attribute_values
 from fileshare.core.uploads import UploadLimits, UploadRequest, plan_upload
 from fileshare.core.validation import UploadFacts, inspect_stream, validate_upload
 from tests.contracts import (
@@ -576,7 +577,12 @@ def api_file() -> dict[str, Any]:
 
 def accepted_validation() -> dict[str, Any]:
     facts = UploadFacts(
-        owner_id=OWNER, metadata_owner=OWNER, declared_name="hello.txt", declared_size=11, declared_type="text/plain"
+        owner_id=OWNER,
+        metadata_owner=OWNER,
+        declared_name="hello.txt",
+        declared_size=11,
+        declared_type="text/plain",
+        stored_size=11,
     )
     return validate_upload(facts, inspect_stream([b"hello world"]), max_upload_bytes=1024).to_dict()
 
@@ -730,6 +736,9 @@ FUNCTION_ENVIRONMENT = {
     "TOKEN_KEY_ID": "alias/fileshare-tokens",
     "SHARE_DEFAULT_TTL_SECONDS": str(7 * 24 * 3600),
     "SCANNER_ENGINE": "yara",
+    "TABLE_NAME": "fileshare-test-table",
+    "MAX_BYTES_STORED": str(50 * 2**30),
+    "MAX_UPLOADS_PER_HOUR": "60",
 }
 
 
@@ -742,6 +751,8 @@ def function(offline_aws: None, monkeypatch: pytest.MonkeyPatch) -> Callable[[st
     from fileshare.observability import metrics
 
     monkeypatch.setattr(metrics, "namespace", FUNCTION_ENVIRONMENT["POWERTOOLS_METRICS_NAMESPACE"])
+    # The owner's usage, from a fake index: one upload registered, nothing else stored.
+    monkeypatch.setattr(IndexReader, "usage", lambda self, owner_id, *, since: Usage(0, 1))
     return importlib.import_module
 
 
@@ -827,6 +838,46 @@ def test_validate_upload_output_matches(
     result = function("fileshare.workflow.validate_upload").validate(upload)
     validate("workflow/validate-upload.output.json", result)
     assert result["accepted"] is accepted
+
+
+def unreadable(**_: Any) -> Iterator[bytes]:
+    raise AssertionError("the object was read")
+
+
+@pytest.mark.parametrize(
+    ("head", "code"),
+    [
+        ({"size": 12}, "size_mismatch"),  # S3 says 12 bytes; 11 were declared
+        ({"size": 11 * 2**30}, "too_large"),
+        ({"metadataOwner": "someone-else"}, "owner_mismatch"),
+    ],
+)
+def test_validate_upload_refuses_from_s3s_answer_before_reading_a_byte(
+    function: Callable[[str], ModuleType], monkeypatch: pytest.MonkeyPatch, head: dict[str, Any], code: str
+) -> None:
+    upload = {**described(function, monkeypatch, b"hello world"), **head}
+    monkeypatch.setattr(storage, "iter_object", unreadable)
+
+    result = function("fileshare.workflow.validate_upload").validate(upload)
+
+    validate("workflow/validate-upload.output.json", result)
+    assert (result["accepted"], result["code"]) == (False, code)
+
+
+@pytest.mark.parametrize(
+    "refused",
+    [None, ("quota_exceeded", "over"), ("upload_rate_exceeded", "r" * 900)],
+    ids=["admitted", "bytes", "rate"],
+)
+def test_admit_upload_output_matches(
+    function: Callable[[str], ModuleType], monkeypatch: pytest.MonkeyPatch, refused: tuple[str, str] | None
+) -> None:
+    upload = described(function, monkeypatch, b"hello world")
+    step = function("fileshare.workflow.admit_upload")
+    monkeypatch.setattr(step, "admit", lambda **_: refused)
+    result = step.admit_upload(upload)
+    validate("workflow/admit-upload.output.json", result)
+    assert result["admitted"] is (refused is None)
 
 
 @pytest.mark.parametrize(

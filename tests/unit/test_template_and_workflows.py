@@ -15,6 +15,7 @@ from devstack.template import load_template
 from fileshare.core.keyring import token_context
 from fileshare.core.records import file_pk, share_pk
 from fileshare.core.scan_rendezvous import PARTITION_PREFIX, rendezvous_key
+from fileshare.core.scanning import SCRATCH_RESERVE_BYTES
 
 ROOT = Path(__file__).resolve().parents[2]
 TEMPLATE = load_template(ROOT / "template.yaml")
@@ -85,7 +86,9 @@ def test_the_definition_parses_as_jsonpath_asl(logical_id: str) -> None:
 # reruns that very step (a caught error would end in a Fail state, which a redrive only re-enters);
 # the record-upload-failure workflow marks the file FAILED from the execution's status change.
 REDRIVE_POINTS = {
+    "Admit",
     "Validate",
+    "DiscardRefusedUpload",
     "TagVerdict",
     "MintShareToken",
     "StoreShare",
@@ -221,7 +224,7 @@ def test_the_table_is_on_demand_with_ttl_and_point_in_time_recovery() -> None:
     assert props["BillingMode"] == "PAY_PER_REQUEST"
     assert props["TimeToLiveSpecification"] == {"AttributeName": "ttl", "Enabled": True}
     assert props["PointInTimeRecoverySpecification"]["PointInTimeRecoveryEnabled"] is True
-    assert [i["IndexName"] for i in props["GlobalSecondaryIndexes"]] == ["gsi1", "gsi2"]
+    assert [i["IndexName"] for i in props["GlobalSecondaryIndexes"]] == ["gsi1", "gsi2", "gsi3"]
 
 
 def test_the_upload_rule_retries_and_dead_letters() -> None:
@@ -619,3 +622,13 @@ def test_only_an_explicit_clean_from_every_engine_leads_to_ready() -> None:
         ("$.scan.guardduty.verdict", "INFECTED", "OutcomeInfectedByGuardDuty"),
     ]
     assert [s for s, state in all_states(states).items() if state.get("Next") == "OutcomeReady"] == []
+
+
+def test_the_largest_upload_and_its_unpacked_members_fit_in_the_scan_steps_storage() -> None:
+    # The scan step spools the object and unpacks archives beside it; neither may fill /tmp.
+    parameter = TEMPLATE["Parameters"]["MaxUploadBytes"]
+    scan = FUNCTIONS["ScanUploadFunction"]["Properties"]
+    budget = int(scan["Environment"]["Variables"]["ARCHIVE_MAX_EXPANDED_BYTES"])
+    storage = scan["EphemeralStorage"]["Size"] * 2**20
+    assert parameter["Default"] <= parameter["MaxValue"]
+    assert parameter["MaxValue"] + budget + SCRATCH_RESERVE_BYTES <= storage

@@ -18,6 +18,7 @@ import pytest
 from aws_lambda_powertools.tracing.base import BaseProvider, BaseSegment
 
 from fileshare.core import aws, clock, keyring
+from fileshare.core.quota import Usage
 from fileshare.core.records import FileRecord, ShareRecord
 from fileshare.core.tokens import hash_token, mint_share_token
 
@@ -37,6 +38,10 @@ ENVIRONMENT = {
     "MULTIPART_PART_BYTES": str(16 * 2**20),
     "SHARE_DEFAULT_TTL_SECONDS": "604800",
     "SHARE_MAX_TTL_SECONDS": "2592000",
+    "MAX_BYTES_STORED": str(50 * 2**30),
+    "MAX_UPLOADS_PER_HOUR": "60",
+    "MAX_SHARES_PER_FILE": "20",
+    "PROCESSING_TIMEOUT_SECONDS": "3600",
     "CREATE_SHARE_STATE_MACHINE_ARN": "arn:aws:states:us-east-1:123456789012:stateMachine:create",
     "REVOKE_SHARE_STATE_MACHINE_ARN": "arn:aws:states:us-east-1:123456789012:stateMachine:revoke",
     "DELETE_FILE_STATE_MACHINE_ARN": "arn:aws:states:us-east-1:123456789012:stateMachine:delete",
@@ -125,6 +130,9 @@ class FakeIndex:
 
     def list_shares(self, file_id: str) -> list[ShareRecord]:
         return [s for s in self.shares if s.file_id == file_id]
+
+    def usage(self, owner_id: str, *, since: str) -> Usage:
+        return Usage(bytes_stored=0, uploads_last_hour=0)
 
 
 def ready_file() -> FileRecord:
@@ -236,8 +244,9 @@ def test_a_presigned_download_is_not_recorded(tracer_on: RecordingProvider, monk
     assert signature not in tracer_on.text()
 
 
-def test_an_upload_policy_is_not_recorded(tracer_on: RecordingProvider) -> None:
+def test_an_upload_policy_is_not_recorded(tracer_on: RecordingProvider, monkeypatch: pytest.MonkeyPatch) -> None:
     uploads = api("uploads")
+    monkeypatch.setattr(uploads, "index", FakeIndex(ready_file(), []))  # an owner well within quota
 
     answer = uploads.handler(json.loads((ROOT / "tests/events/apigw/create-upload.json").read_text()), Context())
 

@@ -18,6 +18,7 @@ from tests.stack_support import (
     reconfigured,
     share_items,
     sync_client,
+    usage_item,
     wait_for_status,
 )
 
@@ -84,6 +85,9 @@ def test_the_sweep_deletes_expired_objects_and_marks_files_expired(local_stack: 
     assert "gsi2pk" not in file_item(local_stack, expired.file_id)
     assert s3.list_object_versions(Bucket=bucket, Prefix=kept.key)["Versions"]
     assert file_item(local_stack, kept.file_id)["status"] == "READY"
+    # and the expired file no longer counts against its owner's quota
+    assert file_item(local_stack, expired.file_id)["storedBytes"] == 0
+    assert usage_item(local_stack, owner_id)["bytesStored"] == len(b"long-lived\n")
     [event] = bus.events_for(expired.file_id, "FileDeleted")
     assert event["detail"]["reason"] == "expired" and event["detail"]["versionsDeleted"] == 1
 
@@ -113,6 +117,7 @@ def test_create_share_stores_options_and_never_outputs_the_token(local_stack: Lo
             "fileId": upload.file_id,
             "ownerId": owner_id,
             "ttlSeconds": 120,
+            "maxShares": 20,
             "maxDownloads": 2,
             "passwordHash": "scrypt$16384$8$1$c2FsdA==$aGFzaA==",
         },
@@ -151,7 +156,12 @@ def test_delete_file_refuses_another_owner_and_removes_everything_for_the_owner(
 ) -> None:
     upload = put_upload(local_stack, owner_id, b"delete me\n")
     wait_for_status(local_stack, upload.file_id)
-    target = {"fileId": upload.file_id, "bucket": local_stack.stack.ref("UploadsBucket"), "key": upload.key}
+    target = {
+        "fileId": upload.file_id,
+        "bucket": local_stack.stack.ref("UploadsBucket"),
+        "key": upload.key,
+        "storedBytes": len(b"delete me\n"),
+    }
 
     refused = run(local_stack, "DeleteFileStateMachine", {**target, "ownerId": "someone-else"})
     deleted = run(local_stack, "DeleteFileStateMachine", {**target, "ownerId": owner_id})
@@ -163,3 +173,6 @@ def test_delete_file_refuses_another_owner_and_removes_everything_for_the_owner(
     assert share_items(local_stack, upload.file_id) == []
     versions = local_stack.client("s3").list_object_versions(Bucket=target["bucket"], Prefix=upload.key)
     assert "Versions" not in versions
+    # and its bytes went back to the owner in the same transaction (the refused delete took nothing)
+    assert usage_item(local_stack, owner_id)["bytesStored"] == 0
+    assert file_item(local_stack, upload.file_id)["storedBytes"] == 0

@@ -9,8 +9,8 @@ import pytest
 import requests
 
 from devstack.stack import LocalStack
-from tests.corpus import Sample, corpus
-from tests.stack_support import put_upload, reconfigured, share_items, wait_for_status
+from tests.corpus import Sample, corpus, zip_of
+from tests.stack_support import eicar, put_upload, reconfigured, share_items, wait_for_executions, wait_for_status
 
 pytestmark = pytest.mark.stack
 
@@ -80,3 +80,23 @@ def test_markup_can_be_refused_by_configuration(local_stack: LocalStack, owner_i
 
     assert record["status"] == "REJECTED"
     assert "markup are not allowed" in record["reason"]
+
+
+def test_an_archive_of_5000_infected_members_ends_infected_not_stuck(local_stack: LocalStack, owner_id: str) -> None:
+    # Given 5,000 EICAR files inside an archive with a 200-character name: one signature each, every
+    # one naming the member, would be over a megabyte of workflow state (Step Functions allows 256 KB)
+    inner = zip_of({f"e{n}.txt": eicar() for n in range(5000)})
+    body = zip_of({"x" * 200 + ".zip": inner})
+    assert len(body) <= 1024 * 1024  # the test stack's MaxUploadBytes
+
+    # When it is uploaded, with the entry limit raised so that every member is scanned
+    with reconfigured(local_stack, "ScanUploadFunction", {"ARCHIVE_MAX_MEMBERS": "6000"}):
+        upload = put_upload(local_stack, owner_id, body, name="many.zip", content_type="application/zip")
+        record = wait_for_status(local_stack, upload.file_id, timeout=240)
+        [execution] = wait_for_executions(local_stack, upload.key)
+
+    # Then it ends INFECTED, naming a signature, and the execution succeeded
+    assert record["status"] == "INFECTED", record.get("reason")
+    assert record["reason"].startswith("malware found: EICAR_Test_File in ")
+    assert len(record["reason"]) <= 600
+    assert execution["status"] == "SUCCEEDED"

@@ -11,9 +11,26 @@ export interface paths {
         put?: never;
         /**
          * Plan a direct upload to S3.
-         * @description Up to the single-request limit: a presigned POST (exact key, exact size, Content-Type and metadata pinned by its policy). Above it: presigned multipart, with a URL per part and presigned complete and abort calls. Writes no state: the object's arrival in S3 starts the process-upload workflow, and the file appears as PROCESSING.
+         * @description Up to the single-request limit: a presigned POST (exact key, exact size, Content-Type and metadata pinned by its policy). Above it: presigned multipart, with a URL per part (signed for that part's exact size) and presigned complete and abort calls. Refused past the caller's quotas (413, 429). Writes no state: the object's arrival in S3 starts the process-upload workflow, and the file appears as PROCESSING.
          */
         post: operations["createUpload"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/me": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The caller's usage of their quotas, and the limits. */
+        get: operations["getMe"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -320,7 +337,7 @@ export interface components {
         };
         /**
          * Presigned multipart upload
-         * @description PUT each part's bytes to its url (partSize bytes each, the last one shorter), collect the ETag of each answer, POST the CompleteMultipartUpload XML to completeUrl; DELETE abortUrl to give up.
+         * @description PUT each part's bytes to its url (exactly its size: partSize bytes each, the last one shorter; the signature covers Content-Length), collect the ETag of each answer, POST the CompleteMultipartUpload XML to completeUrl; DELETE abortUrl to give up.
          */
         multipart: {
             fileId: string;
@@ -332,9 +349,11 @@ export interface components {
                 partNumber: number;
                 /**
                  * Format: uri
-                 * @description Presigned UploadPart (PUT).
+                 * @description Presigned UploadPart (PUT), valid only for a body of exactly size bytes.
                  */
                 url: string;
+                /** @description The part's exact size in bytes, signed into its url as Content-Length: partSize, or less for the last part. */
+                size: number;
             }[];
             /**
              * Format: uri
@@ -348,7 +367,7 @@ export interface components {
             abortUrl: string;
             /**
              * Format: date-time
-             * @description When the part, complete and abort URLs stop working.
+             * @description When the part, complete and abort URLs stop working: 15 minutes plus the time the file takes at 512 KiB/s (MULTIPART_MIN_BYTES_PER_SECOND), at most 6 hours.
              */
             expiresAt: string;
         };
@@ -390,7 +409,7 @@ export interface components {
                 };
                 /**
                  * Presigned multipart upload
-                 * @description PUT each part's bytes to its url (partSize bytes each, the last one shorter), collect the ETag of each answer, POST the CompleteMultipartUpload XML to completeUrl; DELETE abortUrl to give up.
+                 * @description PUT each part's bytes to its url (exactly its size: partSize bytes each, the last one shorter; the signature covers Content-Length), collect the ETag of each answer, POST the CompleteMultipartUpload XML to completeUrl; DELETE abortUrl to give up.
                  */
                 multipart: {
                     fileId: string;
@@ -402,9 +421,11 @@ export interface components {
                         partNumber: number;
                         /**
                          * Format: uri
-                         * @description Presigned UploadPart (PUT).
+                         * @description Presigned UploadPart (PUT), valid only for a body of exactly size bytes.
                          */
                         url: string;
+                        /** @description The part's exact size in bytes, signed into its url as Content-Length: partSize, or less for the last part. */
+                        size: number;
                     }[];
                     /**
                      * Format: uri
@@ -418,7 +439,7 @@ export interface components {
                     abortUrl: string;
                     /**
                      * Format: date-time
-                     * @description When the part, complete and abort URLs stop working.
+                     * @description When the part, complete and abort URLs stop working: 15 minutes plus the time the file takes at 512 KiB/s (MULTIPART_MIN_BYTES_PER_SECOND), at most 6 hours.
                      */
                     expiresAt: string;
                 };
@@ -458,18 +479,38 @@ export interface components {
             message: string;
         };
         /**
+         * GET /me response (200)
+         * @description The caller's usage of their quotas and the limits that apply (fileshare.api.files.me). Usage is recorded by the workflows: bytesStored sums the storedBytes of the caller's files not yet deleted or expired; uploadsLastHour counts the uploads registered in the last 60 minutes.
+         */
+        "me.response": {
+            usage: {
+                bytesStored: number;
+                uploadsLastHour: number;
+            };
+            limits: {
+                /** @description POST /uploads answers 413 quota_exceeded when a file would take bytesStored past this. */
+                maxBytesStored: number;
+                /** @description POST /uploads answers 429 upload_rate_exceeded once uploadsLastHour reaches this. */
+                maxUploadsPerHour: number;
+                /** @description The largest single file (400 upload_too_large above it). */
+                maxUploadBytes: number;
+                /** @description Links one file may have, revoked ones included (409 share_limit_reached past it). */
+                maxSharesPerFile: number;
+            };
+        };
+        /**
          * Share
-         * @description A share link as its owner sees it (fileshare.core.shares.owner_view): in File.shares and as the answer of POST /files/{fileId}/shares. Only owners ever see a Share, so token and url are always present (decrypted from the stored KMS ciphertext).
+         * @description A share link as its owner sees it (fileshare.core.shares.owner_view): in File.shares and as the answer of POST /files/{fileId}/shares. Only owners ever see a Share. A live link carries token and url (decrypted from the stored KMS ciphertext); a revoked one is never decrypted again and has neither.
          */
         share: {
             shareId: string;
             /** @description 256 bits, URL-safe base64 without padding. */
-            token: string;
+            token?: string;
             /**
              * Format: uri
              * @description <AppUrl>/s/<token>
              */
-            url: string;
+            url?: string;
             /** Format: date-time */
             createdAt: string;
             /**
@@ -700,7 +741,7 @@ export interface components {
         "ops-reconcile.request": {
             /** @description Start process-upload for lost objects and mark stuck records FAILED (default: report only). */
             repair?: boolean;
-            /** @description Overrides both age limits (LostObjectAfterSeconds, StuckProcessingAfterSeconds). */
+            /** @description Overrides both age limits (LostObjectAfterSeconds, ProcessingTimeoutSeconds). */
             olderThanSeconds?: number;
         };
         /**
@@ -728,6 +769,8 @@ export interface components {
                 fileId: string;
                 key: string;
                 updatedAt: string;
+                /** @description What repair names as the failed execution: the process-upload execution that registered the file, or this reconciliation. */
+                failedExecution: string;
             }[];
             missingObjects: {
                 fileId: string;
@@ -823,6 +866,45 @@ export interface operations {
                 };
             };
             400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            /** @description The file would take the caller past their storage quota, `maxBytesStored` of `GET /me` (code quota_exceeded); the message says how much is used and what to do. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["error"];
+                };
+            };
+            /** @description The caller has started `maxUploadsPerHour` uploads in the last hour (code upload_rate_exceeded); the message says when to try again. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["error"];
+                };
+            };
+        };
+    };
+    getMe: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Usage and limits. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["me.response"];
+                };
+            };
             401: components["responses"]["Unauthorized"];
         };
     };

@@ -23,7 +23,7 @@ export function authSentence(error: unknown): string {
   if (name === 'InvalidPasswordException' && error instanceof Error) {
     // Cognito says which rule the password breaks: "Password did not conform with policy: ..."
     const rule = error.message.split(':').slice(1).join(':').trim();
-    return rule ? `Choose another password: ${rule.replace(/\.?$/, '.')}` : 'Choose a longer, stronger password.';
+    return `Choose another password: ${rule ? rule.replace(/\.?$/, '.') : 'at least 10 characters, with upper and lower case letters and a digit.'}`;
   }
   if (name in SENTENCES) return SENTENCES[name] ?? '';
   if (error instanceof TypeError) return SENTENCES.NetworkError ?? '';

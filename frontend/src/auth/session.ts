@@ -1,5 +1,5 @@
 /**
- * Accounts through Amplify Auth (Cognito user pool, SRP sign-in). Tokens are kept in
+ * Accounts through Amplify Auth (Cognito user pool, USER_PASSWORD_AUTH sign-in). Tokens are kept in
  * sessionStorage (see docs/security.md); `idToken()` refreshes them before they expire, so every
  * API call carries a valid token even during a long upload.
  */
@@ -47,7 +47,11 @@ async function wrapped<T>(call: () => Promise<T>): Promise<T> {
 export type SignInResult = 'signed-in' | 'needs-confirmation';
 
 export async function signInWithPassword(email: string, password: string): Promise<SignInResult> {
-  const result = await wrapped(() => signIn({ username: email, password }));
+  // USER_PASSWORD_AUTH, not SRP: moto's SRP accepts any password, so SRP could not be tested
+  // locally (docs/decisions.md). The password goes to Cognito over TLS either way.
+  const result = await wrapped(() =>
+    signIn({ username: email, password, options: { authFlowType: 'USER_PASSWORD_AUTH' } }),
+  );
   if (result.isSignedIn) return 'signed-in';
   if (result.nextStep.signInStep === 'CONFIRM_SIGN_UP') return 'needs-confirmation';
   throw new Error('This account needs a sign-in step the app does not support.');

@@ -53,6 +53,17 @@ describe('choosing POST or multipart', () => {
   });
 });
 
+describe('cancelling', () => {
+  it('gives the abort URL of a multipart upload once, and none for a POST', () => {
+    const plans = new UploadPlans();
+    plans.set('large', new Blob(['x']), multipart);
+    plans.set('small', new Blob(['y']), post);
+    expect(plans.takeAbortUrl('large')).toBe('http://s3/abort');
+    expect(plans.takeAbortUrl('large')).toBeUndefined();
+    expect(plans.takeAbortUrl('small')).toBeUndefined();
+  });
+});
+
 describe('the upload request', () => {
   it('declares a bare media type, or the generic binary type', () => {
     expect(declaredType('text/plain;charset=utf-8')).toBe('text/plain');

@@ -68,6 +68,18 @@ export class UploadPlans {
     this.entries.delete(id);
   }
 
+  /**
+   * The abort URL of a multipart upload still under way, once: removing a file and Uppy's own
+   * abort call may both ask, and S3 needs only one DELETE.
+   */
+  takeAbortUrl(id: string): string | undefined {
+    const entry = this.entries.get(id);
+    if (entry?.plan?.method !== 'MULTIPART') return undefined;
+    const url = entry.plan.abortUrl;
+    this.entries.delete(id);
+    return url;
+  }
+
   /** The plan, or the API's refusal thrown as the file's upload error. */
   plan(id: string): UploadPlan {
     const entry = this.entries.get(id);

@@ -62,6 +62,11 @@ export function createUploader(options: UploaderOptions): { close: () => void } 
 
   // Plan every file with the API before any byte moves. A refusal fails that file with the
   // API's reason in words; the others go on.
+  async function abortUpload(id: string): Promise<void> {
+    const abortUrl = plans.takeAbortUrl(id);
+    if (abortUrl) await fetch(abortUrl, { method: 'DELETE' }).catch(() => undefined);
+  }
+
   uppy.addPreProcessor(async (ids: string[]) => {
     await Promise.all(
       ids.map(async (id) => {
@@ -70,6 +75,11 @@ export function createUploader(options: UploaderOptions): { close: () => void } 
         try {
           const plan = await api.createUpload(uploadRequest({ name: file.name, size: file.size ?? 0, type: file.type }));
           plans.set(id, file.data as Blob, plan);
+          // Removed while its plan was on the way: give the multipart upload up at once.
+          if (!(uppy.getFiles() as File[]).some((f) => f.id === id)) {
+            await abortUpload(id);
+            return;
+          }
           uppy.setFileMeta(id, { fileId: plan.fileId });
         } catch (error) {
           plans.refuse(id, file.data as Blob, new Error(describeError(error)));
@@ -137,16 +147,15 @@ export function createUploader(options: UploaderOptions): { close: () => void } 
       }
       return {};
     },
-    abortMultipartUpload: async (file: File) => {
-      const plan = plans.plan(file.id);
-      if (plan.method === 'MULTIPART') await fetch(plan.abortUrl, { method: 'DELETE' }).catch(() => undefined);
-    },
+    abortMultipartUpload: (file: File) => abortUpload(file.id),
   });
 
   uppy.on('s3-multipart:part-uploaded', (file, part) => {
     plans.recordPart(file.id, part);
   });
+  // A removed (cancelled) file's multipart upload is aborted in S3, so no parts are left behind.
   uppy.on('file-removed', (file) => {
+    void abortUpload(file.id);
     plans.forget(file.id);
   });
   uppy.on('upload-success', (file) => {

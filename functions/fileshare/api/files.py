@@ -1,4 +1,5 @@
-"""``GET /files`` and ``GET /files/{fileId}``: an owner's own files, with their share links."""
+"""``GET /files`` and ``GET /files/{fileId}``: an owner's own files, with their share links;
+``GET /me``: the owner's usage and limits."""
 
 from __future__ import annotations
 
@@ -9,8 +10,9 @@ from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from fileshare.api.http import caller_id, new_resolver, page_size
-from fileshare.core import config
+from fileshare.core import clock, config
 from fileshare.core.ownership import owned_file
+from fileshare.core.quota import window_start
 from fileshare.core.shares import file_view
 from fileshare.core.store import IndexReader, list_downloads
 from fileshare.observability import logger, tracer
@@ -20,6 +22,10 @@ from fileshare.observability import logger, tracer
 class Settings:
     table_name: str
     app_url: str
+    max_bytes_stored: int
+    max_uploads_per_hour: int
+    max_upload_bytes: int
+    max_shares_per_file: int
 
 
 settings = config.load(Settings)
@@ -56,6 +62,22 @@ def list_file_downloads(file_id: str) -> dict[str, Any]:
     record = owned_file(index, file_id, caller_id(app))
     limit = page_size(app.current_event.get_query_string_value("limit"))
     return {"items": [d.to_view() for d in list_downloads(settings.table_name, record.file_id, limit=limit)]}
+
+
+@app.get("/me")
+@tracer.capture_method
+def me() -> dict[str, Any]:
+    """What the caller uses of their quotas, and the limits that apply to them."""
+    usage = index.usage(caller_id(app), since=window_start(clock.now()))
+    return {
+        "usage": usage.to_view(),
+        "limits": {
+            "maxBytesStored": settings.max_bytes_stored,
+            "maxUploadsPerHour": settings.max_uploads_per_hour,
+            "maxUploadBytes": settings.max_upload_bytes,
+            "maxSharesPerFile": settings.max_shares_per_file,
+        },
+    }
 
 
 @logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_HTTP)

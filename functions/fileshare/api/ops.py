@@ -50,7 +50,6 @@ settings = config.load(Settings)
 workflows = parse_workflows(settings.ops_workflows)
 index = IndexReader(settings.table_name)
 app = new_resolver(operators_only=True)
-PROCESS_UPLOAD = "process-upload"
 
 
 def _summary(workflow: str, arn: str) -> dict[str, Any]:
@@ -104,11 +103,8 @@ def get_file(file_id: str) -> dict[str, Any]:
     item = index.file_item(file_id) if is_file_id(file_id) else None
     if item is None:
         raise NotFound("no such file")
-    arns = [a for a in (item.get("executionArn"), item.get("failedExecution")) if a]
-    if item.get("status") == "PROCESSING":  # its execution may still be running
-        for running in workflow_runs.executions(workflows[PROCESS_UPLOAD].arn, "RUNNING"):
-            if _summary(PROCESS_UPLOAD, running["executionArn"])["fileId"] == file_id:
-                arns.append(running["executionArn"])
+    # The execution that registered it (running, settled or stuck), and the one named as failed.
+    arns = [a for a in (item.get("processingExecution"), item.get("failedExecution")) if a]
     runs = []
     for arn in dict.fromkeys(arns):
         workflow = workflow_of_execution(workflows, arn)

@@ -11,12 +11,12 @@ from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from fileshare.api.http import caller_id, json_body, new_resolver
-from fileshare.core import config
+from fileshare.core import clock, config
 from fileshare.core.commands import CommandFailed, run_command
 from fileshare.core.errors import Conflict, NotFound
 from fileshare.core.ownership import owned_file, owned_share
 from fileshare.core.records import ShareRecord
-from fileshare.core.shares import ShareLimits, create_share_input, owner_view
+from fileshare.core.shares import ShareLimits, create_share_input, owner_view, share_limit_reached
 from fileshare.core.store import IndexReader, from_attribute_values
 from fileshare.observability import logger, metrics, tracer
 
@@ -31,10 +31,11 @@ class Settings:
     delete_file_state_machine_arn: str
     share_default_ttl_seconds: int
     share_max_ttl_seconds: int
+    max_shares_per_file: int
 
 
 settings = config.load(Settings)
-limits = ShareLimits(settings.share_default_ttl_seconds, settings.share_max_ttl_seconds)
+limits = ShareLimits(settings.share_default_ttl_seconds, settings.share_max_ttl_seconds, settings.max_shares_per_file)
 index = IndexReader(settings.table_name)
 app = new_resolver()
 
@@ -49,6 +50,8 @@ def create_share(file_id: str) -> Response[dict[str, Any]]:
     try:
         created = run_command(settings.create_share_state_machine_arn, create_share_input(record, body, limits))
     except CommandFailed as failed:
+        if failed.error == "ShareLimitReached":
+            raise share_limit_reached(limits) from failed
         logger.error("create share failed", extra={"execution": failed.execution_arn, "error": failed.error})
         raise
     share = ShareRecord.from_item(from_attribute_values(created["item"]))
@@ -78,8 +81,16 @@ def revoke_share(file_id: str, share_id: str) -> Response[str]:
 @tracer.capture_method
 def delete_file(file_id: str) -> Response[str]:
     record = owned_file(index, file_id, caller_id(app))
-    if record.status == "PROCESSING":
-        raise Conflict("the file is still being processed; delete it when it is done", code="file_processing")
+    if record.status == "PROCESSING" and not record.is_stuck(clock.now()):
+        raise Conflict(
+            "The file is still being processed; delete it when it is done"
+            + (
+                f" or after {record.processing_deadline}, when it counts as stuck."
+                if record.processing_deadline
+                else "."
+            ),
+            code="file_processing",
+        )
     logger.append_keys(file_id=file_id)
     try:
         run_command(
@@ -89,6 +100,7 @@ def delete_file(file_id: str) -> Response[str]:
                 "ownerId": record.owner_id,
                 "bucket": settings.uploads_bucket,
                 "key": record.object_key,
+                "storedBytes": record.stored_bytes,
             },
         )
     except CommandFailed as failed:

@@ -1,4 +1,5 @@
-"""``POST /uploads``: plan a direct browser-to-S3 upload. Reads nothing, writes no state."""
+"""``POST /uploads``: plan a direct browser-to-S3 upload within the owner's quotas. Reads the owner's
+usage, writes no state."""
 
 from __future__ import annotations
 
@@ -10,19 +11,25 @@ from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from fileshare.api.http import caller_id, json_body, new_resolver
-from fileshare.core import config
-from fileshare.core.uploads import UploadLimits, UploadRequest, plan_upload
+from fileshare.core import clock, config
+from fileshare.core.quota import QuotaLimits, check_new_upload, window_start
+from fileshare.core.store import IndexReader
+from fileshare.core.uploads import UploadLimits, UploadRequest, check_request, plan_upload
 from fileshare.observability import logger, metrics, tracer
 
 
 @dataclass(frozen=True)
 class Settings:
     uploads_bucket: str
+    table_name: str
     max_upload_bytes: int
     single_post_max_bytes: int
     multipart_part_bytes: int
+    max_bytes_stored: int
+    max_uploads_per_hour: int
     upload_url_ttl_seconds: int = 600
     multipart_url_ttl_seconds: int = 21600
+    multipart_min_bytes_per_second: int = 512 * 1024
 
 
 settings = config.load(Settings)
@@ -32,7 +39,10 @@ limits = UploadLimits(
     part_bytes=settings.multipart_part_bytes,
     post_ttl_seconds=settings.upload_url_ttl_seconds,
     multipart_ttl_seconds=settings.multipart_url_ttl_seconds,
+    multipart_min_bytes_per_second=settings.multipart_min_bytes_per_second,
 )
+quota = QuotaLimits(max_bytes_stored=settings.max_bytes_stored, max_uploads_per_hour=settings.max_uploads_per_hour)
+index = IndexReader(settings.table_name)
 app = new_resolver()
 
 
@@ -42,7 +52,10 @@ def create_upload() -> Response[dict[str, Any]]:
     owner_id = caller_id(app)
     body = json_body(app, "create-upload.request")
     request = UploadRequest(name=body["name"], size=body["size"], content_type=body["contentType"])
-    plan = plan_upload(owner_id=owner_id, request=request, bucket=settings.uploads_bucket, limits=limits)
+    now = clock.now()
+    check_request(request, limits)
+    check_new_upload(index.usage(owner_id, since=window_start(now)), quota, request.size, now)
+    plan = plan_upload(owner_id=owner_id, request=request, bucket=settings.uploads_bucket, limits=limits, at=now)
     logger.append_keys(file_id=plan["fileId"])
     logger.info("upload planned", extra={"method": plan["method"], "size": request.size})
     metrics.add_metric(name="UploadsPlanned", unit="Count", value=1)

@@ -53,3 +53,13 @@ class Conflict(DomainError):
 class TooManyAttempts(DomainError):
     status = 429
     code = "too_many_attempts"
+
+
+class QuotaExceeded(DomainError):
+    status = 413
+    code = "quota_exceeded"
+
+
+class UploadRateExceeded(DomainError):
+    status = 429
+    code = "upload_rate_exceeded"

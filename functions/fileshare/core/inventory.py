@@ -34,7 +34,7 @@ def indexed_files(table: str) -> Iterator[IndexedFile]:
         .paginate(
             TableName=table,
             FilterExpression="sk = :file",
-            ProjectionExpression="fileId, #status, objectKey, objectVersion, updatedAt",
+            ProjectionExpression="fileId, #status, objectKey, objectVersion, updatedAt, processingExecution",
             ExpressionAttributeNames={"#status": "status"},
             ExpressionAttributeValues={":file": {"S": "FILE"}},
         )
@@ -47,6 +47,7 @@ def indexed_files(table: str) -> Iterator[IndexedFile]:
                 object_key=item["objectKey"]["S"],
                 object_version=item["objectVersion"]["S"],
                 updated_at=item["updatedAt"]["S"],
+                processing_execution=item.get("processingExecution", {}).get("S"),
             )
 
 

@@ -4,8 +4,9 @@ running executions.
 * a **lost object**: the current version of an ``uploads/<owner>/<fileId>`` object with no record
   at all, older than ``lost_after`` and with no running execution (its event never arrived, or it
   is in the dead-letter queue); repair starts process-upload with the event S3 would have sent;
-* a **stuck record**: PROCESSING, not updated for ``stuck_after`` and with no running execution
-  (the execution was stopped, or its failure was never recorded); repair marks it FAILED;
+* a **stuck record**: PROCESSING, not updated for ``stuck_after`` (``ProcessingTimeoutSeconds``, the
+  sweep's own limit) and with no running execution (the execution was stopped, or its failure was
+  never recorded); repair marks it FAILED, as the sweep would;
 * a **missing object**: a record (not DELETED or EXPIRED) whose object version is gone; reported
   only, as nothing can bring the bytes back (see docs/operations.md, restore).
 """
@@ -41,6 +42,7 @@ class IndexedFile:
     object_key: str
     object_version: str
     updated_at: str
+    processing_execution: str | None = None
 
 
 @dataclass(frozen=True)
@@ -126,7 +128,7 @@ def upload_event(*, bucket: str, version: StoredVersion, region: str, account: s
 
 
 def report(
-    findings: Findings, *, checked_at: datetime, repair: bool, lost_after: int, stuck_after: int
+    findings: Findings, *, checked_at: datetime, repair: bool, lost_after: int, stuck_after: int, execution_arn: str
 ) -> dict[str, Any]:
     """What operators read (``schemas/api/ops-reconcile.response.json``)."""
     return {
@@ -145,8 +147,15 @@ def report(
             }
             for v in findings.lost_objects
         ],
+        # failedExecution: the execution that never finished, as the sweep names it; else this one.
         "stuckRecords": [
-            {"fileId": f.file_id, "key": f.object_key, "updatedAt": f.updated_at} for f in findings.stuck_records
+            {
+                "fileId": f.file_id,
+                "key": f.object_key,
+                "updatedAt": f.updated_at,
+                "failedExecution": f.processing_execution or execution_arn,
+            }
+            for f in findings.stuck_records
         ],
         "missingObjects": [
             {"fileId": f.file_id, "status": f.status, "key": f.object_key, "versionId": f.object_version}

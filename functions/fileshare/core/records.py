@@ -4,6 +4,12 @@
   gsi2 ``EXPIRES`` / ``<expiresAt>#<fileId>`` while the file is neither deleted nor expired.
 - share: pk ``SHARE#<sha256 of token>``, sk ``SHARE``; gsi1 ``FILE#<fileId>`` / ``SHARE#<createdAt>#<shareId>``.
 - download: pk ``FILE#<fileId>``, sk ``DOWNLOAD#<at>#<requestId>``.
+- an owner's usage: pk ``OWNER#<owner>``, sk ``USAGE``: ``bytesStored``, the sum of the files'
+  ``storedBytes``, changed only in the same transaction as those (admit, delete, expire).
+- an upload marker: pk ``OWNER#<owner>``, sk ``UPLOAD#<createdAt>#<fileId>``, one per registered
+  upload, for the hourly upload count; TTL a day later.
+- while a file is PROCESSING it carries gsi3 ``PROCESSING`` / ``<processingDeadline>#<fileId>``, so
+  the sweep finds uploads stuck past their deadline.
 
 Access patterns: a file by id (GetItem); an owner's files newest first (Query gsi1, descending);
 a share by token hash, strongly consistent (GetItem); a file's shares (Query gsi1); a file's
@@ -26,6 +32,8 @@ from fileshare.core import clock
 STATUSES = ("PROCESSING", "READY", "REJECTED", "INFECTED", "FAILED", "DELETED", "EXPIRED")
 TTL_GRACE_SECONDS = 7 * 24 * 3600
 EXPIRY_INDEX_PK = "EXPIRES"
+PROCESSING_INDEX_PK = "PROCESSING"
+UPLOAD_MARKER_TTL_SECONDS = 24 * 3600
 
 
 def ttl_for(expires_at: str) -> int:
@@ -42,6 +50,25 @@ def share_pk(token_hash: str) -> str:
 
 def owner_gsi1pk(owner_id: str) -> str:
     return f"OWNER#{owner_id}"
+
+
+def owner_pk(owner_id: str) -> str:
+    return f"OWNER#{owner_id}"
+
+
+USAGE_SK = "USAGE"
+UPLOAD_MARKER_PREFIX = "UPLOAD#"
+
+
+def upload_marker(owner_id: str, file_id: str, created_at: str) -> dict[str, Any]:
+    """The item that counts one registered upload in its owner's hourly window."""
+    return {
+        "pk": owner_pk(owner_id),
+        "sk": f"{UPLOAD_MARKER_PREFIX}{created_at}#{file_id}",
+        "fileId": file_id,
+        "createdAt": created_at,
+        "ttl": int(clock.from_iso(created_at).timestamp()) + UPLOAD_MARKER_TTL_SECONDS,
+    }
 
 
 @dataclass(frozen=True)
@@ -63,6 +90,10 @@ class FileRecord:
     expires_at: str | None = None
     failed_execution: str | None = None
     original_name: str | None = None
+    stored_bytes: int = 0  # what it counts against its owner's quota: its size once admitted, 0 when gone
+    shares_created: int = 0  # links ever made for it, revoked ones included (capped per file)
+    processing_deadline: str | None = None  # a PROCESSING file not finished by then is stuck
+    processing_execution: str | None = None  # the process-upload execution that registered it
 
     @classmethod
     def new(
@@ -79,9 +110,13 @@ class FileRecord:
         created_at: datetime,
         retention_seconds: int | None = None,
         original_name: str | None = None,
+        processing_timeout_seconds: int | None = None,
     ) -> FileRecord:
         stamp = clock.to_iso(created_at)
         expires = clock.to_iso(clock.later(created_at, retention_seconds)) if retention_seconds else None
+        deadline = (
+            clock.to_iso(clock.later(created_at, processing_timeout_seconds)) if processing_timeout_seconds else None
+        )
         return cls(
             file_id=file_id,
             owner_id=owner_id,
@@ -96,6 +131,7 @@ class FileRecord:
             etag=etag,
             expires_at=expires,
             original_name=original_name,
+            processing_deadline=deadline,
         )
 
     def to_item(self) -> dict[str, Any]:
@@ -115,6 +151,8 @@ class FileRecord:
             "objectKey": self.object_key,
             "objectVersion": self.object_version,
             "etag": self.etag,
+            "storedBytes": self.stored_bytes,
+            "sharesCreated": self.shares_created,
         }
         optional = {
             "detectedType": self.detected_type,
@@ -123,8 +161,13 @@ class FileRecord:
             "expiresAt": self.expires_at,
             "failedExecution": self.failed_execution,
             "originalName": self.original_name,
+            "processingDeadline": self.processing_deadline,
+            "processingExecution": self.processing_execution,
         }
         item.update({k: v for k, v in optional.items() if v is not None})
+        if self.status == "PROCESSING" and self.processing_deadline is not None:
+            item["gsi3pk"] = PROCESSING_INDEX_PK
+            item["gsi3sk"] = f"{self.processing_deadline}#{self.file_id}"
         if self.expires_at is not None:
             item["ttl"] = ttl_for(self.expires_at)
             if self.status not in ("DELETED", "EXPIRED"):
@@ -152,6 +195,18 @@ class FileRecord:
             expires_at=item.get("expiresAt"),
             failed_execution=item.get("failedExecution"),
             original_name=item.get("originalName"),
+            stored_bytes=int(item.get("storedBytes", 0)),  # items written before quotas: never counted
+            shares_created=int(item.get("sharesCreated", 0)),
+            processing_deadline=item.get("processingDeadline"),
+            processing_execution=item.get("processingExecution"),
+        )
+
+    def is_stuck(self, at: datetime) -> bool:
+        """PROCESSING past its deadline: its owner may delete it and the sweep marks it FAILED."""
+        return (
+            self.status == "PROCESSING"
+            and self.processing_deadline is not None
+            and clock.from_iso(self.processing_deadline) <= at
         )
 
     def is_downloadable(self, at: datetime) -> bool:

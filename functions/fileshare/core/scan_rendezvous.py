@@ -13,6 +13,7 @@ from typing import Any
 
 from fileshare.core import clock
 from fileshare.core.aws import client
+from fileshare.core.bounded import clip, clip_all
 from fileshare.core.store import from_attribute_values
 
 RENDEZVOUS_TTL_SECONDS = 7 * 24 * 3600
@@ -71,11 +72,16 @@ def guardduty_verdict(detail: dict[str, Any]) -> dict[str, Any]:
     if status == "NO_THREATS_FOUND":
         return {"engine": "guardduty", "verdict": "CLEAN", "signatures": []}
     if status == "THREATS_FOUND":
-        return {"engine": "guardduty", "verdict": "INFECTED", "signatures": threats or ["unnamed threat"]}
+        verdict: dict[str, Any] = {"engine": "guardduty", "verdict": "INFECTED", "signatures": clip_all(threats)}
+        if not threats:
+            verdict["signatures"] = ["unnamed threat"]
+        elif len(threats) > len(verdict["signatures"]):
+            verdict["signatureCount"] = len(threats)
+        return verdict
     why = status or detail.get("scanStatus", "no result")
     return {
         "engine": "guardduty",
         "verdict": "UNSCANNABLE",
         "signatures": [],
-        "reason": f"the file cannot be scanned: GuardDuty answered {why}",
+        "reason": clip(f"the file cannot be scanned: GuardDuty answered {why}"),
     }

@@ -10,8 +10,9 @@ Managed signatures come from GuardDuty Malware Protection for S3, which scans in
 the workflow runs these rules beside it (``statemachines/process_upload.asl.json``).
 
 ``scan_upload`` scans the object and then, for an archive (zip, tar, gzip, bzip2, xz), every
-member, nested archives included, under ``ArchiveLimits``. Engines read files in windows, so
-memory stays flat whatever the size.
+member, nested archives included, under ``ArchiveLimits``; each member must also pass the same
+allow-list and type rules as a top-level file. Engines read files in windows, so memory stays flat
+whatever the size.
 """
 
 from __future__ import annotations
@@ -20,14 +21,23 @@ import os
 import shutil
 import subprocess
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Protocol
 
 from fileshare.core.archives import ArchiveLimits, Unscannable, extracted_members, is_archive
-from fileshare.core.content_types import DEFAULT_ALLOWED
+from fileshare.core.bounded import clip, clip_all
+from fileshare.core.content_types import (
+    DEFAULT_ALLOWED,
+    PACKAGE_MANIFESTS,
+    SNIFF_BYTES,
+    TAIL_BYTES,
+    allow_problem,
+    member_problem,
+)
 
 RULES_DIR = Path(__file__).resolve().parent.parent / "rules"
+SCRATCH_RESERVE_BYTES = 64 * 1024 * 1024  # left free on the scratch disk for the runtime and engines
 CLAMAV_SYSTEM_DB = Path("/var/lib/clamav")
 WINDOW_BYTES = 4 * 1024 * 1024
 OVERLAP_BYTES = 64 * 1024
@@ -36,11 +46,13 @@ READ_BYTES = 1024 * 1024
 
 @dataclass(frozen=True)
 class ScanResult:
+    """One verdict. ``refused``: why a content class or archive member is refused here."""
+
     engine: str
     infected: bool
     signatures: tuple[str, ...] = field(default_factory=tuple)
     unscannable: str | None = None
-    refused: str | None = None  # a content class the allow-list refuses, found by a rule
+    refused: str | None = None  # a content class or archive member the allow-list or type rules refuse
 
     @property
     def verdict(self) -> str:
@@ -51,11 +63,16 @@ class ScanResult:
         return "UNSCANNABLE" if self.unscannable else "CLEAN"
 
     def to_dict(self) -> dict[str, Any]:
-        out: dict[str, Any] = {"engine": self.engine, "verdict": self.verdict, "signatures": list(self.signatures)}
+        """The step's answer, bounded (``fileshare.core.bounded``): at most 20 signatures of at most
+        500 characters, with ``signatureCount`` when there were more; reasons clipped alike."""
+        signatures = clip_all(self.signatures)
+        out: dict[str, Any] = {"engine": self.engine, "verdict": self.verdict, "signatures": signatures}
+        if len(signatures) < len(self.signatures):
+            out["signatureCount"] = len(self.signatures)
         if self.verdict == "REFUSED":
-            out["reason"] = self.refused
+            out["reason"] = clip(str(self.refused))
         elif self.verdict == "UNSCANNABLE":
-            out["reason"] = f"the file cannot be scanned: {self.unscannable}"
+            out["reason"] = clip(f"the file cannot be scanned: {self.unscannable}")
         return out
 
 
@@ -184,11 +201,45 @@ def _judge(
     return ScanResult(engine.name, False, unscannable=unscannable)
 
 
+def _ends(path: Path) -> tuple[bytes, bytes]:
+    """The first ``SNIFF_BYTES`` and the last ``TAIL_BYTES`` of a file, as sniffing reads them."""
+    with path.open("rb") as handle:
+        head = handle.read(SNIFF_BYTES)
+        size = handle.seek(0, os.SEEK_END)
+        handle.seek(max(size - TAIL_BYTES, 0))
+        return head, handle.read(TAIL_BYTES)
+
+
+def _package_container(name: str, names: set[str]) -> str | None:
+    """For a package manifest at the root of an archive, that archive (``""``: the upload itself)."""
+    for manifest in PACKAGE_MANIFESTS:
+        container = name.removesuffix(manifest)
+        if container != name and (container == "" or container.removesuffix("/") in names):
+            return container.removesuffix("/")
+    return None
+
+
+def refused_member(members: list[tuple[str, Path]], allowed: frozenset[str]) -> str | None:
+    """Why the first refused member refuses the archive, naming it; None when every member passes."""
+    names = {name for name, _ in members}
+    for name, path in members:
+        container = _package_container(name, names)
+        if container is not None:
+            problem = allow_problem("application/msix", "", "application/msix", allowed)
+            if problem:
+                return f"the archive holds {container}: {problem}" if container else f"the archive: {problem}"
+        problem = member_problem(name, *_ends(path), allowed)
+        if problem:
+            return f"the archive holds {name}: {problem}"
+    return None
+
+
 def scan_upload(
     path: Path, engine: Engine, limits: ArchiveLimits, allowed: frozenset[str] = DEFAULT_ALLOWED
 ) -> ScanResult:
-    """Scan a spooled upload: the file itself, then every member if it is an archive. Malware wins;
-    then a content class the allow-list (``allowed``) refuses; then an archive we cannot inspect."""
+    """Scan a spooled upload: the file itself, then, for an archive, every member, with the engine
+    and with the allow-list and type rules of a top-level file. Malware wins; then a content class or
+    member the allow-list (``allowed``) refuses; then an archive we cannot inspect."""
     own = [(s, "") for s in engine.scan_paths([path]).get(path, set())]
     result = _judge(engine, own, allowed)
     if result.infected or not is_archive(path):
@@ -197,9 +248,24 @@ def scan_upload(
         with extracted_members(path, limits, workdir=path.parent) as members:
             hits = engine.scan_paths([p for _, p in members])
             inside = [(s, f" in {name}") for name, p in members for s in hits.get(p, set())]
+            refused = refused_member(members, allowed)
     except Unscannable as problem:
         return _judge(engine, own, allowed, unscannable=problem.reason)
-    return _judge(engine, own + inside, allowed)
+    judged = _judge(engine, own + inside, allowed)
+    if judged.infected or refused is None:
+        return judged
+    # A member the allow-list or type rules refuse: the reason names it (a rule may have matched it too).
+    return ScanResult(engine.name, False, refused=refused)
+
+
+def fit_to_scratch(size: int, limits: ArchiveLimits, free_bytes: int) -> ArchiveLimits:
+    """The archive limits for scanning a ``size``-byte object in ``free_bytes`` of scratch space:
+    the spooled object and everything unpacked from it must fit, with a reserve. Raises
+    ``Unscannable`` when the object itself does not fit, so it is refused rather than failing."""
+    room = free_bytes - SCRATCH_RESERVE_BYTES - size
+    if room < 0:
+        raise Unscannable(f"the file is {size} bytes, more than the {free_bytes} bytes of scratch space to scan it in")
+    return replace(limits, max_expanded_bytes=min(limits.max_expanded_bytes, room))
 
 
 def scratch_dir() -> Path:

@@ -57,18 +57,21 @@ def share_url(app_url: str, token: str) -> str:
 
 
 def owner_view(share: ShareRecord, *, app_url: str) -> dict[str, Any]:
-    """The owner's view of one of their shares, with the link decrypted for them."""
-    token = keyring.decrypt_token(ciphertext=share.token_ciphertext, file_id=share.file_id, share_id=share.share_id)
-    view: dict[str, Any] = {
-        "shareId": share.share_id,
-        "token": token,
-        "url": share_url(app_url, token),
-        "createdAt": share.created_at,
-        "expiresAt": share.expires_at,
-        "downloads": share.downloads,
-        "revoked": share.revoked,
-        "passwordProtected": share.password_hash is not None,
-    }
+    """The owner's view of one of their shares, with the link decrypted for them; a revoked link
+    is never decrypted again (it has no token or url any more)."""
+    view: dict[str, Any] = {"shareId": share.share_id}
+    if not share.revoked:
+        token = keyring.decrypt_token(ciphertext=share.token_ciphertext, file_id=share.file_id, share_id=share.share_id)
+        view.update(token=token, url=share_url(app_url, token))
+    view.update(
+        {
+            "createdAt": share.created_at,
+            "expiresAt": share.expires_at,
+            "downloads": share.downloads,
+            "revoked": share.revoked,
+            "passwordProtected": share.password_hash is not None,
+        }
+    )
     if share.max_downloads is not None:
         view["maxDownloads"] = share.max_downloads
     if share.locked_until is not None:
@@ -172,6 +175,14 @@ def presign_download(record: FileRecord, *, bucket: str, at: datetime) -> Downlo
 class ShareLimits:
     default_ttl_seconds: int
     max_ttl_seconds: int
+    max_shares_per_file: int = 20
+
+
+def share_limit_reached(limits: ShareLimits) -> Conflict:
+    return Conflict(
+        f"This file already has {limits.max_shares_per_file} links, the most a file may have (revoked ones count too).",
+        code="share_limit_reached",
+    )
 
 
 def create_share_input(record: FileRecord, body: dict[str, Any], limits: ShareLimits) -> dict[str, Any]:
@@ -179,10 +190,17 @@ def create_share_input(record: FileRecord, body: dict[str, Any], limits: ShareLi
     (scrypt): only the hash enters the workflow, the table and any history."""
     if record.status != "READY":
         raise Conflict(f"the file is {record.status}; only READY files can be shared", code="file_not_ready")
+    if record.shares_created >= limits.max_shares_per_file:
+        raise share_limit_reached(limits)  # the create-share workflow enforces it again, atomically
     ttl = body.get("expiresInSeconds", limits.default_ttl_seconds)
     if ttl > limits.max_ttl_seconds:
         raise InvalidRequest(f"expiresInSeconds is at most {limits.max_ttl_seconds}")
-    payload: dict[str, Any] = {"fileId": record.file_id, "ownerId": record.owner_id, "ttlSeconds": ttl}
+    payload: dict[str, Any] = {
+        "fileId": record.file_id,
+        "ownerId": record.owner_id,
+        "ttlSeconds": ttl,
+        "maxShares": limits.max_shares_per_file,
+    }
     if record.expires_at is not None:
         payload["fileExpiresAt"] = record.expires_at
     if "maxDownloads" in body:

@@ -37,15 +37,19 @@ def start_multipart(*, bucket: str, key: str, content_type: str, metadata: dict[
     return str(answer["UploadId"])
 
 
-def presign_part(*, bucket: str, key: str, upload_id: str, part_number: int, expires_in: int) -> str:
-    return str(
-        client("s3").generate_presigned_url(
-            "upload_part",
-            Params={"Bucket": bucket, "Key": key, "UploadId": upload_id, "PartNumber": part_number},
-            ExpiresIn=expires_in,
-            HttpMethod="PUT",
-        )
-    )
+def presign_part(
+    *, bucket: str, key: str, upload_id: str, part_number: int, content_length: int, expires_in: int
+) -> str:
+    """A presigned UploadPart PUT whose signature covers ``Content-Length``: S3 refuses any other size."""
+    params = {
+        "Bucket": bucket,
+        "Key": key,
+        "UploadId": upload_id,
+        "PartNumber": part_number,
+        "ContentLength": content_length,
+    }
+    url = client("s3").generate_presigned_url("upload_part", Params=params, ExpiresIn=expires_in, HttpMethod="PUT")
+    return str(url)
 
 
 def presign_multipart_call(*, operation: str, bucket: str, key: str, upload_id: str, expires_in: int) -> str:

@@ -9,7 +9,18 @@ from typing import Any
 from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
 
 from fileshare.core.aws import client
-from fileshare.core.records import DownloadRecord, FileRecord, ShareRecord, file_pk, owner_gsi1pk, share_pk
+from fileshare.core.quota import Usage
+from fileshare.core.records import (
+    UPLOAD_MARKER_PREFIX,
+    USAGE_SK,
+    DownloadRecord,
+    FileRecord,
+    ShareRecord,
+    file_pk,
+    owner_gsi1pk,
+    owner_pk,
+    share_pk,
+)
 
 _deserializer = TypeDeserializer()
 _serializer = TypeSerializer()
@@ -79,6 +90,33 @@ class IndexReader:
             if "LastEvaluatedKey" not in answer:
                 return shares
             params["ExclusiveStartKey"] = answer["LastEvaluatedKey"]
+
+    def usage(self, owner_id: str, *, since: str) -> Usage:
+        """What an owner stores, and how many uploads were registered from ``since`` on."""
+        item = self._get(owner_pk(owner_id), USAGE_SK) or {}
+        params: dict[str, Any] = {
+            "TableName": self.table_name,
+            "KeyConditionExpression": "pk = :pk AND sk BETWEEN :since AND :end",
+            "ExpressionAttributeValues": {
+                ":pk": {"S": owner_pk(owner_id)},
+                ":since": {"S": f"{UPLOAD_MARKER_PREFIX}{since}"},
+                ":end": {"S": f"{UPLOAD_MARKER_PREFIX}~"},
+            },
+            "ProjectionExpression": "createdAt",
+            "ConsistentRead": True,
+        }
+        stamps: list[str] = []
+        while True:
+            answer = client("dynamodb").query(**params)
+            stamps += [i["createdAt"]["S"] for i in answer.get("Items", [])]
+            if "LastEvaluatedKey" not in answer:
+                break
+            params["ExclusiveStartKey"] = answer["LastEvaluatedKey"]
+        return Usage(
+            bytes_stored=int(item.get("bytesStored", 0)),
+            uploads_last_hour=len(stamps),
+            oldest_upload_at=min(stamps, default=None),
+        )
 
 
 class BadPageToken(ValueError):

@@ -25,6 +25,7 @@ from fileshare.observability import logger, tracer
 class Settings:
     uploads_bucket: str
     file_retention_seconds: int
+    processing_timeout_seconds: int = 3600
 
 
 settings = config.load(Settings)
@@ -69,6 +70,7 @@ def describe(event: EventBridgeEvent) -> dict[str, Any]:
         created_at=clock.now(),
         retention_seconds=settings.file_retention_seconds,
         original_name=declared_name,  # as the owner typed it, for display (escaped) only
+        processing_timeout_seconds=settings.processing_timeout_seconds,
     )
     logger.info("upload described", extra={"size": upload["size"], "version": version_id})
     return {**upload, "expiresAt": record.expires_at, "item": to_attribute_values(record.to_item())}

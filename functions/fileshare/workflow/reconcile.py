@@ -22,16 +22,18 @@ class Settings:
     table_name: str
     process_upload_state_machine_arn: str
     lost_object_after_seconds: int
-    stuck_processing_after_seconds: int
+    processing_timeout_seconds: int  # the sweep's limit too: both call the same records stuck
 
 
 settings = config.load(Settings)
 
 
-def reconcile(event: dict[str, Any], *, region: str, account: str) -> dict[str, Any]:
+def reconcile(event: dict[str, Any], *, execution_arn: str, region: str, account: str) -> dict[str, Any]:
+    """``event`` is the request (``repair``, ``olderThanSeconds``); ``execution_arn`` the reconcile
+    execution, named as the failed execution of a stuck record whose own execution is not known."""
     override = event.get("olderThanSeconds")
     lost_after = settings.lost_object_after_seconds if override is None else int(override)
-    stuck_after = settings.stuck_processing_after_seconds if override is None else int(override)
+    stuck_after = settings.processing_timeout_seconds if override is None else int(override)
     now = clock.now()
     findings = find(
         versions=inventory.object_versions(settings.uploads_bucket),
@@ -49,7 +51,12 @@ def reconcile(event: dict[str, Any], *, region: str, account: str) -> dict[str, 
     stamp = int(now.timestamp())
     return {
         "report": report(
-            findings, checked_at=now, repair=bool(event.get("repair")), lost_after=lost_after, stuck_after=stuck_after
+            findings,
+            checked_at=now,
+            repair=bool(event.get("repair")),
+            lost_after=lost_after,
+            stuck_after=stuck_after,
+            execution_arn=execution_arn,
         ),
         "restart": [
             {
@@ -68,4 +75,4 @@ def reconcile(event: dict[str, Any], *, region: str, account: str) -> dict[str, 
 @metrics.log_metrics
 def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     _, _, _, region, account, *_ = context.invoked_function_arn.split(":")
-    return reconcile(event, region=region, account=account)
+    return reconcile(event["request"], execution_arn=event["executionArn"], region=region, account=account)

@@ -4,15 +4,37 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import io
+import json
+import lzma
+import struct
+import tarfile
+import tracemalloc
 from pathlib import Path
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from fileshare.core.archives import ArchiveLimits, extracted_members
-from fileshare.core.content_types import DEFAULT_ALLOWED, allow_problem, serving_type, sniff, type_problem
-from fileshare.core.scanning import YaraScanner, scan_upload, windows
+from fileshare.core.archives import ArchiveLimits, Unscannable, extracted_members
+from fileshare.core.content_types import (
+    DEFAULT_ALLOWED,
+    SNIFF_BYTES,
+    TAIL_BYTES,
+    allow_problem,
+    serving_type,
+    sniff,
+    type_problem,
+)
+from fileshare.core.scan_rendezvous import guardduty_verdict
+from fileshare.core.scanning import (
+    SCRATCH_RESERVE_BYTES,
+    ScanResult,
+    YaraScanner,
+    fit_to_scratch,
+    scan_upload,
+    windows,
+)
 from fileshare.core.storage import sha256_from_s3_checksum
 from fileshare.core.validation import (
     ContentFacts,
@@ -20,7 +42,19 @@ from fileshare.core.validation import (
     inspect_stream,
     validate_upload,
 )
-from tests.corpus import ELF, PDF, PNG, encrypted_zip, tar_gz_of, zip_of
+from tests.contracts import validator_for
+from tests.corpus import (
+    ELF,
+    PDF,
+    PE,
+    PNG,
+    encrypted_zip,
+    iso_image,
+    msix_package,
+    tar_gz_of,
+    zip_of,
+    zip_of_directories,
+)
 from tests.stack_support import eicar
 
 
@@ -78,17 +112,23 @@ def test_only_inert_types_are_served_as_themselves(kind: str, served: str) -> No
     assert serving_type(kind) == served
 
 
-@given(st.lists(st.binary(max_size=5000), max_size=20))
+@given(st.lists(st.binary(max_size=9000), max_size=20))
 def test_streaming_inspection_equals_whole_file_hashing(chunks: list[bytes]) -> None:
     whole = b"".join(chunks)
     facts = inspect_stream(iter(chunks))
     assert facts.size == len(whole) and facts.sha256 == hashlib.sha256(whole).hexdigest()
-    assert facts.head == whole[:8192]
+    assert facts.head == whole[:SNIFF_BYTES]
+    assert facts.tail == whole[-TAIL_BYTES:]
 
 
-def upload(size: int | None = 5, owner: str = "o") -> UploadFacts:
+def upload(size: int | None = 5, owner: str = "o", stored: int = 5) -> UploadFacts:
     return UploadFacts(
-        owner_id="o", metadata_owner=owner, declared_name="a.txt", declared_size=size, declared_type="text/plain"
+        owner_id="o",
+        metadata_owner=owner,
+        declared_name="a.txt",
+        declared_size=size,
+        declared_type="text/plain",
+        stored_size=stored,
     )
 
 
@@ -106,6 +146,7 @@ def test_an_s3_checksum_that_disagrees_with_the_bytes_is_rejected() -> None:
         declared_name="a.txt",
         declared_size=5,
         declared_type="text/plain",
+        stored_size=5,
         s3_sha256="0" * 64,
     )
     body = b"hello"
@@ -117,9 +158,9 @@ def test_an_s3_checksum_that_disagrees_with_the_bytes_is_rejected() -> None:
     ("facts", "body", "code"),
     [
         (upload(owner="mallory"), b"hello", "owner_mismatch"),
-        (upload(), b"hello!", "size_mismatch"),
-        (upload(size=0), b"", "empty"),
-        (upload(size=20), b"x" * 20, "too_large"),
+        (upload(stored=6), b"hello!", "size_mismatch"),
+        (upload(size=0, stored=0), b"", "empty"),
+        (upload(size=20, stored=20), b"x" * 20, "too_large"),
         (upload(), b"hello", None),
     ],
 )
@@ -148,10 +189,16 @@ def test_eicar_split_into_tiny_chunks_is_still_found(yara: YaraScanner) -> None:
     assert yara.scan(data[i : i + 7] for i in range(0, len(data), 7)).signatures == ("EICAR_Test_File",)
 
 
-def scan(tmp_path: Path, yara: YaraScanner, body: bytes, limits: ArchiveLimits | None = None) -> dict[str, object]:
+def scan(
+    tmp_path: Path,
+    yara: YaraScanner,
+    body: bytes,
+    limits: ArchiveLimits | None = None,
+    allowed: frozenset[str] = DEFAULT_ALLOWED,
+) -> dict[str, object]:
     path = tmp_path / "object"
     path.write_bytes(body)
-    return scan_upload(path, yara, limits or ArchiveLimits()).to_dict()
+    return scan_upload(path, yara, limits or ArchiveLimits(), allowed).to_dict()
 
 
 def test_eicar_three_zips_deep_is_found_and_named(tmp_path: Path, yara: YaraScanner) -> None:
@@ -165,7 +212,7 @@ def test_eicar_three_zips_deep_is_found_and_named(tmp_path: Path, yara: YaraScan
     [
         (encrypted_zip(), ArchiveLimits(), "encrypted"),
         (zip_of({"z": bytes(4 * 1024 * 1024)}), ArchiveLimits(), "zip bomb"),
-        (zip_of({f"f{n}": b"x" for n in range(11)}), ArchiveLimits(max_members=10), "more than 10 files"),
+        (zip_of({f"f{n}": b"x" for n in range(11)}), ArchiveLimits(max_members=10), "more than 10 entries"),
         (zip_of({"a": zip_of({"b": zip_of({"c": b"x"})})}), ArchiveLimits(max_depth=2), "nested deeper"),
         (zip_of({"a": b"x" * 600, "b": b"y" * 600}), ArchiveLimits(max_expanded_bytes=1000), "expands to more"),
     ],
@@ -190,8 +237,8 @@ def test_eicar_inside_a_tar_gz_is_found_in_its_member(tmp_path: Path, yara: Yara
 @pytest.mark.parametrize(
     ("members", "verdict", "reason"),
     [
-        ({"a.txt": b"hi", "bin/tool": ELF}, "REFUSED", "executables are not allowed here: ELF_Executable in bin/tool"),
-        ({"run": b"#!/bin/sh\n"}, "REFUSED", "scripts are not allowed here: Script_With_Interpreter_Line in run"),
+        ({"a.txt": b"hi", "bin/tool": ELF}, "REFUSED", "the archive holds bin/tool: executables are not allowed here"),
+        ({"run": b"#!/bin/sh\n"}, "REFUSED", "the archive holds run: executables are not allowed here"),
         ({"run": b"#!/bin/sh\n", "e.txt": eicar()}, "INFECTED", None),  # malware wins
         ({"index.html": b"<!DOCTYPE html><script>x</script>"}, "CLEAN", None),  # markup is allowed
     ],
@@ -224,3 +271,207 @@ def test_extracted_members_are_cleaned_up(tmp_path: Path) -> None:
         [(name, path)] = members
         assert name == "a.txt" and path.read_bytes() == b"a"
     assert not path.exists()
+
+
+# ------------------------------------------------------------------------------ members meet the allow-list
+
+
+@pytest.mark.parametrize(
+    ("body", "member", "why"),
+    [
+        (zip_of({"invoice.pdf.exe": PE}), "invoice.pdf.exe", "executables are not allowed"),
+        (zip_of({"a.txt": b"hi", "docs/invoice.pdf.exe": ELF}), "docs/invoice.pdf.exe", "executables are not allowed"),
+        (zip_of({"report.pdf": ELF}), "report.pdf", "executables are not allowed"),
+        (zip_of({"outer.zip": zip_of({"x/run.ps1": b"Write-Host hi"})}), "outer.zip/x/run.ps1", "scripts"),
+        (tar_gz_of({"bin/tool": ELF}), "(the gzip content)/bin/tool", "executables"),
+        (zip_of({"photo.png": PDF}), "photo.png", "extension .png does not match the content (application/pdf)"),
+        (zip_of({"disc.iso": iso_image()}), "disc.iso", "an ISO 9660 disk image cannot be scanned"),
+        (zip_of({"notes.one": b"anything"}), "notes.one", "a OneNote notebook cannot be scanned"),
+    ],
+)
+def test_a_refused_member_refuses_the_archive_by_name(
+    tmp_path: Path, yara: YaraScanner, body: bytes, member: str, why: str
+) -> None:
+    result = scan(tmp_path, yara, body)
+    assert result["verdict"] == "REFUSED"
+    assert f"the archive holds {member}: " in str(result["reason"]) and why in str(result["reason"])
+
+
+def test_members_pass_when_their_category_is_allowed(tmp_path: Path, yara: YaraScanner) -> None:
+    body = zip_of({"tool.exe": PE, "disc.iso": iso_image()})
+    assert scan(tmp_path, yara, body)["verdict"] == "REFUSED"
+    everything = DEFAULT_ALLOWED | {"executables", "disk-images"}
+    assert scan(tmp_path, yara, body, allowed=everything)["verdict"] == "CLEAN"
+
+
+def test_an_msix_package_is_refused_whatever_it_is_called(tmp_path: Path, yara: YaraScanner) -> None:
+    top = scan(tmp_path, yara, msix_package())
+    assert top["verdict"] == "REFUSED" and "MSIX/APPX package cannot be scanned" in str(top["reason"])
+    nested = scan(tmp_path, yara, zip_of({"setup/app.zip": msix_package()}))
+    assert "the archive holds setup/app.zip: an MSIX/APPX package" in str(nested["reason"])
+    # A zip that merely holds a file of that name deeper down is no package.
+    assert scan(tmp_path, yara, zip_of({"docs/AppxManifest.xml": b"<x/>"}))["verdict"] == "CLEAN"
+    assert scan(tmp_path, yara, msix_package(), allowed=DEFAULT_ALLOWED | {"disk-images"})["verdict"] == "CLEAN"
+
+
+def test_malware_outranks_a_refused_member(tmp_path: Path, yara: YaraScanner) -> None:
+    result = scan(tmp_path, yara, zip_of({"tool.exe": PE, "e.txt": eicar()}))
+    assert result["verdict"] == "INFECTED"
+
+
+@pytest.mark.parametrize(
+    ("name", "body", "declared"),
+    [
+        ("disc.iso", iso_image(), "application/x-iso9660-image"),
+        ("backup.bin", iso_image(), "application/octet-stream"),
+        ("disk.img", bytes(1024), "application/octet-stream"),
+        ("disk.vhdx", b"vhdxfile" + bytes(100), "application/octet-stream"),
+        ("mac.dmg", bytes(600) + b"koly" + bytes(508), "application/octet-stream"),
+        ("help.chm", b"ITSF\x03\x00\x00\x00" + bytes(100), "application/octet-stream"),
+        ("app.msix", zip_of({"AppxManifest.xml": b"<x/>"}), "application/zip"),
+    ],
+)
+def test_disk_and_container_images_are_refused_as_unscannable_unless_allowed(
+    name: str, body: bytes, declared: str
+) -> None:
+    facts = UploadFacts(
+        owner_id="o",
+        metadata_owner="o",
+        declared_name=name,
+        declared_size=len(body),
+        declared_type=declared,
+        stored_size=len(body),
+    )
+    content = inspect_stream([body])
+
+    refused = validate_upload(facts, content, max_upload_bytes=10**6)
+    allowed = validate_upload(facts, content, max_upload_bytes=10**6, allowed=DEFAULT_ALLOWED | {"disk-images"})
+
+    assert (refused.accepted, refused.code) == (False, "type_not_allowed")
+    assert "cannot be scanned, and disk images are not allowed here" in str(refused.reason)
+    assert allowed.accepted, allowed.reason
+
+
+# ------------------------------------------------------------------------------ limits count everything
+
+
+def tar_of_entries(files: int, directories: int, links: int) -> bytes:
+    buffer = io.BytesIO()
+    with tarfile.open(fileobj=buffer, mode="w") as archive:
+        for n in range(directories):
+            info = tarfile.TarInfo(f"dir{n}")
+            info.type = tarfile.DIRTYPE
+            archive.addfile(info)
+        for n in range(links):
+            info = tarfile.TarInfo(f"link{n}")
+            info.type, info.linkname = tarfile.SYMTYPE, "/etc/passwd"
+            archive.addfile(info)
+        for n in range(files):
+            info = tarfile.TarInfo(f"file{n}.txt")
+            info.size = 2
+            archive.addfile(info, io.BytesIO(b"hi"))
+    return buffer.getvalue()
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        zip_of_directories(11),
+        zip_of({"a.txt": b"a", **{f"d{n}/": b"" for n in range(10)}}),
+        tar_of_entries(files=1, directories=5, links=5),
+        tar_of_entries(files=0, directories=0, links=11),
+    ],
+    ids=["zip-directories", "zip-mixed", "tar-mixed", "tar-links"],
+)
+def test_directories_and_links_count_against_the_entry_limit(tmp_path: Path, yara: YaraScanner, body: bytes) -> None:
+    limits = ArchiveLimits(max_members=10)
+    result = scan(tmp_path, yara, body, limits)
+    assert result["verdict"] == "UNSCANNABLE" and "more than 10 entries" in str(result["reason"])
+    assert scan(tmp_path, yara, body, ArchiveLimits(max_members=11))["verdict"] == "CLEAN"
+
+
+def test_a_zip_of_many_directories_is_refused_before_its_directory_is_read(tmp_path: Path) -> None:
+    # Given 60,000 empty directory entries (5 MB) that would make zipfile build 60,000 ZipInfos
+    path = tmp_path / "object"
+    path.write_bytes(zip_of_directories(60_000))
+
+    # When it is unpacked with the default limits, memory traced
+    tracemalloc.start()
+    try:
+        with pytest.raises(Unscannable) as refused, extracted_members(path, ArchiveLimits(), workdir=tmp_path):
+            pass
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+
+    # Then it is refused from its end record, having held almost nothing in memory
+    assert "more than 1000 entries" in refused.value.reason
+    assert peak < 1024 * 1024
+
+
+def test_a_lying_entry_count_is_caught_by_the_directory_size(tmp_path: Path, yara: YaraScanner) -> None:
+    body = bytearray(zip_of_directories(25_000))  # a 1.3 MB directory: more than 1000 x 1 KiB
+    end = body.rfind(b"PK\x05\x06")
+    struct.pack_into("<2H", body, end + 8, 1, 1)  # the end record claims a single entry
+    result = scan(tmp_path, yara, bytes(body))
+    assert result["verdict"] == "UNSCANNABLE" and "central directory of" in str(result["reason"])
+
+
+def test_xz_is_decompressed_within_a_memory_limit(tmp_path: Path, yara: YaraScanner) -> None:
+    # `xz -9` streams declare a 64 MiB dictionary: the decoder needs about 65 MiB
+    body = lzma.compress(b"a harmless line\n" * 100, preset=9)
+    refused = scan(tmp_path, yara, body, ArchiveLimits(max_xz_memory=16 * 1024 * 1024))
+    assert refused["verdict"] == "UNSCANNABLE"
+    assert "needs more than 16777216 bytes of memory to decompress" in str(refused["reason"])
+    assert scan(tmp_path, yara, body)["verdict"] == "CLEAN"
+
+
+def test_concatenated_xz_streams_are_all_read(tmp_path: Path, yara: YaraScanner) -> None:
+    body = lzma.compress(b"first stream\n") + bytes(4) + lzma.compress(b"padding " * 1000 + eicar())
+    result = scan(tmp_path, yara, body)
+    assert result["verdict"] == "INFECTED" and result["signatures"] == ["EICAR_Test_File in (the xz content)"]
+    truncated = scan(tmp_path, yara, lzma.compress(b"x" * 100_000)[:-20])
+    assert truncated["verdict"] == "UNSCANNABLE"
+
+
+def test_a_file_larger_than_the_scratch_space_is_unscannable() -> None:
+    limits = ArchiveLimits(max_expanded_bytes=1000)
+    with pytest.raises(Unscannable, match="more than the"):
+        fit_to_scratch(500, limits, free_bytes=SCRATCH_RESERVE_BYTES + 499)
+
+
+def test_unpacking_is_held_to_the_scratch_space_left_after_the_spool(tmp_path: Path, yara: YaraScanner) -> None:
+    # Given 100 KB of free scratch space beyond the reserve, and an archive of 150 KB of members
+    body = zip_of({"a.bin": b"a" * 75_000, "b.bin": b"b" * 75_000})
+    fitted = fit_to_scratch(len(body), ArchiveLimits(), free_bytes=SCRATCH_RESERVE_BYTES + len(body) + 100_000)
+
+    # Then the expansion budget is what is left, and the archive is refused rather than filling the disk
+    assert fitted.max_expanded_bytes == 100_000
+    result = scan(tmp_path, yara, body, fitted)
+    assert result["verdict"] == "UNSCANNABLE" and "expands to more than 100000 bytes" in str(result["reason"])
+
+
+# ------------------------------------------------------------------------------ bounded answers
+
+
+def test_scan_answers_stay_small_however_many_and_long_the_signatures() -> None:
+    result = ScanResult("yara", True, tuple(f"EICAR_Test_File in {'d' * 3000}/e{n}.txt" for n in range(5000)))
+    answer = result.to_dict()
+    assert len(answer["signatures"]) == 20 and answer["signatureCount"] == 5000
+    assert all(len(s) <= 500 and s.endswith("…") for s in answer["signatures"])
+    assert len(json.dumps(answer)) < 16 * 1024
+    validator_for("workflow/scan-upload.output.json").validate(answer)
+
+
+def test_a_refusal_naming_a_very_long_member_is_clipped(tmp_path: Path, yara: YaraScanner) -> None:
+    result = scan(tmp_path, yara, zip_of({"n" * 10_000 + ".exe": PE}))
+    assert result["verdict"] == "REFUSED"
+    assert len(str(result["reason"])) == 500 and str(result["reason"]).startswith("the archive holds nnn")
+    validator_for("workflow/scan-upload.output.json").validate(result)
+
+
+def test_guardduty_threat_lists_are_clipped_too() -> None:
+    detail = {"scanResultDetails": {"scanResultStatus": "THREATS_FOUND", "threats": [{"name": "T" * 900}] * 300}}
+    verdict = guardduty_verdict(detail)
+    assert len(verdict["signatures"]) == 20 and verdict["signatureCount"] == 300
+    validator_for("workflow/scan-upload.output.json").validate(verdict)

@@ -13,6 +13,7 @@ from fileshare.core.content_types import (
     DEFAULT_ALLOWED,
     EXECUTABLE_TYPES,
     allow_problem,
+    category,
     normalize,
     serving_type,
     sniff,
@@ -85,6 +86,36 @@ def test_text_cut_inside_a_character_at_the_end_of_the_sniffed_head_is_still_tex
 
     # Then it is still recognised as text
     assert sniff(head) == "text/plain"
+
+
+@pytest.mark.parametrize(
+    ("head", "tail", "detected"),
+    [
+        (bytes(0x8001) + b"CD001\x01", b"", "application/x-iso9660-image"),  # the primary volume descriptor
+        (bytes(0x9001) + b"CD001\x01", b"", "application/x-iso9660-image"),  # behind two others
+        (bytes(0x8001) + b"BEA01\x01", b"", "application/x-iso9660-image"),  # UDF
+        (b"vhdxfile" + bytes(64), b"", "application/x-vhdx"),
+        (b"conectix" + bytes(64), b"", "application/x-vhd"),  # dynamic: a copy of the footer first
+        (bytes(4096), b"conectix" + bytes(504), "application/x-vhd"),  # fixed: the footer only
+        (bytes(4096), bytes(8) + b"koly" + bytes(508), "application/x-apple-diskimage"),
+        (b"KDMV\x01\x00\x00\x00" + bytes(64), b"", "application/x-vmdk"),
+        (b"QFI\xfb\x00\x00\x00\x03" + bytes(64), b"", "application/x-qemu-disk"),
+        (b"ITSF\x03\x00\x00\x00" + bytes(64), b"", "application/vnd.ms-htmlhelp"),
+        (bytes.fromhex("e4525c7b8cd8a74daeb15378d02996d3") + bytes(64), b"", "application/onenote"),
+        (bytes(0x8001) + b"CD002", b"", None),
+    ],
+)
+def test_disk_and_container_images_are_recognised(head: bytes, tail: bytes, detected: str | None) -> None:
+    assert sniff(head, tail) == detected
+
+
+def test_disk_images_are_their_own_category_refused_by_default() -> None:
+    iso = sniff(bytes(0x8001) + b"CD001")
+    assert category(str(iso)) == "disk-images" and "disk-images" not in DEFAULT_ALLOWED
+    assert "cannot be scanned" in str(allow_problem("application/octet-stream", "x.bin", iso, DEFAULT_ALLOWED))
+    # the extension alone refuses, whatever the content looks like
+    assert allow_problem("application/octet-stream", "disk.img", None, DEFAULT_ALLOWED) is not None
+    assert allow_problem("application/octet-stream", "disk.img", None, DEFAULT_ALLOWED | {"disk-images"}) is None
 
 
 # ------------------------------------------------------------------------------ type_problem

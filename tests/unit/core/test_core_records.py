@@ -222,3 +222,26 @@ def test_a_share_is_locked_only_until_the_lock_ends() -> None:
     assert share.is_locked(NOW)
     assert not share.is_locked(lock_end)
     assert not a_share().is_locked(NOW)
+
+
+def test_a_processing_file_is_in_the_stuck_index_until_its_deadline_and_stuck_after() -> None:
+    record = FileRecord.new(
+        file_id="0123456789abcdef0123456789abcdef",
+        owner_id="0f4a6d1e-1111-2222-3333-444455556666",
+        name="a.txt",
+        size=5,
+        content_type="text/plain",
+        object_key="uploads/0f4a6d1e-1111-2222-3333-444455556666/0123456789abcdef0123456789abcdef",
+        object_version="v1",
+        etag="e",
+        created_at=NOW,
+        processing_timeout_seconds=3600,
+    )
+    item = record.to_item()
+    assert item["gsi3pk"] == "PROCESSING"
+    assert item["gsi3sk"] == f"2026-03-01T13:00:00.000Z#{record.file_id}"
+    assert item["storedBytes"] == 0 and item["sharesCreated"] == 0  # counted once admitted
+    assert not record.is_stuck(NOW + timedelta(minutes=59))
+    assert record.is_stuck(NOW + timedelta(hours=1))
+    assert "gsi3pk" not in replace(record, status="READY").to_item()
+    assert not replace(record, status="FAILED").is_stuck(NOW + timedelta(days=1))

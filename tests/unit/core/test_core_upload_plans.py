@@ -115,8 +115,9 @@ def signing_key(credential_scope: str) -> bytes:
     return key
 
 
-def presigned_for(url: str, method: str) -> bool:
-    """Whether S3 would accept this presigned URL for ``method`` (SigV4 query signing, recomputed)."""
+def presigned_for(url: str, method: str, headers: dict[str, str] | None = None) -> bool:
+    """Whether S3 would accept this presigned URL for ``method`` sent with ``headers`` (SigV4 query
+    signing, recomputed): every header the URL signs must be sent with the signed value."""
     parts = urlsplit(url)
     params = parse_qsl(parts.query, keep_blank_values=True)
     given_signature = dict(params)["X-Amz-Signature"]
@@ -124,8 +125,13 @@ def presigned_for(url: str, method: str) -> bool:
         f"{quote(k, safe='-_.~')}={quote(v, safe='-_.~')}" for k, v in sorted(params) if k != "X-Amz-Signature"
     )
     fields = dict(params)
+    sent = {"host": parts.netloc, **{k.lower(): v for k, v in (headers or {}).items()}}
+    signed = fields["X-Amz-SignedHeaders"].split(";")
+    if not set(signed) <= set(sent):
+        return False
+    canonical_headers = "".join(f"{name}:{sent[name]}\n" for name in signed)
     canonical = "\n".join(
-        [method, parts.path, query, f"host:{parts.netloc}\n", fields["X-Amz-SignedHeaders"], "UNSIGNED-PAYLOAD"]
+        [method, parts.path, query, canonical_headers, fields["X-Amz-SignedHeaders"], "UNSIGNED-PAYLOAD"]
     )
     scope = fields["X-Amz-Credential"].split("/", 1)[1]
     to_sign = "\n".join(
@@ -258,20 +264,21 @@ def test_above_the_post_limit_the_plan_is_presigned_multipart(s3: Stubber) -> No
     assert part_size >= LIMITS.part_bytes
     assert len(plan["parts"]) == math.ceil(size / part_size) == 3
     assert [p["partNumber"] for p in plan["parts"]] == [1, 2, 3]
+    assert [p["size"] for p in plan["parts"]] == [part_size, part_size, size - 2 * part_size]
     for part in plan["parts"]:
         url = urlsplit(part["url"])
         query = dict(parse_qsl(url.query))
         assert unquote(url.path).endswith(f"/{key}")
         assert query["partNumber"] == str(part["partNumber"]) and query["uploadId"] == UPLOAD_ID
-        assert presigned_for(part["url"], "PUT")
-        assert not presigned_for(part["url"], "GET")
+        assert presigned_for(part["url"], "PUT", {"Content-Length": str(part["size"])})
+        assert not presigned_for(part["url"], "GET", {"Content-Length": str(part["size"])})
     # plus a URL to complete the upload (POST) and one to abandon it (DELETE)
     assert presigned_for(plan["completeUrl"], "POST") and not presigned_for(plan["completeUrl"], "PUT")
     assert presigned_for(plan["abortUrl"], "DELETE") and not presigned_for(plan["abortUrl"], "GET")
     for url in (plan["completeUrl"], plan["abortUrl"]):
         assert dict(parse_qsl(urlsplit(url).query))["uploadId"] == UPLOAD_ID
         assert unquote(urlsplit(url).path).endswith(f"/{key}")
-    assert plan["expiresAt"] == clock.to_iso(at + timedelta(seconds=LIMITS.multipart_ttl_seconds))
+    assert plan["expiresAt"] == clock.to_iso(at + timedelta(seconds=900 + math.ceil(size / (512 * 1024))))
     assert "fields" not in plan
 
 
@@ -282,6 +289,51 @@ def test_the_single_post_limit_is_inclusive(s3: Stubber) -> None:
 
     assert plan_for(at_limit)["method"] == "POST"
     assert plan_for(over)["method"] == "MULTIPART"
+
+
+def test_a_part_url_is_good_only_for_exactly_its_size(s3: Stubber) -> None:
+    # Given a 12 MiB + 1 byte upload in 5 MiB parts
+    request = UploadRequest(name="big.bin", size=12 * MIB + 1, content_type="application/octet-stream")
+    expect_multipart_start(s3, request)
+    plan = plan_for(request)
+
+    # Then each part URL signs its Content-Length: S3 refuses a body of any other size, so the parts
+    # cannot carry more than the declared size in total
+    [first, _, last] = plan["parts"]
+    assert dict(parse_qsl(urlsplit(first["url"]).query))["X-Amz-SignedHeaders"] == "content-length;host"
+    assert presigned_for(first["url"], "PUT", {"Content-Length": str(5 * MIB)})
+    assert not presigned_for(first["url"], "PUT", {"Content-Length": str(5 * MIB + 1)})
+    assert not presigned_for(first["url"], "PUT", {"Content-Length": str(10 * 2**40)})
+    assert not presigned_for(first["url"], "PUT")  # a Content-Length must be sent, and be the signed one
+    assert presigned_for(last["url"], "PUT", {"Content-Length": str(2 * MIB + 1)})
+    assert sum(p["size"] for p in plan["parts"]) == request.size
+
+
+@pytest.mark.parametrize(
+    ("size", "lifetime"),
+    [
+        (12 * MIB, 900 + 24),  # 15 minutes plus 24 s at 512 KiB/s
+        (1024 * MIB, 900 + 2048),
+        (1000 * 1024 * MIB, 6 * 3600),  # never more than the configured maximum
+    ],
+)
+def test_multipart_urls_live_only_as_long_as_the_upload_needs(s3: Stubber, size: int, lifetime: int) -> None:
+    request = UploadRequest(name="big.bin", size=size, content_type="application/octet-stream")
+    expect_multipart_start(s3, request)
+    at = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
+    limits = UploadLimits(
+        max_upload_bytes=2**50,
+        single_post_max_bytes=LIMITS.single_post_max_bytes,
+        part_bytes=LIMITS.part_bytes,
+        post_ttl_seconds=600,
+        multipart_ttl_seconds=6 * 3600,
+    )
+
+    plan = plan_upload(owner_id=OWNER, request=request, bucket=BUCKET, limits=limits, at=at)
+
+    assert plan["expiresAt"] == clock.to_iso(at + timedelta(seconds=lifetime))
+    for url in [plan["parts"][0]["url"], plan["completeUrl"], plan["abortUrl"]]:
+        assert dict(parse_qsl(urlsplit(url).query))["X-Amz-Expires"] == str(lifetime)
 
 
 # ------------------------------------------------------------------------------ refusals

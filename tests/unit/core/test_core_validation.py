@@ -8,7 +8,14 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from fileshare.core.validation import ContentFacts, UploadFacts, inspect_stream, validate_upload
+from fileshare.core.content_types import SNIFF_BYTES, TAIL_BYTES
+from fileshare.core.validation import (
+    ContentFacts,
+    UploadFacts,
+    check_before_reading,
+    inspect_stream,
+    validate_upload,
+)
 
 OWNER = "0f4a6d1e-1111-2222-3333-444455556666"
 LIMIT = 1024
@@ -30,6 +37,7 @@ def facts(
         declared_name=name,
         declared_size=len(body) if declared_size is None else declared_size,
         declared_type=declared_type,
+        stored_size=len(body),  # what S3's HEAD reports for the object
     )
 
 
@@ -110,15 +118,41 @@ def test_an_empty_file_is_rejected() -> None:
     assert (result.accepted, result.code) == (False, "empty")
 
 
-def test_rejections_still_report_the_measured_size_and_hash() -> None:
-    result = validate_upload(facts(metadata_owner="x"), inspect_stream([NOTES]), max_upload_bytes=LIMIT)
+def test_rejections_after_reading_report_the_measured_size_and_hash() -> None:
+    result = validate_upload(facts(name="notes.exe"), inspect_stream([NOTES]), max_upload_bytes=LIMIT)
+    assert result.code == "type_mismatch"
     assert result.size == len(NOTES) and result.sha256 == hashlib.sha256(NOTES).hexdigest()
+
+
+@pytest.mark.parametrize(
+    ("upload", "code"),
+    [
+        (facts(metadata_owner="someone-else"), "owner_mismatch"),
+        (facts(body=b"x" * (LIMIT + 1)), "too_large"),
+        (facts(declared_size=len(NOTES) + 1), "size_mismatch"),
+    ],
+)
+def test_what_s3s_head_settles_is_refused_before_a_byte_is_read(upload: UploadFacts, code: str) -> None:
+    # Given only what S3 says about the object (no content at all)
+    result = check_before_reading(upload, max_upload_bytes=LIMIT)
+
+    # Then the refusal is decided, with the size S3 reported and no hash (nothing was read)
+    assert result is not None and (result.accepted, result.code) == (False, code)
+    assert result.size == upload.stored_size and result.sha256 is None
+    assert "sha256" not in result.to_dict()
+    assert check_before_reading(facts(), max_upload_bytes=LIMIT) is None
+
+
+def test_bytes_that_differ_from_what_s3_reported_are_a_size_mismatch() -> None:
+    upload = facts()  # S3 said len(NOTES) bytes
+    result = validate_upload(upload, inspect_stream([NOTES + b"more"]), max_upload_bytes=LIMIT)
+    assert (result.accepted, result.code) == (False, "size_mismatch")
 
 
 # ------------------------------------------------------------------------------ inspect_stream
 
 
-@given(st.binary(max_size=20_000), st.integers(min_value=1, max_value=700))
+@given(st.binary(max_size=70_000), st.integers(min_value=1, max_value=7000))
 def test_many_small_chunks_measure_the_same_as_one_chunk(data: bytes, chunk_size: int) -> None:
     # Given the same bytes as one chunk and as many small ones
     whole = inspect_stream([data])
@@ -128,16 +162,19 @@ def test_many_small_chunks_measure_the_same_as_one_chunk(data: bytes, chunk_size
     assert pieces == whole
     assert whole.size == len(data)
     assert whole.sha256 == hashlib.sha256(data).hexdigest()
-    assert len(whole.head) <= 8192
-    assert whole.head == data[:8192]
+    assert len(whole.head) <= SNIFF_BYTES
+    assert whole.head == data[:SNIFF_BYTES]
+    assert whole.tail == data[-TAIL_BYTES:]
 
 
-def test_the_head_stops_at_8192_bytes_of_a_large_stream() -> None:
-    chunks = [bytes([n]) * 5000 for n in range(10)]
+def test_the_head_stops_at_64_kib_of_a_large_stream_and_the_tail_keeps_the_last_512_bytes() -> None:
+    # 64 KiB reach ISO 9660's volume descriptors at 32 KiB; fixed VHDs and DMGs end in a 512-byte trailer
+    chunks = [bytes([n]) * 50_000 for n in range(10)]
     measured = inspect_stream(iter(chunks))
-    assert measured.size == 50_000
-    assert len(measured.head) == 8192
-    assert measured.head == b"".join(chunks)[:8192]
+    assert measured.size == 500_000
+    assert len(measured.head) == SNIFF_BYTES == 64 * 1024
+    assert measured.head == b"".join(chunks)[:SNIFF_BYTES]
+    assert measured.tail == bytes([9]) * TAIL_BYTES
 
 
 @pytest.mark.parametrize("chunks", [[], [b""], [b"", b"", b""]])

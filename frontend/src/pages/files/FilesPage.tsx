@@ -69,8 +69,9 @@ export function FilesPage() {
         setNextToken(page.nextToken);
         for (const file of page.items) if (!isFinished(file.status)) poller.watch(file.fileId);
       } catch (error) {
-        if (!sessionEnded(error)) setLoadError(error instanceof ApiError ? error : null);
-        if (!(error instanceof ApiError)) setLoadError(new ApiError(describe(error), 'server', 0, undefined));
+        if (!sessionEnded(error)) {
+          setLoadError(error instanceof ApiError ? error : new ApiError(describe(error), 'server', 0, undefined));
+        }
       } finally {
         setLoading(false);
       }
