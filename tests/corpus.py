@@ -124,7 +124,7 @@ def corpus() -> list[Sample]:
             tar_gz_of({"README": b"run me\n", "install": b"#!/bin/sh\nrm -rf ~\n"}),
             "application/gzip",
             "REJECTED",
-            "scripts are not allowed here: Script_With_Interpreter_Line in (the gzip content)/install",
+            "the archive holds (the gzip content)/install: executables are not allowed here",
         ),
         Sample("site.zip", zip_of({"index.html": HTML_WITH_SCRIPT}), "application/zip", "READY"),
         Sample("eicar.tar.gz", tar_gz_of({"docs/eicar.txt": eicar()}), "application/gzip", "INFECTED", "EICAR"),

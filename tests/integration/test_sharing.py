@@ -15,7 +15,7 @@ import requests
 from devstack.stack import LocalStack
 from tests.contracts import validate_response
 from tests.integration.test_upload_to_download import Owner
-from tests.stack_support import BusRecorder, Uploaded, eicar, file_item, reconfigured, wait_for_executions
+from tests.stack_support import BusRecorder, Uploaded, eicar, file_item, reconfigured, redefined, wait_for_executions
 from tests.workflow.test_guardduty_engine import scan_result, wait_until_parked
 
 pytestmark = pytest.mark.stack
@@ -345,7 +345,7 @@ def test_another_owner_gets_404_on_every_route(
 def test_a_file_stuck_in_processing_can_be_deleted_by_its_owner(owner: Owner, local_stack: LocalStack) -> None:
     # Given two uploads whose workflows wait for a scan result that does not come (GuardDuty's, here),
     # one with a deadline of one second
-    with reconfigured(local_stack, "ScanUploadFunction", {"SCANNER_ENGINE": "guardduty"}):
+    with redefined(local_stack, "ProcessUploadStateMachine", {"ScannerEngine": "guardduty"}):
         recent = uploaded(local_stack, owner, owner.upload(b"still being scanned\n", name="recent.txt"))
         wait_until_parked(local_stack, recent.key)
         with reconfigured(local_stack, "DescribeUploadFunction", {"PROCESSING_TIMEOUT_SECONDS": "1"}):

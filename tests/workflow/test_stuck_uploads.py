@@ -8,7 +8,7 @@ import time
 import pytest
 
 from devstack.stack import LocalStack
-from tests.stack_support import executions_for, file_item, put_upload, reconfigured, wait_for_executions
+from tests.stack_support import executions_for, file_item, put_upload, reconfigured, redefined, wait_for_executions
 from tests.workflow.test_guardduty_engine import scan_result, wait_until_parked
 
 pytestmark = pytest.mark.stack
@@ -26,13 +26,13 @@ def run_sweep(stack: LocalStack) -> dict[str, object]:
 def test_the_sweep_marks_an_upload_stuck_past_its_deadline_failed(local_stack: LocalStack, owner_id: str) -> None:
     # Given an upload whose workflow waits for a scan result that does not come, with a 1-second deadline
     with (
-        reconfigured(local_stack, "ScanUploadFunction", {"SCANNER_ENGINE": "guardduty"}),
+        redefined(local_stack, "ProcessUploadStateMachine", {"ScannerEngine": "guardduty"}),
         reconfigured(local_stack, "DescribeUploadFunction", {"PROCESSING_TIMEOUT_SECONDS": "1"}),
     ):
         stuck = put_upload(local_stack, owner_id, b"waiting for ever\n")
         wait_until_parked(local_stack, stuck.key)
     # and one that is still within its deadline
-    with reconfigured(local_stack, "ScanUploadFunction", {"SCANNER_ENGINE": "guardduty"}):
+    with redefined(local_stack, "ProcessUploadStateMachine", {"ScannerEngine": "guardduty"}):
         waiting = put_upload(local_stack, owner_id, b"waiting a while\n")
         wait_until_parked(local_stack, waiting.key)
     time.sleep(1.1)
