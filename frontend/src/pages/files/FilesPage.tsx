@@ -2,9 +2,9 @@ import { useLocation } from 'preact-iso';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import type { FileView } from '../../api/client';
 import { ApiError, describe } from '../../api/errors';
-import { signOutEverywhere } from '../../auth/session';
 import { ErrorNotice } from '../../components/ErrorNotice';
 import { formatBytes } from '../../components/format';
+import { TopBar } from '../../components/TopBar';
 import type { Uploaded } from '../../upload/uploader';
 import { useApp } from '../app-context';
 import { DeleteDialog } from './DeleteDialog';
@@ -16,7 +16,7 @@ import { isFinished, StatusPoller } from './status-poller';
 const PAGE_SIZE = 20;
 
 export function FilesPage() {
-  const { api, config, email, setEmail } = useApp();
+  const { api, config, setEmail } = useApp();
   const { route } = useLocation();
   const [files, setFiles] = useState<FileView[]>([]);
   const [nextToken, setNextToken] = useState<string | undefined>(undefined);
@@ -119,29 +119,7 @@ export function FilesPage() {
       <a class="skip-link" href="#main">
         Skip to your files
       </a>
-      <header class="topbar">
-        <span class="brand">
-          <span class="brand-mark" aria-hidden="true">
-            ⇪
-          </span>{' '}
-          Fileshare
-        </span>
-        <span class="account">
-          <span class="muted signed-in-as">{email}</span>
-          <button
-            type="button"
-            class="button small secondary"
-            onClick={() => {
-              void signOutEverywhere().then(() => {
-                setEmail(null);
-                route('/sign-in');
-              });
-            }}
-          >
-            Sign out
-          </button>
-        </span>
-      </header>
+      <TopBar />
       <main id="main" class="files-main">
         <section aria-labelledby="upload-heading" class="upload-section">
           <h1 id="upload-heading">Upload files</h1>
