@@ -8,7 +8,7 @@ import re
 import uuid
 from collections.abc import Callable
 
-from playwright.sync_api import Locator, Page, expect
+from playwright.sync_api import Locator, Page, ViewportSize, expect
 
 from devstack.stack import LocalStack
 from tests.e2e.app_flows import SETTLED, choose_files, sign_in, sign_up, wait_for_status
@@ -17,7 +17,7 @@ from tests.stack_support import reconfigured
 
 # A KMS key that does not exist: the MintShareToken step fails with NotFoundException.
 BROKEN_KEY = "arn:aws:kms:us-east-1:123456789012:key/00000000-0000-0000-0000-000000000000"
-PHONE = {"width": 360, "height": 740}
+PHONE: ViewportSize = {"width": 360, "height": 740}
 
 
 def upload(page: Page, name: str) -> str:
