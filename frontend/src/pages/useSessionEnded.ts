@@ -1,7 +1,7 @@
 import { useLocation } from 'preact-iso';
 import { useCallback } from 'preact/hooks';
-import { ApiError } from '../../api/errors';
-import { useApp } from '../app-context';
+import { ApiError } from '../api/errors';
+import { useApp } from './app-context';
 
 /** Sends the person to sign in when the session has ended; true when it did. */
 export function useSessionEnded(): (error: unknown) => boolean {

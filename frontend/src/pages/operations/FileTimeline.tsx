@@ -8,7 +8,7 @@ import { useApp } from '../app-context';
 import { Cause, ExecutionBadge, ExecutionFacts } from './ExecutionSummary';
 import { RedriveDialog, redrivenSentence } from './RedriveDialog';
 import { canRedrive, formatDuration, newestFirst, statusWords, toTimeline } from './timeline';
-import { useSessionEnded } from './useSessionEnded';
+import { useSessionEnded } from '../useSessionEnded';
 
 /** While a run is under way the timeline reloads this often. */
 const POLL_MS = 2000;

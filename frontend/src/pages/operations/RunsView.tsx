@@ -1,5 +1,5 @@
 import { useLocation } from 'preact-iso';
-import { useCallback, useEffect, useState } from 'preact/hooks';
+import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
 import type { Execution, ExecutionStatus, Workflow } from '../../api/client';
 import { describe } from '../../api/errors';
 import { ErrorNotice } from '../../components/ErrorNotice';
@@ -8,7 +8,7 @@ import { useApp } from '../app-context';
 import { ExecutionBadge, ExecutionFacts } from './ExecutionSummary';
 import { RedriveDialog, redrivenSentence } from './RedriveDialog';
 import { canRedrive, sinceFor, statusWords, type TimeWindow, WINDOWS } from './timeline';
-import { useSessionEnded } from './useSessionEnded';
+import { useSessionEnded } from '../useSessionEnded';
 
 const PAGE_SIZE = 20;
 const STATUSES: ExecutionStatus[] = ['FAILED', 'TIMED_OUT', 'ABORTED', 'RUNNING', 'SUCCEEDED'];
@@ -32,19 +32,23 @@ export function RunsView() {
   const [fileId, setFileId] = useState('');
   const [fileIdError, setFileIdError] = useState('');
 
+  // Filters change faster than answers come: only the latest request's answer is shown.
+  const latest = useRef(0);
   const load = useCallback(
     async (token?: string) => {
+      const request = ++latest.current;
       setLoading(true);
       setLoadError('');
       try {
         const filter = { status: status || undefined, workflow: workflow || undefined, since: sinceFor(span) };
         const page = await api.listExecutions(filter, token, PAGE_SIZE);
+        if (request !== latest.current) return;
         setRuns((current) => (token ? [...current, ...page.items] : page.items));
         setNextToken(page.nextToken);
       } catch (error) {
-        if (!sessionEnded(error)) setLoadError(describe(error));
+        if (request === latest.current && !sessionEnded(error)) setLoadError(describe(error));
       } finally {
-        setLoading(false);
+        if (request === latest.current) setLoading(false);
       }
     },
     [api, sessionEnded, status, workflow, span],
