@@ -116,6 +116,7 @@ def test_an_operator_finds_a_failed_upload_reads_its_timeline_and_redrives_it_to
     operator.get_by_label("Status").select_option(label="Any status")
     expect(process_upload_run(operator, file_id)).to_contain_text("Succeeded")
     no_horizontal_scroll(operator)
+    save_screenshot(operator, "operations-runs-360")
     axe_check(operator)
 
 
