@@ -111,4 +111,31 @@ describe('ApiClient', () => {
     });
     expect(await api.getFile('f'.repeat(32))).toBeNull();
   });
+  it('filters the runs in the query and sends a redrive to the run\'s ARN, encoded', async () => {
+    const fetchImpl = answering(200, { items: [] });
+    const api = new ApiClient({ apiUrl: 'http://api', getToken: () => Promise.resolve('t'), fetchImpl });
+    await api.listExecutions({ status: 'FAILED', workflow: 'process-upload', since: '2026-11-29T09:00:00Z' });
+    await api.listExecutions({}, 'page-2');
+    const arn = 'arn:aws:states:us-east-1:123456789012:execution:process-upload:run-1';
+    await api.redrive(arn);
+    const urls = fetchImpl.mock.calls.map(([url]) => url);
+    expect(urls).toEqual([
+      'http://api/ops/executions?limit=20&status=FAILED&workflow=process-upload&since=2026-11-29T09%3A00%3A00Z',
+      'http://api/ops/executions?limit=20&nextToken=page-2',
+      `http://api/ops/executions/${encodeURIComponent(arn)}/redrive`,
+    ]);
+    expect(fetchImpl.mock.calls[2]?.[1]?.method).toBe('POST');
+  });
+
+  it('says in words why a run cannot be redriven (409)', async () => {
+    const api = new ApiClient({
+      apiUrl: 'http://api',
+      getToken: () => Promise.resolve('t'),
+      fetchImpl: answering(409, { error: { code: 'not_redrivable', message: 'the execution is SUCCEEDED' } }),
+    });
+    const error = await failure(api.redrive('arn:aws:states:us-east-1:123456789012:execution:x:y'));
+    expect(error.message).toMatch(/^This run cannot be redriven: /);
+    expect(error.message).not.toContain('not_redrivable');
+    expect(error.retryable).toBe(false);
+  });
 });

@@ -5,7 +5,7 @@
  * a long upload is used at once.
  */
 import { ApiError, fromResponse, timedOut, unreachable } from './errors';
-import type { components } from './schema';
+import type { components, operations } from './schema';
 
 type Schemas = components['schemas'];
 export type FileView = Schemas['file'];
@@ -23,6 +23,19 @@ export type PublicShare = Schemas['public-share-details'];
 /** GET's answer: the details, or, for a password link, only that it needs one. */
 export type ShareAnswer = Schemas['public-share.response'];
 export type DownloadGrant = Schemas['download.response'];
+/** Operators: a Standard workflow's execution, its steps, and a file with every execution of it. */
+export type Execution = Schemas['ops-execution'];
+export type ExecutionStatus = Execution['status'];
+export type Step = Schemas['ops-step'];
+export type ExecutionList = Schemas['ops-executions.response'];
+export type FileTrace = Schemas['ops-file.response'];
+export type Workflow = NonNullable<operations['listExecutions']['parameters']['query']>['workflow'];
+export interface ExecutionFilter {
+  status?: ExecutionStatus | undefined;
+  workflow?: Workflow | undefined;
+  /** ISO 8601 with a zone. */
+  since?: string | undefined;
+}
 
 const TIMEOUT_MS = 20_000;
 
@@ -114,6 +127,25 @@ export class ApiClient {
       `/files/${encodeURIComponent(fileId)}/downloads`,
     );
     return answer.items;
+  }
+
+  // ------------------------------------------------------------------ operators (the API checks the group)
+  listExecutions(filter: ExecutionFilter, nextToken?: string, limit = 20): Promise<ExecutionList> {
+    const query = new URLSearchParams({ limit: String(limit) });
+    if (filter.status) query.set('status', filter.status);
+    if (filter.workflow) query.set('workflow', filter.workflow);
+    if (filter.since) query.set('since', filter.since);
+    if (nextToken) query.set('nextToken', nextToken);
+    return this.send('GET', `/ops/executions?${query.toString()}`);
+  }
+
+  traceFile(fileId: string): Promise<FileTrace> {
+    return this.send('GET', `/ops/files/${encodeURIComponent(fileId)}`);
+  }
+
+  /** Continues a failed run from the state it stopped in; answers the run as it is now. */
+  redrive(executionArn: string): Promise<Execution> {
+    return this.send('POST', `/ops/executions/${encodeURIComponent(executionArn)}/redrive`);
   }
 
   // ------------------------------------------------------------------ recipients (no account)

@@ -34,6 +34,8 @@ const SENTENCES: Record<string, string> = {
   file_not_ready: 'This file is still being checked. Links can be made once it is ready.',
   file_processing: 'This file is still being checked. Try again when it is done.',
   conflict: 'Something changed meanwhile. Reload and try again.',
+  not_redrivable:
+    'This run cannot be redriven: it is still running, it has succeeded, or it stopped in a Fail state on purpose.',
 };
 
 /** A server's own message, made into a sentence (it is written for people, but lower-case). */

@@ -96,6 +96,17 @@ export async function currentEmail(): Promise<string | null> {
   }
 }
 
+/** Whether the signed-in person is an operator: their ID token's `cognito:groups` lists `operators`.
+ * Only hides or shows the Operations view; the API checks the same claim on every /ops call. */
+export async function isOperator(): Promise<boolean> {
+  try {
+    const groups = (await fetchAuthSession()).tokens?.idToken?.payload['cognito:groups'];
+    return Array.isArray(groups) && groups.includes('operators');
+  } catch {
+    return false;
+  }
+}
+
 /** A valid ID token, refreshed first when it has expired; a sentence when the session is gone. */
 export async function idToken(): Promise<string> {
   let token: string | undefined;

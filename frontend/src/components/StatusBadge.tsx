@@ -10,6 +10,10 @@ const LABELS: Record<FileStatus, string> = {
   EXPIRED: 'Expired',
 };
 
+export function isFileStatus(status: string): status is FileStatus {
+  return Object.hasOwn(LABELS, status);
+}
+
 /** The status in words (never only a colour). */
 export function StatusBadge({ status }: { status: FileStatus }) {
   return <span class={`badge status-${status.toLowerCase()}`}>{LABELS[status]}</span>;

@@ -1,13 +1,17 @@
-import { LocationProvider, Route, Router, useLocation } from 'preact-iso';
+import { lazy, LocationProvider, Route, Router, useLocation } from 'preact-iso';
 import { useEffect, useMemo, useState } from 'preact/hooks';
 import { ApiClient } from '../api/client';
 import type { AppConfig } from '../api/config';
-import { currentEmail, idToken } from '../auth/session';
-import { AppContext, type AppServices } from './app-context';
+import { currentEmail, idToken, isOperator } from '../auth/session';
+import { TopBar } from '../components/TopBar';
+import { AppContext, type AppServices, useApp } from './app-context';
 import { FilesPage } from './files/FilesPage';
 import { ForgotPasswordPage } from './ForgotPasswordPage';
 import { SignInPage } from './SignInPage';
 import { SignUpPage } from './SignUpPage';
+
+// Only operators load the operations page: the owners' first screen does not carry it.
+const OperationsPage = lazy(() => import('./operations/OperationsPage').then((module) => module.OperationsPage));
 
 const PUBLIC_ROUTES = ['/sign-in', '/sign-up', '/forgot-password'];
 
@@ -24,11 +28,31 @@ function Gate({ email }: { email: string | null }) {
   return (
     <Router>
       <Route path="/" component={FilesPage} />
+      <Route path="/operations" component={Operations} />
       <Route path="/sign-in" component={SignInPage} />
       <Route path="/sign-up" component={SignUpPage} />
       <Route path="/forgot-password" component={ForgotPasswordPage} />
       <Route default component={NotFound} />
     </Router>
+  );
+}
+
+/** The operations page for operators; for anyone else, a sentence saying whom it is for. */
+function Operations() {
+  const { operator } = useApp();
+  if (operator === undefined) return <p class="spinner">Loading…</p>;
+  if (operator) return <OperationsPage />;
+  return (
+    <div class="app">
+      <TopBar />
+      <main id="main" class="card auth-card">
+        <h1>For operators only</h1>
+        <p>This page is for operators, who look after the service. Your account is not an operator's.</p>
+        <p>
+          <a href="/">Go to your files</a>
+        </p>
+      </main>
+    </div>
   );
 }
 
@@ -48,9 +72,15 @@ export function App({ config }: { config: AppConfig }) {
   useEffect(() => {
     void currentEmail().then(setEmail);
   }, []);
+  const [operator, setOperator] = useState<boolean | undefined>(undefined);
+  useEffect(() => {
+    setOperator(undefined);
+    if (email) void isOperator().then(setOperator);
+    else setOperator(false);
+  }, [email]);
   const api = useMemo(() => new ApiClient({ apiUrl: config.apiUrl, getToken: idToken }), [config.apiUrl]);
   if (email === undefined) return <p class="spinner">Loading…</p>;
-  const services: AppServices = { config, api, email, setEmail };
+  const services: AppServices = { config, api, email, setEmail, operator };
   return (
     <AppContext.Provider value={services}>
       <LocationProvider>

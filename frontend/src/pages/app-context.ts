@@ -9,6 +9,8 @@ export interface AppServices {
   /** The signed-in person's email, or null. */
   email: string | null;
   setEmail: (email: string | null) => void;
+  /** In the operators group (from the ID token); undefined while it is being read. */
+  operator: boolean | undefined;
 }
 
 export const AppContext = createContext<AppServices | null>(null);

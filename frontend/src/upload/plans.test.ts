@@ -14,7 +14,7 @@ const multipart: MultipartPlan = {
   method: 'MULTIPART',
   uploadId: 'u',
   partSize: 5 * 1024 * 1024,
-  parts: [1, 2, 3].map((partNumber) => ({ partNumber, url: `http://s3/part${partNumber}` })),
+  parts: [1, 2, 3].map((partNumber) => ({ partNumber, url: `http://s3/part${partNumber}`, size: 5 * 1024 * 1024 })),
   completeUrl: 'http://s3/complete',
   abortUrl: 'http://s3/abort',
   expiresAt: '2026-11-29T18:00:00Z',

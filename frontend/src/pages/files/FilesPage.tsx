@@ -1,12 +1,12 @@
-import { useLocation } from 'preact-iso';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import type { FileView } from '../../api/client';
 import { ApiError, describe } from '../../api/errors';
-import { signOutEverywhere } from '../../auth/session';
 import { ErrorNotice } from '../../components/ErrorNotice';
 import { formatBytes } from '../../components/format';
+import { TopBar } from '../../components/TopBar';
 import type { Uploaded } from '../../upload/uploader';
 import { useApp } from '../app-context';
+import { useSessionEnded } from '../useSessionEnded';
 import { DeleteDialog } from './DeleteDialog';
 import { FileItem } from './FileItem';
 import { appendPage, justUploaded, matchesFilter, upsert } from './files-state';
@@ -16,8 +16,7 @@ import { isFinished, StatusPoller } from './status-poller';
 const PAGE_SIZE = 20;
 
 export function FilesPage() {
-  const { api, config, email, setEmail } = useApp();
-  const { route } = useLocation();
+  const { api, config } = useApp();
   const [files, setFiles] = useState<FileView[]>([]);
   const [nextToken, setNextToken] = useState<string | undefined>(undefined);
   const [loading, setLoading] = useState(true);
@@ -30,17 +29,7 @@ export function FilesPage() {
   const [refusal, setRefusal] = useState('');
   const uploadTarget = useRef<HTMLDivElement>(null);
 
-  const sessionEnded = useCallback(
-    (error: unknown) => {
-      if (error instanceof ApiError && error.kind === 'session') {
-        setEmail(null);
-        route('/sign-in');
-        return true;
-      }
-      return false;
-    },
-    [route, setEmail],
-  );
+  const sessionEnded = useSessionEnded();
 
   const poller = useMemo(
     () =>
@@ -119,29 +108,7 @@ export function FilesPage() {
       <a class="skip-link" href="#main">
         Skip to your files
       </a>
-      <header class="topbar">
-        <span class="brand">
-          <span class="brand-mark" aria-hidden="true">
-            ⇪
-          </span>{' '}
-          Fileshare
-        </span>
-        <span class="account">
-          <span class="muted signed-in-as">{email}</span>
-          <button
-            type="button"
-            class="button small secondary"
-            onClick={() => {
-              void signOutEverywhere().then(() => {
-                setEmail(null);
-                route('/sign-in');
-              });
-            }}
-          >
-            Sign out
-          </button>
-        </span>
-      </header>
+      <TopBar />
       <main id="main" class="files-main">
         <section aria-labelledby="upload-heading" class="upload-section">
           <h1 id="upload-heading">Upload files</h1>

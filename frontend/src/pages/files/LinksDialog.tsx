@@ -14,6 +14,8 @@ function ShareItem({ share, onRevoke }: { share: Share; onRevoke: () => Promise<
   const [busy, setBusy] = useState(false);
   const state = shareState(share);
   const live = state === 'active' || state === 'locked';
+  // The contract gives a link's url while it is not revoked.
+  const url = share.url ?? '';
   const urlId = useId();
   return (
     <li class={`share-item state-${state}`}>
@@ -36,7 +38,7 @@ function ShareItem({ share, onRevoke }: { share: Share; onRevoke: () => Promise<
       </p>
       {live && (
         <div class="share-actions">
-          <CopyButton text={share.url} />
+          <CopyButton text={url} />
           <button
             type="button"
             class="button small secondary"
@@ -62,7 +64,7 @@ function ShareItem({ share, onRevoke }: { share: Share; onRevoke: () => Promise<
           </button>
         </div>
       )}
-      {live && showQr && <QrCode text={share.url} label="QR code of the link" />}
+      {live && showQr && <QrCode text={url} label="QR code of the link" />}
     </li>
   );
 }
