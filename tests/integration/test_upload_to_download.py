@@ -156,9 +156,12 @@ def test_owners_see_only_their_own_files(local_stack: LocalStack) -> None:
 
 
 def test_listing_is_newest_first_and_pages(owner: Owner) -> None:
-    ids = [owner.upload(f"file {n}\n".encode(), name=f"f{n}.txt") for n in range(3)]
-    for file_id in ids:
-        owner.wait_until_done(file_id)
+    # One after another: a file is listed by when its workflow registered it, and workflows of
+    # uploads sent at the same moment may register in any order.
+    ids = []
+    for n in range(3):
+        ids.append(owner.upload(f"file {n}\n".encode(), name=f"f{n}.txt"))
+        owner.wait_until_done(ids[-1])
 
     first = owner.call("GET", "/files", params={"limit": 2}).json()
     second = owner.call("GET", "/files", params={"limit": 2, "nextToken": first["nextToken"]}).json()
