@@ -6,7 +6,7 @@ import { formatDate } from '../../components/format';
 import { isFileStatus, StatusBadge } from '../../components/StatusBadge';
 import { useApp } from '../app-context';
 import { Cause, ExecutionBadge, ExecutionFacts } from './ExecutionSummary';
-import { RedriveDialog, redrivenSentence } from './RedriveDialog';
+import { RedriveButton, RedriveDialog, redrivenSentence } from './RedriveDialog';
 import { canRedrive, formatDuration, newestFirst, statusWords, toTimeline } from './timeline';
 import { useSessionEnded } from '../useSessionEnded';
 
@@ -103,16 +103,13 @@ export function FileTimeline({ fileId }: { fileId: string }) {
               <ExecutionFacts execution={run} />
               {canRedrive(run) && (
                 <div class="file-actions">
-                  <button
-                    type="button"
-                    class="button small"
+                  <RedriveButton
+                    execution={run}
                     onClick={() => {
                       setOutcome('');
                       setRedriving(run);
                     }}
-                  >
-                    Redrive<span class="visually-hidden"> {run.name}</span>
-                  </button>
+                  />
                 </div>
               )}
               {toTimeline(run).map((attempt) => (

@@ -5,6 +5,15 @@ import { Dialog } from '../../components/Dialog';
 import { ErrorNotice } from '../../components/ErrorNotice';
 import { useApp } from '../app-context';
 
+/** The button that opens the redrive dialog for one run; its accessible name says which run. */
+export function RedriveButton({ execution, secondary, onClick }: { execution: Execution; secondary?: boolean; onClick: () => void }) {
+  return (
+    <button type="button" class={secondary ? 'button small secondary' : 'button small'} onClick={onClick}>
+      Redrive<span class="visually-hidden"> {execution.name}</span>
+    </button>
+  );
+}
+
 /** Asks before a redrive; a refusal (409 and the rest) stays in the dialog as a sentence. */
 export function RedriveDialog({
   execution,

@@ -6,7 +6,7 @@ import { ErrorNotice } from '../../components/ErrorNotice';
 import { Field } from '../../components/Field';
 import { useApp } from '../app-context';
 import { ExecutionBadge, ExecutionFacts } from './ExecutionSummary';
-import { RedriveDialog, redrivenSentence } from './RedriveDialog';
+import { RedriveButton, RedriveDialog, redrivenSentence } from './RedriveDialog';
 import { canRedrive, sinceFor, statusWords, type TimeWindow, WINDOWS } from './timeline';
 import { useSessionEnded } from '../useSessionEnded';
 
@@ -149,16 +149,14 @@ export function RunsView() {
                   </a>
                 )}
                 {canRedrive(run) && (
-                  <button
-                    type="button"
-                    class="button small secondary"
+                  <RedriveButton
+                    execution={run}
+                    secondary
                     onClick={() => {
                       setOutcome('');
                       setRedriving(run);
                     }}
-                  >
-                    Redrive<span class="visually-hidden"> {run.name}</span>
-                  </button>
+                  />
                 )}
               </div>
             </li>
