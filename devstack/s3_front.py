@@ -148,8 +148,8 @@ def _pattern(glob: str) -> re.Pattern[str]:
     return re.compile(".*".join(".".join(map(re.escape, part.split("?"))) for part in glob.split("*")), re.DOTALL)
 
 
-def _listed(value: Any) -> list[str]:
-    return [str(v) for v in (value if isinstance(value, list) else [value])]
+def _as_list(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else [value]
 
 
 @dataclass(frozen=True)
@@ -182,8 +182,8 @@ class BucketPolicy:
     OPERATORS = frozenset({"StringNotEquals", "ArnNotEquals", "Bool"})
 
     def __init__(self, document: Mapping[str, Any]) -> None:
-        self.statements: list[tuple[str, list[re.Pattern[str]], list[re.Pattern[str]], list[_Condition]]] = []
-        for statement in _listed_statements(document.get("Statement", [])):
+        self.statements: list[tuple[list[re.Pattern[str]], list[re.Pattern[str]], list[_Condition]]] = []
+        for statement in _as_list(document.get("Statement", [])):
             if statement.get("Effect") != "Deny":
                 continue
             if {"NotAction", "NotResource", "NotPrincipal"} & statement.keys():
@@ -196,14 +196,14 @@ class BucketPolicy:
                 if operator not in self.OPERATORS:
                     raise ValueError(f"the S3 front cannot evaluate the condition operator {operator}")
                 for key, values in keys.items():
-                    listed = tuple(_listed(values))
+                    listed = tuple(str(v) for v in _as_list(values))
                     conditions.append(_Condition(operator, key, listed, tuple(_pattern(v) for v in listed)))
-            actions = [_pattern(a.lower()) for a in _listed(statement.get("Action", []))]
-            resources = [_pattern(r) for r in _listed(statement.get("Resource", []))]
-            self.statements.append((str(statement.get("Sid", "")), actions, resources, conditions))
+            actions = [_pattern(str(a).lower()) for a in _as_list(statement.get("Action", []))]
+            resources = [_pattern(str(r)) for r in _as_list(statement.get("Resource", []))]
+            self.statements.append((actions, resources, conditions))
 
     def denies(self, action: str, resource: str, context: Callable[[str], str | None]) -> bool:
-        for _sid, actions, resources, conditions in self.statements:
+        for actions, resources, conditions in self.statements:
             if (
                 any(a.fullmatch(action.lower()) for a in actions)
                 and any(r.fullmatch(resource) for r in resources)
@@ -211,10 +211,6 @@ class BucketPolicy:
             ):
                 return True
         return False
-
-
-def _listed_statements(value: Any) -> list[dict[str, Any]]:
-    return value if isinstance(value, list) else [value]
 
 
 # ---------------------------------------------------------------------------- the front
@@ -289,9 +285,10 @@ class S3Front:
             )
         if stored.user_name:
             return Caller(access_key, stored.secret_access_key, f"arn:aws:iam::{account}:user/{stored.user_name}")
-        session = self._sessions.get(access_key)
-        if session is None:
-            session = sts_backends[account]["aws"].get_assumed_role_from_access_key(access_key)
+        session = self._sessions.get(access_key) or sts_backends[account]["aws"].get_assumed_role_from_access_key(
+            access_key
+        )
+        if session is not None:
             self._sessions[access_key] = session
         if session is None or token != session.session_token:
             raise S3Error(400, "InvalidToken", "The provided token is malformed or otherwise invalid.")
@@ -375,7 +372,7 @@ class S3Front:
             raise S3Error(
                 400,
                 "InvalidArgument",
-                "x-amz-content-sha256 must be UNSIGNED-PAYLOAD, STREAMING-…, or a valid sha256 value.",
+                "x-amz-content-sha256 must be UNSIGNED-PAYLOAD, STREAMING-*, or a valid sha256 value.",
             )
         request = _request(environ, target, target.query, signed_headers, amz_date)
         signer = S3SigV4Auth(Credentials(caller.access_key, caller.secret_key), scope.service, scope.region)
