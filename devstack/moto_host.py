@@ -19,9 +19,8 @@
 * ``StartExecution`` without a name gets a fresh one (moto used ``None``, one ARN for all);
 * Step Functions' SDK tasks take parameters in PascalCase and call the API in its own case
   (``ExecutionArn`` -> ``executionArn``), which moto's engine did not do;
-
-S3 requests pass ``devstack.s3_front`` first, which checks signatures, expiry, presigned POST
-policies and the bucket policy's denies as S3 does (moto checks none of them);
+* S3's requests pass ``devstack.s3_front`` first (in moto's dispatcher, so on moto's port), which
+  checks signatures, expiry, presigned POST policies and the bucket policy's denies as S3 does;
 
 and one for speed: moto parses a state machine's definition again for every execution (about
 0.2 s for ours); parsed programs are cached per definition and each execution gets its own copy.
