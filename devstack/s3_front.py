@@ -495,7 +495,10 @@ def _request(environ: dict[str, Any], target: _Target, query: str, signed_header
 
 def _body(environ: dict[str, Any]) -> bytes:
     """The whole body, read once and put back for moto."""
-    body = get_input_stream(environ).read()
+    length = environ.get("CONTENT_LENGTH")
+    stream = get_input_stream(environ)
+    # One read of the declared length (werkzeug's read() of the whole stream goes in small chunks).
+    body = stream.read(int(length)) if length and length.isdigit() else stream.read()
     environ["wsgi.input"] = io.BytesIO(body)
     environ["wsgi.input_terminated"] = True
     environ["CONTENT_LENGTH"] = str(len(body))
