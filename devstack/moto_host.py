@@ -19,6 +19,8 @@
 * ``StartExecution`` without a name gets a fresh one (moto used ``None``, one ARN for all);
 * Step Functions' SDK tasks take parameters in PascalCase and call the API in its own case
   (``ExecutionArn`` -> ``executionArn``), which moto's engine did not do;
+* S3's requests pass ``devstack.s3_front`` first (in moto's dispatcher, so on moto's port), which
+  checks signatures, expiry, presigned POST policies and the bucket policy's denies as S3 does;
 
 and one for speed: moto parses a state machine's definition again for every execution (about
 0.2 s for ours); parsed programs are cached per definition and each execution gets its own copy.
@@ -46,7 +48,7 @@ from moto.core.responses import ActionResult, EmptyResult
 from moto.dynamodb.models import DynamoDBBackend
 from moto.dynamodb.responses import DynamoHandler
 from moto.events.models import Rule
-from moto.moto_server.threaded_moto_server import ThreadedMotoServer
+from moto.moto_server.werkzeug_app import DomainDispatcherApplication, MotoRequestHandler, create_backend_app
 from moto.stepfunctions.parser.asl.component.state.exec.state_task.service.state_task_service_aws_sdk import (
     StateTaskServiceAwsSdk,
 )
@@ -57,9 +59,11 @@ from moto.stepfunctions.parser.asl.parse.asl_parser import AmazonStateLanguagePa
 from moto.stepfunctions.parser.backend.execution_worker import ExecutionWorker
 from moto.stepfunctions.parser.models import StepFunctionsParserBackend
 from moto.utilities.arns import parse_arn
+from werkzeug.serving import BaseWSGIServer, make_server
 
 from devstack import express, redrive
 from devstack.lambda_runner import LambdaRunner
+from devstack.s3_front import S3Front
 
 MOTO_CONFIG = {"stepfunctions": {"execute_state_machine": True}, "lambda": {"use_docker": False}}
 
@@ -226,11 +230,30 @@ def install_hooks(
             setattr(DynamoHandler, name, _serialised(getattr(DynamoHandler, name)))
 
 
+class _FrontedDispatcher(DomainDispatcherApplication):
+    """moto's own dispatcher, with S3's requests (CORS preflights excepted) checked by the front
+    before moto's S3 serves them."""
+
+    def __init__(self, front: S3Front) -> None:
+        super().__init__(create_backend_app)
+        self.front = front
+
+    def __call__(self, environ: dict[str, Any], start_response: Any) -> Any:
+        app = self.get_application(environ)
+        if app.service == "s3" and environ["REQUEST_METHOD"] != "OPTIONS":  # type: ignore[attr-defined]
+            refusal = self.front.refusal(environ)
+            if refusal is not None:
+                return refusal(environ, start_response)
+        return app(environ, start_response)
+
+
 class MotoHost:
-    """One moto server per process (moto's backends are process-global)."""
+    """One moto server per process (moto's backends are process-global), its S3 behind the front."""
 
     def __init__(self, port: int = 0) -> None:
-        self._server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
+        self.front = S3Front()
+        self._requested_port = port
+        self._server: BaseWSGIServer | None = None
         self.port = 0
 
     @property
@@ -241,12 +264,21 @@ class MotoHost:
         logging.getLogger("werkzeug").setLevel(logging.WARNING)  # no access log line per AWS call
         # The engine logs every failed state with its whole parse tree; the history has the facts.
         logging.getLogger("moto.stepfunctions.parser.asl.component.eval_component").setLevel(logging.CRITICAL)
-        self._server.start()
-        self.port = self._server.get_host_and_port()[1]
+        self._server = make_server(
+            "127.0.0.1",
+            self._requested_port,
+            _FrontedDispatcher(self.front),
+            threaded=True,
+            request_handler=MotoRequestHandler,
+        )
+        threading.Thread(target=self._server.serve_forever, daemon=True, name="moto").start()
+        self.port = self._server.server_port
         # moto's Step Functions engine calls the other services at localhost:$MOTO_PORT.
         os.environ["MOTO_PORT"] = str(self.port)
         requests.post(f"{self.endpoint}/moto-api/reset", timeout=10)
         requests.post(f"{self.endpoint}/moto-api/config", json=MOTO_CONFIG, timeout=10).raise_for_status()
 
     def stop(self) -> None:
-        self._server.stop()
+        if self._server:
+            self._server.shutdown()
+            self._server.server_close()

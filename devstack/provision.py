@@ -272,9 +272,9 @@ def _lifecycle_rule(rule: dict[str, Any]) -> dict[str, Any]:
 
 def _create_bucket_policy(p: Provisioner, logical_id: str, raw: dict[str, Any]) -> dict[str, Any]:
     props = p.props(raw)
-    # Kept on the stack for inspection, not given to moto: moto applies a bucket policy's Deny
-    # statements but ignores their Conditions, so the TLS-only and tag-conditioned denies would
-    # refuse every request (docs/local-stack.md).
+    # Kept on the stack for the S3 front, which evaluates its Deny statements; not given to moto:
+    # moto applies a bucket policy's Deny statements but ignores their Conditions, so the TLS-only
+    # and tag-conditioned denies would refuse every request (docs/local-stack.md).
     p.stack.bucket_policies[props["Bucket"]] = props["PolicyDocument"]
     return {"Ref": props["Bucket"]}
 

@@ -108,6 +108,7 @@ class LocalStack:
             parameters={k: v for k, v in parameters.items() if k in _template_parameters(self.template_path)},
         )
         self.stack = provisioner.provision()
+        self.moto.front.use_bucket_policies(self.stack.bucket_policies)
         self.runner = LambdaRunner(self.stack.functions, base_environment=self.lambda_environment(), log=self.log)
         self.delivery = TargetDelivery(self.client, invoke=self.runner.invoke, log=self.log)
         install_hooks(runner=self.runner, deliver=self.delivery, on_sign_up=self._signed_up)
