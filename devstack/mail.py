@@ -56,7 +56,7 @@ def console_line(mail: SentMail) -> str:
 def mail_page(messages: list[SentMail]) -> str:
     """A small read-only page: to, subject and the plain text of each message, newest first."""
     rows = "\n".join(
-        "<article>"
+        "<article><hr>"
         f"<h2>{html.escape(m.subject)}</h2>"
         f"<p><b>To</b> {html.escape(m.to)} &middot; <b>From</b> {html.escape(m.sender)}</p>"
         f"<pre>{html.escape(m.text)}</pre>"
@@ -64,14 +64,12 @@ def mail_page(messages: list[SentMail]) -> str:
         for m in messages
     )
     empty = "<p>No email has been sent yet.</p>" if not messages else ""
+    # No inline style: the page gets the app's Content-Security-Policy like every other answer.
     return (
         '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
-        "<title>Local mail - Fileshare</title>"
-        "<style>body{font-family:sans-serif;max-width:50rem;margin:1rem auto;padding:0 1rem}"
-        "article{border-bottom:1px solid #ccc;padding:.5rem 0}pre{white-space:pre-wrap;overflow-wrap:anywhere}"
-        "h2{font-size:1.1rem;margin:.2rem 0}@media (prefers-color-scheme:dark){body{background:#111;color:#eee}}"
-        "</style></head>\n<body><h1>Local mail</h1>"
+        '<meta name="color-scheme" content="light dark">'
+        "<title>Local mail - Fileshare</title></head>\n<body><h1>Local mail</h1>"
         f"<p>What the local stack's SES accepted ({len(messages)}), newest first. Nothing leaves this machine.</p>"
         f"{empty}\n{rows}\n</body></html>\n"
     )
