@@ -31,6 +31,7 @@ export function NotificationsToggle() {
           aria-describedby="notify-upload-problems-hint"
           onChange={(event) => {
             const wanted = event.currentTarget.checked;
+            setOn(wanted); // shown at once, put back if it could not be saved
             setBusy(true);
             setProblem('');
             api
@@ -39,6 +40,7 @@ export function NotificationsToggle() {
                 setOn(saved.uploadProblems);
               })
               .catch((failure: unknown) => {
+                setOn(!wanted);
                 setProblem(describe(failure));
               })
               .finally(() => {
