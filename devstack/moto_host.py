@@ -11,6 +11,7 @@
 * ``StartSyncExecution`` runs Express workflows synchronously (``devstack.express``);
 * ``RedriveExecution`` continues a failed Standard execution, and a Standard execution that stops
   puts its status-change event on the default bus (``devstack.redrive``);
+* SES prints a line for every message it accepts (``devstack.mail``), since none leaves the machine;
 * Cognito sign-up confirms the user at once and prints it, since no email is sent locally;
 * Cognito ``GetTokensFromRefreshToken`` (how Amplify Auth refreshes a session), which moto lacks,
   answers as ``InitiateAuth`` with ``REFRESH_TOKEN_AUTH`` does;
@@ -49,6 +50,7 @@ from moto.dynamodb.models import DynamoDBBackend
 from moto.dynamodb.responses import DynamoHandler
 from moto.events.models import Rule
 from moto.moto_server.werkzeug_app import DomainDispatcherApplication, MotoRequestHandler, create_backend_app
+from moto.ses.models import RawMessage, SESBackend
 from moto.stepfunctions.parser.asl.component.state.exec.state_task.service.state_task_service_aws_sdk import (
     StateTaskServiceAwsSdk,
 )
@@ -63,6 +65,8 @@ from werkzeug.serving import BaseWSGIServer, make_server
 
 from devstack import express, redrive
 from devstack.lambda_runner import LambdaRunner
+from devstack.mail import SentMail
+from devstack.mail import read as read_mail
 from devstack.s3_front import S3Front
 
 MOTO_CONFIG = {"stepfunctions": {"execute_state_machine": True}, "lambda": {"use_docker": False}}
@@ -70,6 +74,7 @@ MOTO_CONFIG = {"stepfunctions": {"execute_state_machine": True}, "lambda": {"use
 _runner: LambdaRunner | None = None
 _deliver: Callable[[Rule, list[dict[str, Any]], dict[str, Any]], None] | None = None
 _on_sign_up: Callable[[str], None] | None = None
+_on_mail: Callable[[SentMail], None] | None = None
 _originals: dict[str, Any] = {}
 
 
@@ -119,6 +124,13 @@ def _sign_up(
     if _on_sign_up is not None:
         _on_sign_up(username)
     return user, delivery
+
+
+def _send_raw_email(self: SESBackend, source: str, destinations: list[str], raw_data: str) -> RawMessage:
+    message: RawMessage = _originals["send_raw_email"](self, source, destinations, raw_data)
+    if _on_mail is not None:
+        _on_mail(read_mail(message))
+    return message
 
 
 def _get_tokens_from_refresh_token(self: CognitoIdpResponse) -> ActionResult:
@@ -207,12 +219,15 @@ def install_hooks(
     runner: LambdaRunner,
     deliver: Callable[[Rule, list[dict[str, Any]], dict[str, Any]], None],
     on_sign_up: Callable[[str], None] | None,
+    on_mail: Callable[[SentMail], None] | None = None,
 ) -> None:
-    global _runner, _deliver, _on_sign_up
-    _runner, _deliver, _on_sign_up = runner, deliver, on_sign_up
+    global _runner, _deliver, _on_sign_up, _on_mail
+    _runner, _deliver, _on_sign_up, _on_mail = runner, deliver, on_sign_up, on_mail
     if not _originals:
         _originals["send_to_targets"] = Rule.send_to_targets
         _originals["sign_up"] = CognitoIdpBackend.sign_up
+        _originals["send_raw_email"] = SESBackend.send_raw_email
+        SESBackend.send_raw_email = _send_raw_email  # type: ignore[method-assign]
         LambdaSimpleBackend.invoke = _invoke  # type: ignore[method-assign]
         Rule.send_to_targets = _send_to_targets  # type: ignore[method-assign,assignment]
         CognitoIdpBackend.sign_up = _sign_up  # type: ignore[method-assign]

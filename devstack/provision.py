@@ -147,7 +147,8 @@ class Provisioner:
             if "Condition" not in resource or self.resolver.condition(resource["Condition"]):
                 self._ensure(logical_id)
         for name, output in self.template.get("Outputs", {}).items():
-            self.stack.outputs[name] = self.resolver.resolve(output["Value"])
+            if "Condition" not in output or self.resolver.condition(output["Condition"]):
+                self.stack.outputs[name] = self.resolver.resolve(output["Value"])
         return self.stack
 
     def _physical_name(self, logical_id: str, *, lower: bool = False, limit: int = 63) -> str:

@@ -20,6 +20,7 @@ from delivery.frontend import app_config
 from devstack.event_delivery import TargetDelivery
 from devstack.gateway import Gateway, JwtVerifier
 from devstack.lambda_runner import LambdaRunner
+from devstack.mail import console_line, sent_mail
 from devstack.moto_host import MotoHost, install_hooks
 from devstack.provision import Provisioner, ScheduleSpec, Stack
 from devstack.scheduler import Scheduler
@@ -29,6 +30,8 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 REGION = "us-east-1"
 # The template's default engine is GuardDuty, which cannot run here: locally, the project's YARA rules.
 LOCAL_SCANNER_ENGINE = "yara"
+# The sender locally; verified in moto's SES at start (in AWS the identity exists before the deploy).
+LOCAL_MAIL_FROM = "no-reply@fileshare.local"
 
 
 class ConsoleLog:
@@ -74,6 +77,7 @@ class LocalStack:
             schemas_dir=root / "schemas",
             config=self.app_config,
             headers=self.security_headers,
+            mail=lambda: sent_mail(REGION),
         )
 
     @property
@@ -99,6 +103,7 @@ class LocalStack:
             "AllowedOrigins": origins,
             "AppUrl": origin,
             "ScannerEngine": LOCAL_SCANNER_ENGINE,
+            "MailFromAddress": LOCAL_MAIL_FROM,
             **self.parameters,
         }
         provisioner = Provisioner(
@@ -109,9 +114,17 @@ class LocalStack:
         )
         self.stack = provisioner.provision()
         self.moto.front.use_bucket_policies(self.stack.bucket_policies)
+        sender = self.stack.parameters.get("MailFromAddress")
+        if sender:
+            self.client("ses").verify_email_identity(EmailAddress=sender)
         self.runner = LambdaRunner(self.stack.functions, base_environment=self.lambda_environment(), log=self.log)
         self.delivery = TargetDelivery(self.client, invoke=self.runner.invoke, log=self.log)
-        install_hooks(runner=self.runner, deliver=self.delivery, on_sign_up=self._signed_up)
+        install_hooks(
+            runner=self.runner,
+            deliver=self.delivery,
+            on_sign_up=self._signed_up,
+            on_mail=lambda mail: self.log("mail", console_line(mail)),
+        )
         for logical_id, api in self.stack.http_apis.items():
             verifier = None
             if api.issuer:
@@ -126,7 +139,7 @@ class LocalStack:
             self.gateways[logical_id] = gateway
             self.log("api", f"HTTP API {logical_id} ({len(api.routes)} routes) at http://127.0.0.1:{gateway.port}")
         self.web.start()
-        self.log("web", f"web app at {self.app_url}")
+        self.log("web", f"web app at {self.app_url} (what it would have emailed: {self.app_url}/local/mail)")
         self.scheduler = Scheduler(self.stack.schedules, fire=self._fire_schedule, log=self.log)
         self.scheduler.start()
         for schedule in self.stack.schedules:

@@ -1,6 +1,7 @@
 """Serving the web app as CloudFront would: static files with the security headers of the
 template's response-headers policy, SPA routing, ``/config.json`` built from the stack's outputs,
-and the API contract at ``/openapi.yaml``.
+the API contract at ``/openapi.yaml``, and (local only, never deployed) what the app would have
+emailed at ``/local/mail``.
 
 Routing matches the CloudFront Function of the template: the recipients' ``/s/{token}`` pages get
 ``share.html`` (their own small bundle), other extension-less paths get ``index.html`` (the owner
@@ -21,6 +22,7 @@ from werkzeug.serving import BaseWSGIServer, make_server
 from werkzeug.wrappers import Request, Response
 
 from delivery.frontend import cache_control
+from devstack.mail import SentMail, mail_page
 
 
 class WebApp:
@@ -31,11 +33,13 @@ class WebApp:
         schemas_dir: Path,
         config: Callable[[], dict[str, Any]],
         headers: Callable[[], dict[str, str]],
+        mail: Callable[[], list[SentMail]] | None = None,
     ) -> None:
         self.static_dir = static_dir.resolve()
         self.schemas_dir = schemas_dir.resolve()
         self.config = config
         self.headers = headers
+        self.mail = mail
         self._server: BaseWSGIServer | None = None
         self.port = 0
 
@@ -53,6 +57,8 @@ class WebApp:
             return Response(
                 json.dumps(self.config()), content_type="application/json", headers={"Cache-Control": "no-store"}
             )
+        if path == "/local/mail" and self.mail is not None:
+            return Response(mail_page(self.mail()), content_type="text/html", headers={"Cache-Control": "no-store"})
         if path == "/openapi.yaml":
             # Served from beside the schemas it references, so its relative $refs resolve.
             return Response(status=302, headers={"Location": "/schemas/api/openapi.yaml"})

@@ -37,6 +37,8 @@ EVENT_SCHEMAS = {
     "ShareRevoked": "events/share-revoked.json",
     "FileDeleted": "events/file-deleted.json",
     "FileDownloaded": "events/file-downloaded.json",
+    "ShareEmailRequested": "events/share-email-requested.json",
+    "RequestFileReceived": "events/request-file-received.json",
 }
 
 

@@ -262,6 +262,8 @@ def test_commands_are_synchronous_express_workflows_started_only_by_their_api_fu
         "RedeemShareStateMachine",
         "RedriveExecutionStateMachine",
         "ReconcileStateMachine",
+        "SendShareEmailStateMachine",
+        "UpdateNotificationsStateMachine",
     }
     assert {k for k, v in STATE_MACHINES.items() if v["Properties"]["Type"] == "EXPRESS"} == commands
     starters: dict[str, set[str]] = {}
@@ -280,6 +282,8 @@ def test_commands_are_synchronous_express_workflows_started_only_by_their_api_fu
         "RedeemShareStateMachine": {"PublicSharesApiFunction"},
         "RedriveExecutionStateMachine": {"OpsApiFunction"},
         "ReconcileStateMachine": {"OpsApiFunction"},
+        "SendShareEmailStateMachine": {"SharesApiFunction"},
+        "UpdateNotificationsStateMachine": {"SharesApiFunction"},
     }
 
 
@@ -465,7 +469,7 @@ def key_users(key: str) -> dict[str, dict[str, Any]]:
 def test_the_token_key_is_used_only_with_the_encryption_context_the_code_passes() -> None:
     context = token_context(file_id="0" * 32, share_id="1" * 32)
     users = key_users("TokenKey")
-    assert set(users) == {"FilesApiFunction", "SharesApiFunction", "MintShareFunction"}
+    assert set(users) == {"FilesApiFunction", "SharesApiFunction", "MintShareFunction", "MailerFunction"}
     for logical_id, condition in users.items():
         assert condition.get("Null") == {f"kms:EncryptionContext:{key}": "false" for key in context}, logical_id
         keys = condition.get("ForAllValues:StringEquals", {}).get("kms:EncryptionContextKeys")
@@ -528,16 +532,19 @@ def test_the_dead_letter_queue_is_encrypted_with_its_own_key_that_only_its_sende
     assert set(events["Action"]) == {"kms:GenerateDataKey", "kms:Decrypt"}
     assert events["Condition"]["StringEquals"] == {"aws:SourceAccount": {"Ref": "AWS::AccountId"}}
     assert "kms:EncryptionContext:aws:sqs:arn" in events["Condition"]["ArnLike"]
-    # The one function that dead-letters through its EventInvokeConfig may encrypt for this queue only.
-    assert key_users("DeadLetterKey") == {
-        "GuardDutyResultFunction": {
-            "StringEquals": {
-                "kms:EncryptionContext:aws:sqs:arn": {"Fn::GetAtt": ["UploadEventsDeadLetterQueue", "Arn"]}
-            }
-        }
+    # The functions that dead-letter through their EventInvokeConfig may encrypt for their own queue only.
+    own_queues = {
+        "GuardDutyResultFunction": "UploadEventsDeadLetterQueue",
+        "MailerFunction": "MailEventsDeadLetterQueue",
     }
-    destination = FUNCTIONS["GuardDutyResultFunction"]["Properties"]["EventInvokeConfig"]["DestinationConfig"]
-    assert destination["OnFailure"]["Destination"] == {"Fn::GetAtt": ["UploadEventsDeadLetterQueue", "Arn"]}
+    assert RESOURCES["MailEventsDeadLetterQueue"]["Properties"]["KmsMasterKeyId"] == queue["KmsMasterKeyId"]
+    assert key_users("DeadLetterKey") == {
+        function: {"StringEquals": {"kms:EncryptionContext:aws:sqs:arn": {"Fn::GetAtt": [own, "Arn"]}}}
+        for function, own in own_queues.items()
+    }
+    for function, own in own_queues.items():
+        destination = FUNCTIONS[function]["Properties"]["EventInvokeConfig"]["DestinationConfig"]
+        assert destination["OnFailure"]["Destination"] == {"Fn::GetAtt": [own, "Arn"]}
 
 
 def test_the_uploads_bucket_logs_access_into_a_private_bucket_only_s3_logging_writes() -> None:
@@ -632,3 +639,37 @@ def test_the_largest_upload_and_its_unpacked_members_fit_in_the_scan_steps_stora
     storage = scan["EphemeralStorage"]["Size"] * 2**20
     assert parameter["Default"] <= parameter["MaxValue"]
     assert parameter["MaxValue"] + budget + SCRATCH_RESERVE_BYTES <= storage
+
+
+def test_the_mailer_reads_the_app_bus_with_a_retry_policy_and_its_own_alarmed_dead_letter_queue() -> None:
+    mailer = FUNCTIONS["MailerFunction"]
+    assert mailer["Condition"] == "SendsMail" and TEMPLATE["Parameters"]["MailFromAddress"]["Default"] == ""
+    events = mailer["Properties"]["Events"]
+    assert {e["Properties"]["Pattern"]["detail-type"][0] for e in events.values()} == {
+        "ShareEmailRequested",
+        "FileRejected",
+        "RequestFileReceived",
+    }  # FileReady is not mailed (docs/decisions.md)
+    for event in events.values():
+        props = event["Properties"]
+        assert props["EventBusName"] == {"Ref": "AppEventBus"} and props["Pattern"]["source"] == ["fileshare"]
+        assert props["RetryPolicy"]["MaximumRetryAttempts"] > 0
+        assert props["DeadLetterConfig"]["Arn"] == {"Fn::GetAtt": ["MailEventsDeadLetterQueue", "Arn"]}
+    policy = RESOURCES["MailEventsDeadLetterQueuePolicy"]["Properties"]["PolicyDocument"]
+    [allow] = [s for s in policy["Statement"] if s["Effect"] == "Allow"]
+    assert allow["Condition"]["ArnEquals"]["aws:SourceArn"] == [
+        {"Fn::GetAtt": [f"MailerFunction{event_id}", "Arn"]} for event_id in events
+    ]
+    watched = {referenced(a["Dimensions"][0]["Value"]) for a in ALARMS.values()}
+    assert "MailEventsDeadLetterQueue" in watched
+
+
+def test_the_mailer_sends_only_from_the_configured_address_and_finds_owners_in_its_own_pool() -> None:
+    own = {s["Sid"]: s for s in statements(FUNCTIONS["MailerFunction"])}
+    send = own["SendFromTheConfiguredAddress"]
+    assert actions(send) == ["ses:SendEmail"]
+    assert send["Condition"] == {"StringEquals": {"ses:FromAddress": {"Ref": "MailFromAddress"}}}
+    assert all("identity/" in json.dumps(r) or "configuration-set/" in json.dumps(r) for r in send["Resource"])
+    assert own["FindOwnersAddresses"]["Resource"] == {"Fn::GetAtt": ["UserPool", "Arn"]}
+    assert actions(own["FindOwnersAddresses"]) == ["cognito-idp:ListUsers"]
+    assert not any(WRITE_ACTIONS.match(a) for s in own.values() for a in actions(s) if a.startswith("dynamodb:"))

@@ -48,6 +48,27 @@ describe('ApiClient', () => {
     expect(error.message).not.toContain('wrong_password');
   });
 
+  it('emails a link to its own path and reads a refused address or the hourly limit in words', async () => {
+    const sent = answering(202, { recipients: ['a@x.example'], remainingThisHour: 19 });
+    const api = new ApiClient({ apiUrl: 'http://api', getToken: () => Promise.resolve('t'), fetchImpl: sent });
+    expect(await api.emailShare('f'.repeat(32), '0123456789abcdef', { to: ['a@x.example'] })).toEqual({
+      recipients: ['a@x.example'],
+      remainingThisHour: 19,
+    });
+    expect(sent.mock.calls[0]?.[0]).toBe(`http://api/files/${'f'.repeat(32)}/shares/0123456789abcdef/emails`);
+    expect(sent.mock.calls[0]?.[1]?.body).toBe('{"to":["a@x.example"]}');
+    const limited = new ApiClient({
+      apiUrl: 'http://api',
+      getToken: () => Promise.resolve('t'),
+      fetchImpl: answering(429, {
+        error: { code: 'email_rate_exceeded', message: 'You may email links to 20 recipients an hour. Try again in about 7 minutes.' },
+      }),
+    });
+    const error = await failure(limited.emailShare('f'.repeat(32), '0123456789abcdef', { to: ['b@x.example'] }));
+    expect(error.message).toBe('You may email links to 20 recipients an hour. Try again in about 7 minutes.');
+    expect(error.retryable).toBe(true);
+  });
+
   it('says "try again later" on a lockout', async () => {
     const api = new ApiClient({
       apiUrl: 'http://api',

@@ -17,6 +17,10 @@ export type PostPlan = Schemas['post'];
 export type MultipartPlan = Schemas['multipart'];
 export type UploadPlan = PostPlan | MultipartPlan;
 export type CreateShareRequest = Schemas['create-share.request'];
+export type ShareEmailRequest = Schemas['share-email.request'];
+export type ShareEmailAnswer = Schemas['share-email.response'];
+export type Notifications = Schemas['notifications'];
+export type Me = Schemas['me.response'];
 export type Download = Schemas['downloads.response']['items'][number];
 /** What a recipient sees of a live link. */
 export type PublicShare = Schemas['public-share-details'];
@@ -47,7 +51,7 @@ export interface ClientOptions {
   timeoutMs?: number;
 }
 
-type Method = 'GET' | 'POST' | 'DELETE';
+type Method = 'GET' | 'POST' | 'PUT' | 'DELETE';
 
 export class ApiClient {
   private readonly fetchImpl: typeof fetch;
@@ -119,6 +123,23 @@ export class ApiClient {
 
   revokeShare(fileId: string, shareId: string): Promise<void> {
     return this.send('DELETE', `/files/${encodeURIComponent(fileId)}/shares/${encodeURIComponent(shareId)}`);
+  }
+
+  /** Sends the link to each address (the mailer writes one message per address). */
+  emailShare(fileId: string, shareId: string, request: ShareEmailRequest): Promise<ShareEmailAnswer> {
+    return this.send(
+      'POST',
+      `/files/${encodeURIComponent(fileId)}/shares/${encodeURIComponent(shareId)}/emails`,
+      request,
+    );
+  }
+
+  getMe(): Promise<Me> {
+    return this.send('GET', '/me');
+  }
+
+  putNotifications(settings: Notifications): Promise<Notifications> {
+    return this.send('PUT', '/me/notifications', settings);
   }
 
   async listDownloads(fileId: string): Promise<Download[]> {

@@ -37,6 +37,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/me/notifications": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Turn the caller's email notifications on or off.
+         * @description `uploadProblems`: email the caller when one of their uploads ends REJECTED or INFECTED (off by default). Runs the update-notifications workflow; `GET /me` shows the setting.
+         */
+        put: operations["putNotifications"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/files": {
         parameters: {
             query?: never;
@@ -132,6 +152,31 @@ export interface paths {
         post?: never;
         /** Revoke a link; it stops working at once. */
         delete: operations["revokeShare"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/files/{fileId}/shares/{shareId}/emails": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A file id; anything that is not one of the caller's files answers 404. */
+                fileId: components["parameters"]["fileId"];
+                /** @description A share id of that file; anything else answers 404. */
+                shareId: components["parameters"]["shareId"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Send this link to up to 10 addresses, with an optional note.
+         * @description Checks each address (syntax, no DNS), then runs the send-share-email workflow: the link must be the caller's and live (unrevoked, unexpired, not used up), and the recipients are counted against the caller's hourly allowance (`MaxShareEmailsPerHour` recipients in each clock hour, counted atomically); it publishes `ShareEmailRequested` and the mailer sends one message per address with exactly this link. Nothing is sent for a refused request.
+         */
+        post: operations["emailShare"];
+        delete?: never;
         options?: never;
         head?: never;
         patch?: never;
@@ -478,9 +523,14 @@ export interface components {
         "gateway-error": {
             message: string;
         };
+        /** An owner's email notifications (GET /me notifications; PUT /me/notifications request and response) */
+        notifications: {
+            /** @description Email the owner when an upload ends REJECTED or INFECTED (off by default). */
+            uploadProblems: boolean;
+        };
         /**
          * GET /me response (200)
-         * @description The caller's usage of their quotas and the limits that apply (fileshare.api.files.me). Usage is recorded by the workflows: bytesStored sums the storedBytes of the caller's files not yet deleted or expired; uploadsLastHour counts the uploads registered in the last 60 minutes.
+         * @description The caller's usage of their quotas and the limits that apply (fileshare.api.files.me). Usage is recorded by the workflows: bytesStored sums the storedBytes of the caller's files not yet deleted or expired; uploadsLastHour counts the uploads registered in the last 60 minutes. notifications: the caller's email settings.
          */
         "me.response": {
             usage: {
@@ -497,6 +547,7 @@ export interface components {
                 /** @description Links one file may have, revoked ones included (409 share_limit_reached past it). */
                 maxSharesPerFile: number;
             };
+            notifications: components["schemas"]["notifications"];
         };
         /**
          * Share
@@ -594,6 +645,23 @@ export interface components {
             maxDownloads?: number;
             /** @description At least 8 characters; stored only as an scrypt hash. */
             password?: string;
+        };
+        /** POST /files/{fileId}/shares/{shareId}/emails request */
+        "share-email.request": {
+            /** @description 1 to 10 addresses; each is checked (syntax only, no DNS) and the first bad one is named in the 400. */
+            to: string[];
+            /** @description An optional plain-text note shown in the email (HTML-escaped there). */
+            message?: string;
+        };
+        /**
+         * POST /files/{fileId}/shares/{shareId}/emails response (202)
+         * @description The request was counted and handed to the mailer, which sends one message per address.
+         */
+        "share-email.response": {
+            /** @description The addresses as they will be written to (normalised, duplicates dropped). */
+            recipients: string[];
+            /** @description Recipients the caller may still email before the hour's window ends. */
+            remainingThisHour: number;
         };
         /**
          * A live link's details
@@ -908,6 +976,32 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
         };
     };
+    putNotifications: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["notifications"];
+            };
+        };
+        responses: {
+            /** @description The settings now in force. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["notifications"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+        };
+    };
     listFiles: {
         parameters: {
             query?: {
@@ -1083,6 +1177,66 @@ export interface operations {
             };
             401: components["responses"]["Unauthorized"];
             404: components["responses"]["NotFound"];
+        };
+    };
+    emailShare: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A file id; anything that is not one of the caller's files answers 404. */
+                fileId: components["parameters"]["fileId"];
+                /** @description A share id of that file; anything else answers 404. */
+                shareId: components["parameters"]["shareId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["share-email.request"];
+            };
+        };
+        responses: {
+            /** @description Accepted; the messages are sent shortly. */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["share-email.response"];
+                };
+            };
+            /** @description The body is invalid, more than 10 addresses, or an address is not one (code invalid_address; the message names it). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["error"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            /** @description The link is revoked, expired or used up (code share_not_live), or the deployment sends no email (code mail_not_configured). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["error"];
+                };
+            };
+            /** @description These recipients would take the caller past their hourly allowance (code email_rate_exceeded); `Retry-After` gives the seconds until the next hour's window. */
+            429: {
+                headers: {
+                    /** @description Seconds until the caller may send again. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["error"];
+                };
+            };
         };
     };
     describeShare: {

@@ -67,10 +67,12 @@ def list_file_downloads(file_id: str) -> dict[str, Any]:
 @app.get("/me")
 @tracer.capture_method
 def me() -> dict[str, Any]:
-    """What the caller uses of their quotas, and the limits that apply to them."""
-    usage = index.usage(caller_id(app), since=window_start(clock.now()))
+    """What the caller uses of their quotas, the limits that apply to them, and their email settings."""
+    owner_id = caller_id(app)
+    usage = index.usage(owner_id, since=window_start(clock.now()))
     return {
         "usage": usage.to_view(),
+        "notifications": index.notifications(owner_id),
         "limits": {
             "maxBytesStored": settings.max_bytes_stored,
             "maxUploadsPerHour": settings.max_uploads_per_hour,

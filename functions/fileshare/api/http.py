@@ -25,11 +25,12 @@ DEFAULT_PAGE = 50
 MAX_PAGE = 100
 
 
-def error_response(status: int, code: str, message: str) -> Response[str]:
+def error_response(status: int, code: str, message: str, *, retry_after: int | None = None) -> Response[str]:
     return Response(
         status_code=status,
         content_type=content_types.APPLICATION_JSON,
         body=json.dumps({"error": {"code": code, "message": message}}),
+        headers={"Retry-After": str(retry_after)} if retry_after is not None else None,
     )
 
 
@@ -45,7 +46,7 @@ def new_resolver(*, operators_only: bool = False) -> APIGatewayHttpResolver:
 
     @app.exception_handler(DomainError)
     def _domain(exc: DomainError) -> Response[str]:
-        return error_response(exc.status, exc.code, exc.message)
+        return error_response(exc.status, exc.code, exc.message, retry_after=exc.retry_after)
 
     @app.exception_handler(BadPageToken)
     def _page(exc: BadPageToken) -> Response[str]:

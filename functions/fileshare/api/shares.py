@@ -1,5 +1,6 @@
-"""Owner commands: create a link, revoke a link, delete a file. Each runs as a synchronous Express
-workflow; this function only reads (to authorize) and starts them."""
+"""Owner commands: create a link, revoke a link, email a link, delete a file, change email
+settings. Each runs as a synchronous Express workflow; this function only reads (to authorize) and
+starts them."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from fileshare.core.commands import CommandFailed, run_command
 from fileshare.core.errors import Conflict, NotFound
 from fileshare.core.ownership import owned_file, owned_share
 from fileshare.core.records import ShareRecord
+from fileshare.core.share_emails import RateWindow, rate_exceeded, recipients, send_share_email_input, share_not_live
 from fileshare.core.shares import ShareLimits, create_share_input, owner_view, share_limit_reached
 from fileshare.core.store import IndexReader, from_attribute_values
 from fileshare.observability import logger, metrics, tracer
@@ -29,6 +31,10 @@ class Settings:
     create_share_state_machine_arn: str
     revoke_share_state_machine_arn: str
     delete_file_state_machine_arn: str
+    send_share_email_state_machine_arn: str
+    update_notifications_state_machine_arn: str
+    max_share_emails_per_hour: int
+    sends_mail: bool
     share_default_ttl_seconds: int
     share_max_ttl_seconds: int
     max_shares_per_file: int
@@ -75,6 +81,49 @@ def revoke_share(file_id: str, share_id: str) -> Response[str]:
             raise NotFound("no such share") from failed
         raise
     return Response(204, content_types.APPLICATION_JSON, "")
+
+
+@app.post("/files/<file_id>/shares/<share_id>/emails")
+@tracer.capture_method
+def email_share(file_id: str, share_id: str) -> Response[dict[str, Any]]:
+    """Send a link to up to 10 addresses: counted against the caller's hourly allowance by the
+    send-share-email workflow, which hands the request to the mailer through the app bus."""
+    owner_id = caller_id(app)
+    if not settings.sends_mail:
+        raise Conflict("This deployment sends no email (its MailFromAddress is not set).", code="mail_not_configured")
+    body = json_body(app, "share-email.request")
+    to = recipients(body["to"])
+    record = owned_file(index, file_id, owner_id)
+    share = owned_share(index, record, share_id)
+    logger.append_keys(file_id=file_id, share_id=share_id)
+    at = clock.now()
+    limit = settings.max_share_emails_per_hour
+    payload = send_share_email_input(record=record, share=share, to=to, message=body.get("message"), limit=limit, at=at)
+    try:
+        counted = run_command(settings.send_share_email_state_machine_arn, payload)
+    except CommandFailed as failed:
+        if failed.error == "RateLimited":
+            raise rate_exceeded(limit, RateWindow.at(at), clock.now()) from failed
+        if failed.error == "ShareNotLive":
+            raise share_not_live() from failed
+        if failed.error == "FileNotFound":
+            raise NotFound("no such file") from failed
+        raise
+    metrics.add_metric(name="ShareEmailsRequested", unit="Count", value=len(to))
+    remaining = max(0, limit - int(counted["recipients"]))
+    return Response(202, content_types.APPLICATION_JSON, {"recipients": to, "remainingThisHour": remaining})
+
+
+@app.put("/me/notifications")
+@tracer.capture_method
+def put_notifications() -> dict[str, Any]:
+    """Turn the caller's email notifications on or off (stored by the update-notifications workflow)."""
+    owner_id = caller_id(app)
+    body = json_body(app, "notifications")
+    return run_command(
+        settings.update_notifications_state_machine_arn,
+        {"ownerId": owner_id, "uploadProblems": body["uploadProblems"]},
+    )
 
 
 @app.delete("/files/<file_id>")

@@ -9,9 +9,10 @@ class DomainError(Exception):
     status = 400
     code = "bad_request"
 
-    def __init__(self, message: str, *, code: str | None = None) -> None:
+    def __init__(self, message: str, *, code: str | None = None, retry_after: int | None = None) -> None:
         super().__init__(message)
         self.message = message
+        self.retry_after = retry_after  # seconds, sent as Retry-After (429s that end at a known time)
         if code is not None:
             self.code = code
 
@@ -63,3 +64,8 @@ class QuotaExceeded(DomainError):
 class UploadRateExceeded(DomainError):
     status = 429
     code = "upload_rate_exceeded"
+
+
+class EmailRateExceeded(DomainError):
+    status = 429
+    code = "email_rate_exceeded"

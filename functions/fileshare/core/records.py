@@ -6,6 +6,10 @@
 - download: pk ``FILE#<fileId>``, sk ``DOWNLOAD#<at>#<requestId>``.
 - an owner's usage: pk ``OWNER#<owner>``, sk ``USAGE``: ``bytesStored``, the sum of the files'
   ``storedBytes``, changed only in the same transaction as those (admit, delete, expire).
+- an owner's settings: pk ``OWNER#<owner>``, sk ``SETTINGS``: ``uploadProblems`` (email the owner
+  when an upload ends REJECTED or INFECTED), written by the update-notifications workflow.
+- an owner's share-email counter: pk ``OWNER#<owner>``, sk ``MAILRATE#<start of the clock hour>``:
+  ``recipients`` emailed in that hour, written by the send-share-email workflow; TTL a day later.
 - an upload marker: pk ``OWNER#<owner>``, sk ``UPLOAD#<createdAt>#<fileId>``, one per registered
   upload, for the hourly upload count; TTL a day later.
 - while a file is PROCESSING it carries gsi3 ``PROCESSING`` / ``<processingDeadline>#<fileId>``, so
@@ -57,6 +61,7 @@ def owner_pk(owner_id: str) -> str:
 
 
 USAGE_SK = "USAGE"
+SETTINGS_SK = "SETTINGS"
 UPLOAD_MARKER_PREFIX = "UPLOAD#"
 
 

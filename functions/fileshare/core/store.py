@@ -11,6 +11,7 @@ from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
 from fileshare.core.aws import client
 from fileshare.core.quota import Usage
 from fileshare.core.records import (
+    SETTINGS_SK,
     UPLOAD_MARKER_PREFIX,
     USAGE_SK,
     DownloadRecord,
@@ -117,6 +118,11 @@ class IndexReader:
             uploads_last_hour=len(stamps),
             oldest_upload_at=min(stamps, default=None),
         )
+
+    def notifications(self, owner_id: str) -> dict[str, bool]:
+        """An owner's email settings; every one is off until the owner turns it on."""
+        item = self._get(owner_pk(owner_id), SETTINGS_SK) or {}
+        return {"uploadProblems": bool(item.get("uploadProblems", False))}
 
 
 class BadPageToken(ValueError):

@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 from werkzeug.test import Client
 
+from devstack.mail import SentMail
 from devstack.web import WebApp
 
 HEADERS = {"Content-Security-Policy": "default-src 'self'; style-src 'self'", "Referrer-Policy": "no-referrer"}
@@ -55,3 +56,21 @@ def test_an_unbuilt_app_says_how_to_build_it(tmp_path: Path) -> None:
     answer = client(tmp_path / "missing", tmp_path).get("/")
     assert answer.status_code == 503
     assert "make run" in answer.text
+
+
+def test_local_mail_lists_what_was_sent_escaped_in_the_order_given(dist: Path, tmp_path: Path) -> None:
+    sent = [
+        SentMail("2", "no-reply@x.local", "b@example.com", "<b>second</b>", "second\n<script>", ""),
+        SentMail("1", "no-reply@x.local", "a@example.com", "first", "first", ""),
+    ]
+    app = WebApp(static_dir=dist, schemas_dir=tmp_path, config=dict, headers=lambda: HEADERS, mail=lambda: sent)
+
+    page = Client(app).get("/local/mail")
+
+    assert page.status_code == 200 and page.headers["Cache-Control"] == "no-store"
+    assert page.text.index("b@example.com") < page.text.index("a@example.com")
+    assert "&lt;b&gt;second&lt;/b&gt;" in page.text and "<script>" not in page.text
+    assert "<style" not in page.text and "style=" not in page.text  # the app's CSP allows no inline style
+    assert page.headers["Content-Security-Policy"] == HEADERS["Content-Security-Policy"]
+    without = WebApp(static_dir=dist, schemas_dir=tmp_path, config=dict, headers=lambda: HEADERS)
+    assert Client(without).get("/local/mail").text == "<html>owner app</html>"  # only where a stack gives mail

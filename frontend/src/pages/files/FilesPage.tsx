@@ -11,6 +11,7 @@ import { DeleteDialog } from './DeleteDialog';
 import { FileItem } from './FileItem';
 import { appendPage, justUploaded, matchesFilter, upsert } from './files-state';
 import { LinksDialog } from './LinksDialog';
+import { NotificationsToggle } from './NotificationsToggle';
 import { isFinished, StatusPoller } from './status-poller';
 
 const PAGE_SIZE = 20;
@@ -122,6 +123,7 @@ export function FilesPage() {
           {uploaderError && <ErrorNotice message={uploaderError} />}
           {refusal && <ErrorNotice message={refusal} />}
           <div ref={uploadTarget} class="upload-area" />
+          <NotificationsToggle />
         </section>
 
         <section aria-labelledby="files-heading" class="files-section">

@@ -1,5 +1,5 @@
 import { useEffect, useId, useState } from 'preact/hooks';
-import type { Download, FileView, Share } from '../../api/client';
+import type { Download, FileView, Share, ShareEmailAnswer, ShareEmailRequest } from '../../api/client';
 import { describe } from '../../api/errors';
 import { CopyButton } from '../../components/CopyButton';
 import { Dialog } from '../../components/Dialog';
@@ -7,10 +7,108 @@ import { ErrorNotice } from '../../components/ErrorNotice';
 import { formatDate } from '../../components/format';
 import { QrCode } from '../../components/QrCode';
 import { useApp } from '../app-context';
-import { EXPIRY_CHOICES, linkRequest, MIN_PASSWORD, shareState, STATE_LABELS } from './share-state';
+import {
+  emailRequest,
+  EXPIRY_CHOICES,
+  linkRequest,
+  MAX_NOTE,
+  MAX_RECIPIENTS,
+  MIN_PASSWORD,
+  shareState,
+  STATE_LABELS,
+} from './share-state';
 
-function ShareItem({ share, onRevoke }: { share: Share; onRevoke: () => Promise<void> }) {
+/** "Send this link to…": addresses and an optional note; says what was sent or why not. */
+function EmailLinkForm({ onSend }: { onSend: (body: ShareEmailRequest) => Promise<ShareEmailAnswer> }) {
+  const [addresses, setAddresses] = useState('');
+  const [note, setNote] = useState('');
+  const [problem, setProblem] = useState('');
+  const [sent, setSent] = useState('');
+  const [busy, setBusy] = useState(false);
+  const id = useId();
+  return (
+    <form
+      class="email-link"
+      noValidate
+      aria-label="Send this link by email"
+      onSubmit={(event) => {
+        event.preventDefault();
+        const request = emailRequest(addresses, note);
+        setSent('');
+        if (!request.ok) {
+          setProblem(request.problem);
+          return;
+        }
+        setProblem('');
+        setBusy(true);
+        onSend(request.body)
+          .then((answer) => {
+            const left = answer.remainingThisHour;
+            setSent(
+              `Sent to ${answer.recipients.join(', ')}. You can email ${String(left)} more ${left === 1 ? 'person' : 'people'} this hour.`,
+            );
+            setAddresses('');
+            setNote('');
+          })
+          .catch((failure: unknown) => {
+            setProblem(describe(failure));
+          })
+          .finally(() => {
+            setBusy(false);
+          });
+      }}
+    >
+      {problem && <ErrorNotice message={problem} />}
+      <div role="status" aria-live="polite" class={sent ? 'notice info' : 'visually-hidden'}>
+        {sent}
+      </div>
+      <div class="field">
+        <label for={`${id}-to`}>Send this link to…</label>
+        <input
+          id={`${id}-to`}
+          type="text"
+          inputMode="email"
+          autocomplete="email"
+          aria-describedby={`${id}-to-hint`}
+          value={addresses}
+          onInput={(event) => {
+            setAddresses(event.currentTarget.value);
+          }}
+        />
+        <span id={`${id}-to-hint`} class="hint">
+          Up to {MAX_RECIPIENTS} email addresses, separated by commas or spaces.
+        </span>
+      </div>
+      <div class="field">
+        <label for={`${id}-note`}>Message (optional)</label>
+        <textarea
+          id={`${id}-note`}
+          rows={3}
+          maxLength={MAX_NOTE}
+          value={note}
+          onInput={(event) => {
+            setNote(event.currentTarget.value);
+          }}
+        />
+      </div>
+      <button type="submit" class="button small" disabled={busy}>
+        {busy ? 'Sending…' : 'Send'}
+      </button>
+    </form>
+  );
+}
+
+function ShareItem({
+  share,
+  onRevoke,
+  onEmail,
+}: {
+  share: Share;
+  onRevoke: () => Promise<void>;
+  onEmail: (body: ShareEmailRequest) => Promise<ShareEmailAnswer>;
+}) {
   const [showQr, setShowQr] = useState(false);
+  const [showEmail, setShowEmail] = useState(false);
   const [busy, setBusy] = useState(false);
   const state = shareState(share);
   const live = state === 'active' || state === 'locked';
@@ -52,6 +150,16 @@ function ShareItem({ share, onRevoke }: { share: Share; onRevoke: () => Promise<
           <button
             type="button"
             class="button small secondary"
+            aria-expanded={showEmail}
+            onClick={() => {
+              setShowEmail(!showEmail);
+            }}
+          >
+            Email…
+          </button>
+          <button
+            type="button"
+            class="button small secondary"
             disabled={busy}
             onClick={() => {
               setBusy(true);
@@ -65,6 +173,7 @@ function ShareItem({ share, onRevoke }: { share: Share; onRevoke: () => Promise<
         </div>
       )}
       {live && showQr && <QrCode text={url} label="QR code of the link" />}
+      {live && showEmail && <EmailLinkForm onSend={onEmail} />}
     </li>
   );
 }
@@ -249,6 +358,7 @@ export function LinksDialog({
                   setError(describe(failure));
                 }
               }}
+              onEmail={(body) => api.emailShare(file.fileId, share.shareId, body)}
             />
           ))}
         </ul>

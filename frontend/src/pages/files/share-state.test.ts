@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Share } from '../../api/client';
-import { linkRequest, shareState } from './share-state';
+import { emailRequest, linkRequest, shareState } from './share-state';
 
 const now = Date.parse('2026-11-29T12:00:00Z');
 const share = (extra: Partial<Share> = {}): Share => ({
@@ -44,5 +44,26 @@ describe('linkRequest', () => {
     });
     expect(linkRequest({ expiresInSeconds: 3600, maxDownloads: '0', password: '' }).ok).toBe(false);
     expect(linkRequest({ expiresInSeconds: 3600, maxDownloads: '1.5', password: '' }).ok).toBe(false);
+  });
+});
+
+describe('emailRequest', () => {
+  it('reads addresses separated any usual way and sends the note only when there is one', () => {
+    expect(emailRequest('a@x.example, b@x.example;\nc@x.example', '  ')).toEqual({
+      ok: true,
+      body: { to: ['a@x.example', 'b@x.example', 'c@x.example'] },
+    });
+    expect(emailRequest('a@x.example', ' See you ')).toEqual({ ok: true, body: { to: ['a@x.example'], message: 'See you' } });
+  });
+
+  it('names what to fix: no address, too many, one that is not an address, a long note', () => {
+    expect(emailRequest(' ', '')).toEqual({ ok: false, problem: 'Enter at least one email address.' });
+    const eleven = Array.from({ length: 11 }, (_, i) => `r${String(i)}@x.example`).join(' ');
+    expect(emailRequest(eleven, '')).toEqual({ ok: false, problem: 'Send to at most 10 addresses at a time.' });
+    expect(emailRequest('a@x.example bob', '')).toEqual({ ok: false, problem: '“bob” is not an email address.' });
+    expect(emailRequest('a@x.example', 'x'.repeat(1001))).toEqual({
+      ok: false,
+      problem: 'The message may have at most 1000 characters.',
+    });
   });
 });

@@ -57,3 +57,24 @@ export function linkRequest(
   }
   return { ok: true, body };
 }
+
+export const MAX_RECIPIENTS = 10;
+export const MAX_NOTE = 1000;
+
+/** The addresses typed into "Send this link to…" (commas, semicolons, spaces or new lines between
+ * them), or a sentence saying what to fix. The API checks each address again and names a bad one. */
+export function emailRequest(
+  addresses: string,
+  note: string,
+): { ok: true; body: { to: string[]; message?: string } } | { ok: false; problem: string } {
+  const to = addresses.split(/[\s,;]+/).filter((a) => a !== '');
+  if (to.length === 0) return { ok: false, problem: 'Enter at least one email address.' };
+  if (to.length > MAX_RECIPIENTS) {
+    return { ok: false, problem: `Send to at most ${MAX_RECIPIENTS} addresses at a time.` };
+  }
+  const bad = to.find((a) => !/^[^@]+@[^@]+$/.test(a));
+  if (bad !== undefined) return { ok: false, problem: `“${bad}” is not an email address.` };
+  const message = note.trim();
+  if (message.length > MAX_NOTE) return { ok: false, problem: `The message may have at most ${MAX_NOTE} characters.` };
+  return { ok: true, body: message ? { to, message } : { to } };
+}
