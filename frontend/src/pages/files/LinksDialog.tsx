@@ -1,5 +1,5 @@
 import { useEffect, useId, useState } from 'preact/hooks';
-import type { Download, FileView, Share } from '../../api/client';
+import type { CreateShareRequest, Download, FileView, Share } from '../../api/client';
 import { describe } from '../../api/errors';
 import { CopyButton } from '../../components/CopyButton';
 import { Dialog } from '../../components/Dialog';
@@ -9,7 +9,7 @@ import { QrCode } from '../../components/QrCode';
 import { useApp } from '../app-context';
 import { EXPIRY_CHOICES, linkRequest, MIN_PASSWORD, shareState, STATE_LABELS } from './share-state';
 
-function ShareItem({ share, onRevoke }: { share: Share; onRevoke: () => Promise<void> }) {
+export function ShareItem({ share, onRevoke }: { share: Share; onRevoke: () => Promise<void> }) {
   const [showQr, setShowQr] = useState(false);
   const [busy, setBusy] = useState(false);
   const state = shareState(share);
@@ -69,7 +69,7 @@ function ShareItem({ share, onRevoke }: { share: Share; onRevoke: () => Promise<
   );
 }
 
-function NewLinkForm({ onCreate }: { onCreate: (body: Parameters<ReturnType<typeof useApp>['api']['createShare']>[1]) => Promise<void> }) {
+export function NewLinkForm({ onCreate }: { onCreate: (body: CreateShareRequest) => Promise<void> }) {
   const [expires, setExpires] = useState(604_800);
   const [maxDownloads, setMaxDownloads] = useState('');
   const [password, setPassword] = useState('');
