@@ -33,7 +33,7 @@ from fileshare.core import aws, clock, errors, keyring, storage
 from fileshare.core.quota import Usage
 from fileshare.core.records import FileRecord, ShareRecord
 from fileshare.core.scan_rendezvous import guardduty_verdict
-from fileshare.core.shares import file_view, owner_view, presign_download, public_view
+from fileshare.core.shares import Link, file_view, owner_view, presign_download, public_view
 from fileshare.core.store import IndexReader, from_attribute_values, to_attribute_values
 from fileshare.core.uploads import UploadLimits, UploadRequest, plan_upload
 from fileshare.core.validation import UploadFacts, inspect_stream, validate_upload
@@ -489,6 +489,18 @@ def share_record(**changes: Any) -> ShareRecord:
     return replace(share, **changes)
 
 
+SECOND_FILE_ID = "f" * 32
+
+
+def link_record(**changes: Any) -> ShareRecord:
+    """A link to two files (POST /shares)."""
+    return replace(share_record(), file_id=None, file_ids=(FILE_ID, SECOND_FILE_ID), owner_id=OWNER, **changes)
+
+
+def second_record() -> FileRecord:
+    return replace(ready_record(), file_id=SECOND_FILE_ID, name="notes.md", content_type="text/html")
+
+
 RECORDS: list[tuple[str, Callable[[], dict[str, Any]]]] = [
     ("new file (PROCESSING)", lambda: file_record().to_item()),
     ("file kept forever", lambda: replace(file_record(), expires_at=None).to_item()),
@@ -513,6 +525,11 @@ RECORDS: list[tuple[str, Callable[[], dict[str, Any]]]] = [
             failed_attempts=2,
             locked_until=clock.to_iso(clock.later(CREATED, 900)),
         ).to_item(),
+    ),
+    ("link to several files", lambda: link_record().to_item()),
+    (
+        "used-up password link to several files",
+        lambda: link_record(max_downloads=1, downloads=1, password_hash="scrypt$16384$8$1$c2FsdA==$aGFzaA==").to_item(),
     ),
 ]
 
@@ -588,7 +605,7 @@ def accepted_validation() -> dict[str, Any]:
 
 
 def public_body() -> dict[str, Any]:
-    return public_view(share_record(max_downloads=5, downloads=2), ready_record())
+    return public_view(Link(share_record(max_downloads=5, downloads=2), [ready_record()]))
 
 
 @pytest.mark.usefixtures("kms")
@@ -633,7 +650,7 @@ def test_the_recipients_view_matches_public_share_json() -> None:
     validate("api/public-share.response.json", public_body())
     validate(
         "api/public-share.response.json",
-        public_view(share_record(password_hash="scrypt$1$1$1$AA==$AA=="), ready_record()),
+        public_view(Link(share_record(password_hash="scrypt$1$1$1$AA==$AA=="), [ready_record()])),
     )
 
 
@@ -928,8 +945,10 @@ def minted(**event: Any) -> dict[str, Any]:
         {},
         {"fileExpiresAt": "2026-12-26T12:00:00.000Z"},
         {"ttlSeconds": 3600, "maxDownloads": 1, "passwordHash": "scrypt$16384$8$1$c2FsdA==$aGFzaA=="},
+        {"ownerId": OWNER, "maxShares": 20},
+        {"fileId": None, "fileIds": [FILE_ID, SECOND_FILE_ID], "ownerId": OWNER, "maxShares": 20, "maxDownloads": 1},
     ],
-    ids=["default link", "capped by the file", "with options"],
+    ids=["default link", "capped by the file", "with options", "a command", "a link to several files"],
 )
 def test_mint_share_output_matches_and_its_item_is_a_share_item(
     function: Callable[[str], ModuleType], event: dict[str, Any]
@@ -940,6 +959,13 @@ def test_mint_share_output_matches_and_its_item_is_a_share_item(
     item = from_attribute_values(output["item"])
     validate("records/share-item.json", item)
     assert output["passwordProtected"] is ("passwordHash" in event)
+    assert output["fileIds"] == event.get("fileIds", [FILE_ID])
+    if "maxShares" in event:  # a command: one claim per file, then the link
+        claims = [t["Update"]["Key"]["pk"]["S"] for t in output["transactItems"][:-1]]
+        assert claims == [f"FILE#{f}" for f in output["fileIds"]]
+        assert output["transactItems"][-1]["Put"]["Item"] == output["item"]
+    else:
+        assert "transactItems" not in output
 
 
 def test_validator_for_is_built_once_and_takes_any_spelling() -> None:
@@ -951,3 +977,30 @@ def test_validator_for_is_built_once_and_takes_any_spelling() -> None:
     validator_for("records/file-item.json").validate(
         plain(from_attribute_values(to_attribute_values(ready_record().to_item())))
     )
+
+
+@pytest.mark.usefixtures("kms")
+def test_a_link_to_several_files_matches_share_json_and_the_link_list() -> None:
+    view = owner_view(link_record(), app_url=APP_URL, files=[ready_record(), second_record()])
+    validate("api/share.json", view)
+    validate("api/link-list.response.json", {"items": [view], "nextToken": "eyJwayI6IC4uLn0="})
+    assert [f["fileId"] for f in view["files"]] == [FILE_ID, SECOND_FILE_ID]
+    assert view["files"][1]["contentType"] == "application/octet-stream"  # served as, like a download
+
+
+def test_the_recipients_view_of_a_link_to_several_files_matches_the_contract() -> None:
+    link = Link(link_record(max_downloads=2), [ready_record(), second_record()])
+    locked = replace(link, share=link_record(password_hash="scrypt$1$1$1$AA==$AA=="))
+    for body in (public_view(link), public_view(locked)):
+        validate("api/public-share.response.json", body)
+    validate("api/public-link-details.json", public_view(link))
+
+
+@pytest.mark.usefixtures("offline_aws")
+def test_a_redeemed_link_to_several_files_matches_link_download_response_json() -> None:
+    from fileshare.core.shares import download_view
+
+    body = download_view(Link(link_record(), [ready_record(), second_record()]), bucket=BUCKET, at=CREATED)
+    validate("api/link-download.response.json", body)
+    assert [f["name"] for f in body["files"]] == ["hello.txt", "notes.md"]
+    assert all("response-content-disposition=attachment" in f["url"] for f in body["files"])

@@ -467,13 +467,29 @@ def key_users(key: str) -> dict[str, dict[str, Any]]:
 
 
 def test_the_token_key_is_used_only_with_the_encryption_context_the_code_passes() -> None:
-    context = token_context(file_id="0" * 32, share_id="1" * 32)
-    users = key_users("TokenKey")
-    assert set(users) == {"FilesApiFunction", "SharesApiFunction", "MintShareFunction", "MailerFunction"}
-    for logical_id, condition in users.items():
-        assert condition.get("Null") == {f"kms:EncryptionContext:{key}": "false" for key in context}, logical_id
-        keys = condition.get("ForAllValues:StringEquals", {}).get("kms:EncryptionContextKeys")
-        assert sorted(keys or []) == sorted(context), logical_id
+    file_link = token_context(file_id="0" * 32, share_id="1" * 16)
+    several = token_context(owner_id="o", share_id="1" * 16)
+    # Which context each role may use: a file's link everywhere; a link to several files only where
+    # such links are minted (MintShareFunction) and shown to their owner (SharesApiFunction).
+    expected = {
+        "FilesApiFunction": [file_link],
+        "SharesApiFunction": [file_link, several],
+        "MintShareFunction": [file_link, several],
+        "MailerFunction": [file_link],
+    }
+    users: dict[str, list[dict[str, Any]]] = {}
+    for logical_id, own in role_statements().items():
+        for statement in own:
+            token_key = statement["Resource"] == {"Fn::GetAtt": ["TokenKey", "Arn"]}
+            if token_key and KMS_DATA_ACTIONS & set(actions(statement)):
+                users.setdefault(logical_id, []).append(statement.get("Condition", {}))
+    assert set(users) == set(expected)
+    for logical_id, conditions in users.items():
+        assert len(conditions) == len(expected[logical_id]), logical_id
+        for condition, context in zip(conditions, expected[logical_id], strict=True):
+            assert condition.get("Null") == {f"kms:EncryptionContext:{key}": "false" for key in context}, logical_id
+            keys = condition.get("ForAllValues:StringEquals", {}).get("kms:EncryptionContextKeys")
+            assert sorted(keys or []) == sorted(context), logical_id
 
 
 def test_the_guardduty_rendezvous_functions_may_write_only_scan_items() -> None:

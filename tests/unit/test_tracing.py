@@ -10,6 +10,7 @@ import importlib
 import json
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import replace
 from pathlib import Path
 from types import ModuleType
 from typing import Any
@@ -212,6 +213,29 @@ def test_a_new_share_link_is_not_recorded(tracer_on: RecordingProvider, monkeypa
     assert answer["statusCode"] == 201, answer
     assert json.loads(answer["body"])["token"] == token
     assert "## fileshare.api.shares.create_share" in tracer_on.subsegments  # it was traced
+    assert token not in tracer_on.text()
+
+
+def test_a_link_to_several_files_is_not_recorded_when_made_or_listed(
+    tracer_on: RecordingProvider, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    token = mint_share_token()
+    shares = api("shares")
+    second = replace(ready_file(), file_id="f" * 32)
+    link = replace(share_for(token), file_id=None, file_ids=(FILE_ID, second.file_id), owner_id=OWNER)
+    index = FakeIndex(ready_file(), [])
+    monkeypatch.setattr(index, "get_files", lambda ids: [ready_file(), second], raising=False)
+    monkeypatch.setattr(index, "list_links", lambda owner_id, limit, next_token: ([link], None), raising=False)
+    monkeypatch.setattr(shares, "index", index)
+    monkeypatch.setattr(shares, "run_command", lambda arn, payload: {"item": _attribute_values(link)})
+    monkeypatch.setattr(keyring, "decrypt_token", lambda **_: token)
+
+    created = shares.handler(http_event("POST", "/shares", "/shares", {"fileIds": link.file_ids}), Context())
+    listed = shares.handler(http_event("GET", "/shares", "/shares"), Context())
+
+    assert (created["statusCode"], listed["statusCode"]) == (201, 200), (created, listed)
+    assert token in created["body"] and token in listed["body"]
+    assert {"## fileshare.api.shares.create_link", "## fileshare.api.shares.list_links"} <= set(tracer_on.subsegments)
     assert token not in tracer_on.text()
 
 

@@ -29,8 +29,8 @@ def redeem_input(share: dict[str, Any], now: str, **overrides: Any) -> str:
     payload = {
         "mode": "download",
         "tokenHash": share["tokenHash"],
-        "fileId": share["fileId"],
         "shareId": share["shareId"],
+        "fileIds": [share["fileId"]],
         "now": now,
         "requestId": "req-1",
         "sourceIp": "192.0.2.1",
@@ -125,7 +125,7 @@ def test_create_share_stores_options_and_never_outputs_the_token(local_stack: Lo
 
     assert answer["status"] == "SUCCEEDED"
     output = json.loads(answer["output"])
-    assert set(output) == {"shareId", "expiresAt", "passwordProtected", "item"}
+    assert set(output) == {"shareId", "expiresAt", "passwordProtected", "fileIds", "item"}
     stored = [s for s in share_items(local_stack, upload.file_id) if s["shareId"] == output["shareId"]]
     assert stored[0]["maxDownloads"] == 2 and stored[0]["passwordHash"].startswith("scrypt$")
     assert "token" not in json.dumps(output).lower().replace("tokenhash", "").replace("tokenciphertext", "")
@@ -140,7 +140,7 @@ def test_revoking_a_share_of_another_file_changes_nothing(local_stack: LocalStac
         local_stack,
         "RevokeShareStateMachine",
         {
-            "fileId": "f" * 32,
+            "fileIds": ["f" * 32],
             "ownerId": owner_id,
             "shareId": share["shareId"],
             "tokenHash": share["tokenHash"],

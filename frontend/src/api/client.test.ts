@@ -31,6 +31,20 @@ describe('ApiClient', () => {
     expect(fetchImpl.mock.calls[1]?.[0]).toBe('http://api/files?limit=20&nextToken=next');
   });
 
+  it('makes, lists and revokes links to several files on /shares', async () => {
+    const fetchImpl = answering(200, { items: [] });
+    const api = new ApiClient({ apiUrl: 'http://api', getToken: () => Promise.resolve('t'), fetchImpl });
+    await api.createLink({ fileIds: ['a'.repeat(32), 'b'.repeat(32)], maxDownloads: 1 });
+    await api.listLinks('next');
+    await api.revokeLink('0123456789abcdef');
+    const calls = fetchImpl.mock.calls.map(([url, init]) => [init?.method, url, init?.body]);
+    expect(calls).toEqual([
+      ['POST', 'http://api/shares', JSON.stringify({ fileIds: ['a'.repeat(32), 'b'.repeat(32)], maxDownloads: 1 })],
+      ['GET', 'http://api/shares?limit=20&nextToken=next', undefined],
+      ['DELETE', 'http://api/shares/0123456789abcdef', undefined],
+    ]);
+  });
+
   it('sends no token to the public routes', async () => {
     const fetchImpl = answering(200, { passwordRequired: true, expiresAt: '2026-12-01T00:00:00Z' });
     const api = new ApiClient({ apiUrl: 'http://api', fetchImpl });

@@ -21,12 +21,19 @@ export type ShareEmailRequest = Schemas['share-email.request'];
 export type ShareEmailAnswer = Schemas['share-email.response'];
 export type Notifications = Schemas['notifications'];
 export type Me = Schemas['me.response'];
+/** A link to several files: the same options, and the files. */
+export type CreateLinkRequest = Schemas['create-link.request'];
+export type LinkList = Schemas['link-list.response'];
+export type LinkFile = Schemas['link-file'];
 export type Download = Schemas['downloads.response']['items'][number];
-/** What a recipient sees of a live link. */
-export type PublicShare = Schemas['public-share-details'];
+/** What a recipient sees of a live link: a file's details, or the files of a link to several. */
+export type PublicShare = Schemas['public-share-details'] | Schemas['public-link-details'];
+export type PublicLink = Schemas['public-link-details'];
 /** GET's answer: the details, or, for a password link, only that it needs one. */
 export type ShareAnswer = Schemas['public-share.response'];
-export type DownloadGrant = Schemas['download.response'];
+/** A redemption: one presigned GET, or one per file of a link to several files. */
+export type DownloadGrant = Schemas['download.response'] | Schemas['link-download.response'];
+export type LinkGrant = Schemas['link-download.response'];
 /** Operators: a Standard workflow's execution, its steps, and a file with every execution of it. */
 export type Execution = Schemas['ops-execution'];
 export type ExecutionStatus = Execution['status'];
@@ -140,6 +147,21 @@ export class ApiClient {
 
   putNotifications(settings: Notifications): Promise<Notifications> {
     return this.send('PUT', '/me/notifications', settings);
+  }
+
+  /** One link to several files; its download limit counts per link. */
+  createLink(request: CreateLinkRequest): Promise<Share> {
+    return this.send('POST', '/shares', request);
+  }
+
+  listLinks(nextToken?: string, limit = 20): Promise<LinkList> {
+    const query = new URLSearchParams({ limit: String(limit) });
+    if (nextToken) query.set('nextToken', nextToken);
+    return this.send('GET', `/shares?${query.toString()}`);
+  }
+
+  revokeLink(shareId: string): Promise<void> {
+    return this.send('DELETE', `/shares/${encodeURIComponent(shareId)}`);
   }
 
   async listDownloads(fileId: string): Promise<Download[]> {

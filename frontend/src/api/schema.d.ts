@@ -182,6 +182,50 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/shares": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The caller's links to several files, newest first.
+         * @description Paged like `GET /files`. Each link lists the files it still serves; revoked links are listed without token or URL. A file's own links are in `GET /files/{fileId}`.
+         */
+        get: operations["listLinks"];
+        put?: never;
+        /**
+         * One link to several of the caller's READY files (expiry, download limit, password).
+         * @description The options are those of a file's link. **The download limit counts per link, not per file**: one redemption (`POST /public/shares/{token}/download`) answers a presigned GET for every file still present and counts as one download; with `maxDownloads` 1 the first redemption gets every file and the second is refused with the one 404. A file deleted or expired after the link was made drops out of the link (its details and its redemptions); once none is left the link answers the one 404. Each file must be the caller's own and READY (another owner's, a deleted or an unknown id answers 404 naming it; a file not READY 409 `file_not_ready`), and each counts the link toward its own `MaxSharesPerFile` (409 `share_limit_reached`). 2 to 50 distinct ids (400 otherwise); one file: `POST /files/{fileId}/shares`.
+         */
+        post: operations["createLink"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/shares/{shareId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The id of one of the caller's links to several files; anything else answers 404. */
+                shareId: string;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Revoke a link to several files; it stops working at once. */
+        delete: operations["revokeLink"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/public/shares/{token}": {
         parameters: {
             query?: never;
@@ -194,7 +238,7 @@ export interface paths {
         };
         /**
          * What a link offers.
-         * @description A link without a password: the file's details. A password link: only `{"passwordRequired": true, "expiresAt"}`, nothing about the file, until its password is checked by `POST /public/shares/{token}/unlock`.
+         * @description A link without a password: the file's details; a link to several files: `files`, those still present, in the owner's order (none left: the one 404). A password link: only `{"passwordRequired": true, "expiresAt"}`, nothing about the files, until its password is checked by `POST /public/shares/{token}/unlock`.
          */
         get: operations["describeShare"];
         put?: never;
@@ -242,7 +286,7 @@ export interface paths {
         put?: never;
         /**
          * Count one download and get a short-lived presigned GET (attachment).
-         * @description Counting is atomic: with a limit of N, exactly N redemptions succeed however many race. For a password link the password takes one of the link's attempts before it is checked, as `unlock` does, so at most `PasswordMaxAttempts` guesses are ever judged.
+         * @description Counting is atomic: with a limit of N, exactly N redemptions succeed however many race. For a password link the password takes one of the link's attempts before it is checked, as `unlock` does, so at most `PasswordMaxAttempts` guesses are ever judged. A link to several files counts **per link**: one redemption answers `files`, a presigned GET (attachment, the scanned version, 300 s) for every file still present, and counts as one download.
          */
         post: operations["redeemDownload"];
         delete?: never;
@@ -550,8 +594,19 @@ export interface components {
             notifications: components["schemas"]["notifications"];
         };
         /**
+         * LinkFile
+         * @description One file of a link to several files, as the link lists it (fileshare.core.shares.link_file_view): only files still present (not deleted or expired).
+         */
+        "link-file": {
+            fileId: string;
+            name: string;
+            size: number;
+            /** @description The type the download is served as. */
+            contentType: string;
+        };
+        /**
          * Share
-         * @description A share link as its owner sees it (fileshare.core.shares.owner_view): in File.shares and as the answer of POST /files/{fileId}/shares. Only owners ever see a Share. A live link carries token and url (decrypted from the stored KMS ciphertext); a revoked one is never decrypted again and has neither.
+         * @description A share link as its owner sees it (fileshare.core.shares.owner_view): in File.shares and as the answer of POST /files/{fileId}/shares; a link to several files (POST /shares, GET /shares) also lists its files. Only owners ever see a Share. A live link carries token and url (decrypted from the stored KMS ciphertext); a revoked one is never decrypted again and has neither.
          */
         share: {
             shareId: string;
@@ -578,6 +633,8 @@ export interface components {
              * @description Set after too many wrong passwords; downloads answer 429 until then.
              */
             lockedUntil?: string;
+            /** @description Only for a link to several files: the files it still serves (a deleted or expired file drops out; none left: the link is dead). */
+            files?: components["schemas"]["link-file"][];
         };
         /**
          * File
@@ -664,6 +721,29 @@ export interface components {
             remainingThisHour: number;
         };
         /**
+         * GET /shares response (200)
+         * @description A page of the caller's links to several files, newest first, revoked ones included; each lists the files it still serves.
+         */
+        "link-list.response": {
+            items: (components["schemas"]["share"] & unknown)[];
+            /** @description Opaque; pass it back as ?nextToken= for the next page. Absent on the last page. */
+            nextToken?: string;
+        };
+        /**
+         * POST /shares request
+         * @description One link to several of the caller's READY files, with the options of a file's link. Its download limit counts per link: one redemption gives every file still present and counts as one download.
+         */
+        "create-link.request": {
+            /** @description 2 to 50 distinct ids of the caller's READY files, in the order the link lists them (fileshare.core.shares.MAX_FILES_PER_LINK). One file: POST /files/{fileId}/shares. */
+            fileIds: string[];
+            /** @description Lifetime of the link; default and maximum come from configuration, and a link never outlives the last of its files. */
+            expiresInSeconds?: number;
+            /** @description Redemptions allowed through this link, enforced atomically; one redemption gives every file. */
+            maxDownloads?: number;
+            /** @description At least 8 characters; stored only as an scrypt hash. */
+            password?: string;
+        };
+        /**
          * A live link's details
          * @description What a recipient sees of a live link (fileshare.core.shares.public_view): at once for a link without a password; for a password link only from POST /public/shares/{token}/unlock with the right password.
          */
@@ -683,10 +763,26 @@ export interface components {
             passwordRequired: boolean;
         };
         /**
-         * GET /public/shares/{token} response (200)
-         * @description A link without a password: its details. A password link: only that it needs one, and until when; its details come from POST /public/shares/{token}/unlock. Unknown, expired, revoked, exhausted or not-clean links all answer the same 404.
+         * A live link to several files: its details
+         * @description What a recipient sees of a live link to several files (fileshare.core.shares.public_view): the files still present, in the owner's order. As for a file's link, a password link shows this only after POST /public/shares/{token}/unlock.
          */
-        "public-share.response": components["schemas"]["public-share-details"] | {
+        "public-link-details": {
+            files: components["schemas"]["link-file"][];
+            /**
+             * Format: date-time
+             * @description The earlier of the link's expiry and the last of its files' expiry.
+             */
+            expiresAt: string;
+            /** @description Only for links with a download limit; one download gives every file. */
+            downloadsLeft?: number;
+            /** @description true: the details were unlocked with the link's password, which each download needs too. */
+            passwordRequired: boolean;
+        };
+        /**
+         * GET /public/shares/{token} response (200)
+         * @description A link without a password: its details (a link to several files: public-link-details.json). A password link: only that it needs one, and until when; its details come from POST /public/shares/{token}/unlock. Unknown, expired, revoked, exhausted or not-clean links all answer the same 404.
+         */
+        "public-share.response": components["schemas"]["public-share-details"] | components["schemas"]["public-link-details"] | {
             /** @constant */
             passwordRequired: true;
             /**
@@ -720,6 +816,30 @@ export interface components {
             expiresAt: string;
             /** @description SHA-256 (hex) of the scanned object version the url serves, for the client to check what it saved. */
             sha256?: string;
+        };
+        /**
+         * POST /public/shares/{token}/download response for a link to several files (200)
+         * @description One redemption of a link to several files: a short-lived presigned GET (attachment, the scanned version) for every file still present, counted as one download.
+         */
+        "link-download.response": {
+            files: {
+                fileId: string;
+                name: string;
+                size: number;
+                /** @description The type the download is served as. */
+                contentType: string;
+                /** Format: uri */
+                url: string;
+                /** Format: date-time */
+                expiresAt: string;
+                /** @description SHA-256 (hex) of the scanned object version the url serves. */
+                sha256?: string;
+            }[];
+            /**
+             * Format: date-time
+             * @description When the URLs stop working, a few minutes from now; redeem again for new ones (another download).
+             */
+            expiresAt: string;
         };
         /**
          * One step of an execution (operators)
@@ -1239,6 +1359,92 @@ export interface operations {
             };
         };
     };
+    listLinks: {
+        parameters: {
+            query?: {
+                /** @description Page size (default 50). */
+                limit?: components["parameters"]["limit"];
+                /** @description The `nextToken` of the previous page. */
+                nextToken?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of links. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["link-list.response"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+        };
+    };
+    createLink: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["create-link.request"];
+            };
+        };
+        responses: {
+            /** @description The link, with its token, URL and files. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["share"] & unknown;
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            /** @description A file is not READY (code file_not_ready) or already has as many links as it may have (code share_limit_reached). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["error"];
+                };
+            };
+        };
+    };
+    revokeLink: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The id of one of the caller's links to several files; anything else answers 404. */
+                shareId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Revoked. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+        };
+    };
     describeShare: {
         parameters: {
             query?: never;
@@ -1279,13 +1485,13 @@ export interface operations {
             };
         };
         responses: {
-            /** @description The file's details. */
+            /** @description The file's details, or the files of a link to several files. */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["public-share-details"];
+                    "application/json": components["schemas"]["public-share-details"] | components["schemas"]["public-link-details"];
                 };
             };
             400: components["responses"]["BadRequest"];
@@ -1319,13 +1525,13 @@ export interface operations {
             };
         };
         responses: {
-            /** @description The download URL. */
+            /** @description The download URL; for a link to several files, one per file. */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["download.response"];
+                    "application/json": components["schemas"]["download.response"] | components["schemas"]["link-download.response"];
                 };
             };
             400: components["responses"]["BadRequest"];

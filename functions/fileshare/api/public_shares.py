@@ -1,7 +1,8 @@
 """Recipients, no account: ``GET /public/shares/{token}``, ``POST .../unlock`` and ``POST .../download``.
 
-Every dead link (unknown, expired, revoked, exhausted, deleted, not clean) answers the same 404. A
-password link shows its details only after ``unlock`` has checked the password.
+Every dead link (unknown, expired, revoked, exhausted, deleted, not clean; for a link to several
+files, none of them left) answers the same 404. A password link shows its details only after
+``unlock`` has checked the password.
 This function is also API Gateway's ``$default`` route, so unknown paths get the JSON 404 too.
 """
 
@@ -41,8 +42,7 @@ run_redeem = partial(run_command, settings.redeem_share_state_machine_arn)
 @app.get("/public/shares/<token>")
 @tracer.capture_method
 def describe_share(token: str) -> dict[str, Any]:
-    share, record = lookup.find(token, clock.now())
-    return public_view(share, record)
+    return public_view(lookup.find(token, clock.now()))
 
 
 @app.post("/public/shares/<token>/unlock")
@@ -62,7 +62,7 @@ def download(token: str) -> dict[str, Any]:
         source_ip=http.source_ip,
         user_agent=http.user_agent or "",
     )
-    link = redeem(
+    answer = redeem(
         lookup=lookup,
         run=run_redeem,
         token=token,
@@ -74,7 +74,7 @@ def download(token: str) -> dict[str, Any]:
     )
     logger.info("download link issued")
     metrics.add_metric(name="DownloadsIssued", unit="Count", value=1)
-    return link.to_view()
+    return answer
 
 
 @logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_HTTP)

@@ -1,6 +1,6 @@
-"""Owner commands: create a link, revoke a link, email a link, delete a file, change email
-settings. Each runs as a synchronous Express workflow; this function only reads (to authorize) and
-starts them."""
+"""Owner commands: create a link (to one file or to several), revoke a link, email a link, delete a
+file, change email settings; and the list of an owner's links to several files. Each command runs as
+a synchronous Express workflow; this function only reads (to authorize and to answer) and starts them."""
 
 from __future__ import annotations
 
@@ -11,14 +11,14 @@ from aws_lambda_powertools.event_handler import Response, content_types
 from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from fileshare.api.http import caller_id, json_body, new_resolver
+from fileshare.api.http import caller_id, json_body, new_resolver, page_size
 from fileshare.core import clock, config
 from fileshare.core.commands import CommandFailed, run_command
 from fileshare.core.errors import Conflict, NotFound
-from fileshare.core.ownership import owned_file, owned_share
-from fileshare.core.records import ShareRecord
+from fileshare.core.ownership import owned_file, owned_files, owned_link, owned_share
+from fileshare.core.records import FileRecord, ShareRecord
 from fileshare.core.share_emails import RateWindow, rate_exceeded, recipients, send_share_email_input, share_not_live
-from fileshare.core.shares import ShareLimits, create_share_input, owner_view, share_limit_reached
+from fileshare.core.shares import ShareLimits, create_share_input, owner_view, present_files, share_limit_reached
 from fileshare.core.store import IndexReader, from_attribute_values
 from fileshare.observability import logger, metrics, tracer
 
@@ -46,6 +46,39 @@ index = IndexReader(settings.table_name)
 app = new_resolver()
 
 
+def _create(records: list[FileRecord], body: dict[str, Any]) -> Response[dict[str, Any]]:
+    """Run create-share for a file's link or a link to several files; 201 with the owner's view."""
+    try:
+        created = run_command(settings.create_share_state_machine_arn, create_share_input(records, body, limits))
+    except CommandFailed as failed:
+        if failed.error == "ShareLimitReached":  # a file reached its limit (or changed) since it was read
+            raise share_limit_reached(limits, "One of the files" if len(records) > 1 else None) from failed
+        logger.error("create share failed", extra={"execution": failed.execution_arn, "error": failed.error})
+        raise
+    share = ShareRecord.from_item(from_attribute_values(created["item"]))
+    metrics.add_metric(name="SharesCreated", unit="Count", value=1)
+    return Response(201, content_types.APPLICATION_JSON, owner_view(share, app_url=settings.app_url, files=records))
+
+
+def _revoke(share: ShareRecord, owner_id: str, not_found: str) -> Response[str]:
+    logger.append_keys(share_id=share.share_id)
+    try:
+        run_command(
+            settings.revoke_share_state_machine_arn,
+            {
+                "ownerId": owner_id,
+                "shareId": share.share_id,
+                "tokenHash": share.token_hash,
+                "fileIds": list(share.files),
+            },
+        )
+    except CommandFailed as failed:
+        if failed.error == "ShareNotFound":
+            raise NotFound(not_found) from failed
+        raise
+    return Response(204, content_types.APPLICATION_JSON, "")
+
+
 @app.post("/files/<file_id>/shares")
 @tracer.capture_method(capture_response=False)
 def create_share(file_id: str) -> Response[dict[str, Any]]:
@@ -53,16 +86,7 @@ def create_share(file_id: str) -> Response[dict[str, Any]]:
     body = json_body(app, "create-share.request")
     record = owned_file(index, file_id, owner_id)
     logger.append_keys(file_id=file_id)
-    try:
-        created = run_command(settings.create_share_state_machine_arn, create_share_input(record, body, limits))
-    except CommandFailed as failed:
-        if failed.error == "ShareLimitReached":
-            raise share_limit_reached(limits) from failed
-        logger.error("create share failed", extra={"execution": failed.execution_arn, "error": failed.error})
-        raise
-    share = ShareRecord.from_item(from_attribute_values(created["item"]))
-    metrics.add_metric(name="SharesCreated", unit="Count", value=1)
-    return Response(201, content_types.APPLICATION_JSON, owner_view(share, app_url=settings.app_url))
+    return _create([record], body)
 
 
 @app.delete("/files/<file_id>/shares/<share_id>")
@@ -70,17 +94,45 @@ def create_share(file_id: str) -> Response[dict[str, Any]]:
 def revoke_share(file_id: str, share_id: str) -> Response[str]:
     record = owned_file(index, file_id, caller_id(app))
     share = owned_share(index, record, share_id)
-    logger.append_keys(file_id=file_id, share_id=share_id)
-    try:
-        run_command(
-            settings.revoke_share_state_machine_arn,
-            {"fileId": file_id, "ownerId": record.owner_id, "shareId": share_id, "tokenHash": share.token_hash},
-        )
-    except CommandFailed as failed:
-        if failed.error == "ShareNotFound":
-            raise NotFound("no such share") from failed
-        raise
-    return Response(204, content_types.APPLICATION_JSON, "")
+    logger.append_keys(file_id=file_id)
+    return _revoke(share, record.owner_id, "no such share")
+
+
+@app.post("/shares")
+@tracer.capture_method(capture_response=False)
+def create_link() -> Response[dict[str, Any]]:
+    """One link to several of the caller's READY files (``create-link.request``: 2 to 50 distinct ids)."""
+    owner_id = caller_id(app)
+    body = json_body(app, "create-link.request")
+    records = owned_files(index, body["fileIds"], owner_id)
+    options = {k: v for k, v in body.items() if k != "fileIds"}
+    return _create(records, options)
+
+
+@app.get("/shares")
+@tracer.capture_method(capture_response=False)
+def list_links() -> dict[str, Any]:
+    """The caller's links to several files, newest first, each with the files it still serves."""
+    owner_id = caller_id(app)
+    limit = page_size(app.current_event.get_query_string_value("limit"))
+    next_token = app.current_event.get_query_string_value("nextToken")
+    links, token = index.list_links(owner_id, limit=limit, next_token=next_token)
+    now = clock.now()
+    items = [
+        owner_view(link, app_url=settings.app_url, files=present_files(link, index.get_files(link.file_ids), now))
+        for link in links
+    ]
+    answer: dict[str, Any] = {"items": items}
+    if token:
+        answer["nextToken"] = token
+    return answer
+
+
+@app.delete("/shares/<share_id>")
+@tracer.capture_method
+def revoke_link(share_id: str) -> Response[str]:
+    owner_id = caller_id(app)
+    return _revoke(owned_link(index, owner_id, share_id), owner_id, "no such link")
 
 
 @app.post("/files/<file_id>/shares/<share_id>/emails")

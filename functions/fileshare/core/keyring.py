@@ -1,8 +1,9 @@
 """KMS adapter: share tokens are kept encrypted so that owners can see their links again.
 
-The encryption context binds each ciphertext to its file and share, so a ciphertext copied onto
-another record does not decrypt. The IAM policies of the functions that use the key require exactly
-this context's keys (template.yaml; a template test compares them with ``token_context``).
+The encryption context binds each ciphertext to its link: ``{fileId, shareId}`` for a file's link,
+``{ownerId, shareId}`` for a link to several files, so a ciphertext copied onto another record does
+not decrypt. The IAM policies of the functions that use the key allow exactly these two contexts'
+keys (template.yaml; a template test compares them with ``token_context``).
 """
 
 from __future__ import annotations
@@ -12,23 +13,21 @@ import base64
 from fileshare.core.aws import client
 
 
-def token_context(*, file_id: str, share_id: str) -> dict[str, str]:
-    """The encryption context of one share token's ciphertext."""
-    return {"fileId": file_id, "shareId": share_id}
+def token_context(*, share_id: str, file_id: str | None = None, owner_id: str | None = None) -> dict[str, str]:
+    """The encryption context of one share token's ciphertext: a file's link names its file, a link
+    to several files its owner."""
+    if (file_id is None) == (owner_id is None):
+        raise ValueError("a token's context names either its file or its owner")
+    if file_id is not None:
+        return {"fileId": file_id, "shareId": share_id}
+    return {"ownerId": str(owner_id), "shareId": share_id}
 
 
-def encrypt_token(*, key_id: str, token: str, file_id: str, share_id: str) -> str:
-    answer = client("kms").encrypt(
-        KeyId=key_id,
-        Plaintext=token.encode("ascii"),
-        EncryptionContext=token_context(file_id=file_id, share_id=share_id),
-    )
+def encrypt_token(*, key_id: str, token: str, context: dict[str, str]) -> str:
+    answer = client("kms").encrypt(KeyId=key_id, Plaintext=token.encode("ascii"), EncryptionContext=context)
     return base64.b64encode(answer["CiphertextBlob"]).decode("ascii")
 
 
-def decrypt_token(*, ciphertext: str, file_id: str, share_id: str) -> str:
-    answer = client("kms").decrypt(
-        CiphertextBlob=base64.b64decode(ciphertext),
-        EncryptionContext=token_context(file_id=file_id, share_id=share_id),
-    )
+def decrypt_token(*, ciphertext: str, context: dict[str, str]) -> str:
+    answer = client("kms").decrypt(CiphertextBlob=base64.b64decode(ciphertext), EncryptionContext=context)
     return bytes(answer["Plaintext"]).decode("ascii")

@@ -21,7 +21,7 @@ from fileshare.core import keyring
 from fileshare.core.directory import Person
 from fileshare.core.mail import Email, request_file_received_email, share_link_email, upload_problem_email
 from fileshare.core.records import FileRecord, ShareRecord
-from fileshare.core.shares import share_url
+from fileshare.core.shares import share_url, token_context_of
 
 
 class Index(Protocol):
@@ -40,7 +40,7 @@ class Mailroom:
 
 
 def decrypt_share_token(share: ShareRecord) -> str:
-    return keyring.decrypt_token(ciphertext=share.token_ciphertext, file_id=share.file_id, share_id=share.share_id)
+    return keyring.decrypt_token(ciphertext=share.token_ciphertext, context=token_context_of(share))
 
 
 def on_share_email_requested(room: Mailroom, detail: dict[str, Any], at: datetime) -> list[str]:

@@ -2,7 +2,9 @@
 
 - file: pk ``FILE#<fileId>``, sk ``FILE``; gsi1 ``OWNER#<owner>`` / ``<createdAt>#<fileId>``;
   gsi2 ``EXPIRES`` / ``<expiresAt>#<fileId>`` while the file is neither deleted nor expired.
-- share: pk ``SHARE#<sha256 of token>``, sk ``SHARE``; gsi1 ``FILE#<fileId>`` / ``SHARE#<createdAt>#<shareId>``.
+- share: pk ``SHARE#<sha256 of token>``, sk ``SHARE``; gsi1 ``FILE#<fileId>`` / ``SHARE#<createdAt>#<shareId>``
+  for a file's link, ``LINKS#<owner>`` / ``SHARE#<createdAt>#<shareId>`` for a link to several files
+  (``fileIds``, ``ownerId``; no ``fileId``).
 - download: pk ``FILE#<fileId>``, sk ``DOWNLOAD#<at>#<requestId>``.
 - an owner's usage: pk ``OWNER#<owner>``, sk ``USAGE``: ``bytesStored``, the sum of the files'
   ``storedBytes``, changed only in the same transaction as those (admit, delete, expire).
@@ -27,6 +29,7 @@ the API and the redeem workflow, never by TTL.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -54,6 +57,11 @@ def share_pk(token_hash: str) -> str:
 
 def owner_gsi1pk(owner_id: str) -> str:
     return f"OWNER#{owner_id}"
+
+
+def links_gsi1pk(owner_id: str) -> str:
+    """Where an owner's links to several files are listed (gsi1)."""
+    return f"LINKS#{owner_id}"
 
 
 def owner_pk(owner_id: str) -> str:
@@ -223,8 +231,11 @@ class FileRecord:
 
 @dataclass(frozen=True)
 class ShareRecord:
+    """A link: to one file (``file_id``, listed under the file) or to several of one owner's files
+    (``file_ids`` and ``owner_id``, listed under the owner; ``file_id`` is None)."""
+
     share_id: str
-    file_id: str
+    file_id: str | None
     token_hash: str
     token_ciphertext: str
     created_at: str
@@ -235,15 +246,29 @@ class ShareRecord:
     password_hash: str | None = None
     failed_attempts: int = 0
     locked_until: str | None = None
+    file_ids: tuple[str, ...] = ()
+    owner_id: str | None = None
+
+    def __post_init__(self) -> None:
+        several = bool(self.file_ids) and self.owner_id is not None
+        if (self.file_id is None) != several or (self.file_id is not None and self.file_ids):
+            raise ValueError("a share is for one file (file_id) or for several (file_ids and owner_id)")
+
+    @property
+    def holds_several(self) -> bool:
+        return self.file_id is None
+
+    @property
+    def files(self) -> tuple[str, ...]:
+        """The ids of the files this link was made for, in the owner's order."""
+        return self.file_ids if self.file_id is None else (self.file_id,)
 
     def to_item(self) -> dict[str, Any]:
         item: dict[str, Any] = {
             "pk": share_pk(self.token_hash),
             "sk": "SHARE",
-            "gsi1pk": file_pk(self.file_id),
             "gsi1sk": f"SHARE#{self.created_at}#{self.share_id}",
             "shareId": self.share_id,
-            "fileId": self.file_id,
             "tokenHash": self.token_hash,
             "tokenCiphertext": self.token_ciphertext,
             "createdAt": self.created_at,
@@ -253,6 +278,11 @@ class ShareRecord:
             "revoked": self.revoked,
             "failedAttempts": self.failed_attempts,
         }
+        if self.file_id is not None:
+            item.update(gsi1pk=file_pk(self.file_id), fileId=self.file_id)
+        else:
+            owner = str(self.owner_id)  # set: __post_init__
+            item.update(gsi1pk=links_gsi1pk(owner), ownerId=owner, fileIds=list(self.file_ids))
         if self.max_downloads is not None:
             item["maxDownloads"] = self.max_downloads
         if self.password_hash is not None:
@@ -266,7 +296,7 @@ class ShareRecord:
         max_downloads = item.get("maxDownloads")
         return cls(
             share_id=item["shareId"],
-            file_id=item["fileId"],
+            file_id=item.get("fileId"),
             token_hash=item["tokenHash"],
             token_ciphertext=item["tokenCiphertext"],
             created_at=item["createdAt"],
@@ -277,6 +307,8 @@ class ShareRecord:
             password_hash=item.get("passwordHash"),
             failed_attempts=int(item.get("failedAttempts", 0)),
             locked_until=item.get("lockedUntil"),
+            file_ids=tuple(item.get("fileIds", ())),
+            owner_id=item.get("ownerId"),
         )
 
     def is_locked(self, at: datetime) -> bool:
@@ -316,3 +348,32 @@ class DownloadRecord:
 
     def to_view(self) -> dict[str, Any]:
         return {"at": self.at, "shareId": self.share_id, "sourceIp": self.source_ip, "userAgent": self.user_agent}
+
+
+def create_share_transaction(
+    *, table_name: str, share_item: dict[str, Any], file_ids: Sequence[str], owner_id: str, max_shares: int
+) -> list[dict[str, Any]]:
+    """The create-share workflow's one transaction, in attribute-value form: for every file of the
+    link, ``ADD sharesCreated 1`` only while it is its owner's READY file below ``max_shares``; and
+    the share item, only if new. Any file that fails its condition cancels the whole link."""
+    claims = [
+        {
+            "Update": {
+                "TableName": table_name,
+                "Key": {"pk": {"S": file_pk(file_id)}, "sk": {"S": "FILE"}},
+                "ConditionExpression": "ownerId = :owner AND #status = :ready"
+                " AND (attribute_not_exists(sharesCreated) OR sharesCreated < :max)",
+                "UpdateExpression": "ADD sharesCreated :one",
+                "ExpressionAttributeNames": {"#status": "status"},
+                "ExpressionAttributeValues": {
+                    ":owner": {"S": owner_id},
+                    ":ready": {"S": "READY"},
+                    ":max": {"N": str(max_shares)},
+                    ":one": {"N": "1"},
+                },
+            }
+        }
+        for file_id in file_ids
+    ]
+    store = {"Put": {"TableName": table_name, "Item": share_item, "ConditionExpression": "attribute_not_exists(pk)"}}
+    return [*claims, store]

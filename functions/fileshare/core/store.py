@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import json
+from collections.abc import Sequence
 from typing import Any
 
 from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
@@ -18,6 +19,7 @@ from fileshare.core.records import (
     FileRecord,
     ShareRecord,
     file_pk,
+    links_gsi1pk,
     owner_gsi1pk,
     owner_pk,
     share_pk,
@@ -54,25 +56,62 @@ class IndexReader:
         """The file's item as stored, every attribute included (operators' view)."""
         return self._get(file_pk(file_id), "FILE")
 
+    def get_files(self, file_ids: Sequence[str]) -> list[FileRecord | None]:
+        """Several files by id, strongly consistent (BatchGetItem), in the order asked: None for a
+        file that is not there."""
+        found: dict[str, FileRecord] = {}
+        keys = [{"pk": {"S": file_pk(f)}, "sk": {"S": "FILE"}} for f in dict.fromkeys(file_ids)]
+        for start in range(0, len(keys), 100):
+            request: dict[str, Any] = {self.table_name: {"Keys": keys[start : start + 100], "ConsistentRead": True}}
+            while request:
+                answer = client("dynamodb").batch_get_item(RequestItems=request)
+                for item in answer.get("Responses", {}).get(self.table_name, []):
+                    record = FileRecord.from_item(from_attribute_values(item))
+                    found[record.file_id] = record
+                request = answer.get("UnprocessedKeys") or {}
+        return [found.get(f) for f in file_ids]
+
     def get_share(self, token_hash: str) -> ShareRecord | None:
         item = self._get(share_pk(token_hash), "SHARE")
         return ShareRecord.from_item(item) if item else None
 
-    def list_files(self, owner_id: str, *, limit: int, next_token: str | None) -> tuple[list[FileRecord], str | None]:
+    def _newest_first(
+        self, gsi1pk: str, *, limit: int, next_token: str | None
+    ) -> tuple[list[dict[str, Any]], str | None]:
+        """One page of a gsi1 partition, newest first; ``nextToken`` must point into that partition."""
         params: dict[str, Any] = {
             "TableName": self.table_name,
             "IndexName": "gsi1",
             "KeyConditionExpression": "gsi1pk = :pk",
-            "ExpressionAttributeValues": {":pk": {"S": owner_gsi1pk(owner_id)}},
+            "ExpressionAttributeValues": {":pk": {"S": gsi1pk}},
             "ScanIndexForward": False,
             "Limit": limit,
         }
         if next_token:
-            params["ExclusiveStartKey"] = decode_page_token(next_token, owner_gsi1pk(owner_id))
+            params["ExclusiveStartKey"] = decode_page_token(next_token, gsi1pk)
         answer = client("dynamodb").query(**params)
-        files = [FileRecord.from_item(from_attribute_values(i)) for i in answer.get("Items", [])]
         last = answer.get("LastEvaluatedKey")
-        return files, encode_page_token(last) if last else None
+        return [from_attribute_values(i) for i in answer.get("Items", [])], encode_page_token(last) if last else None
+
+    def list_files(self, owner_id: str, *, limit: int, next_token: str | None) -> tuple[list[FileRecord], str | None]:
+        items, token = self._newest_first(owner_gsi1pk(owner_id), limit=limit, next_token=next_token)
+        return [FileRecord.from_item(i) for i in items], token
+
+    def list_links(self, owner_id: str, *, limit: int, next_token: str | None) -> tuple[list[ShareRecord], str | None]:
+        """An owner's links to several files, newest first."""
+        items, token = self._newest_first(links_gsi1pk(owner_id), limit=limit, next_token=next_token)
+        return [ShareRecord.from_item(i) for i in items], token
+
+    def find_link(self, owner_id: str, share_id: str) -> ShareRecord | None:
+        """One of an owner's links to several files, by its id (all pages of the owner's links)."""
+        token: str | None = None
+        while True:
+            links, token = self.list_links(owner_id, limit=100, next_token=token)
+            for link in links:
+                if link.share_id == share_id:
+                    return link
+            if token is None:
+                return None
 
     def list_shares(self, file_id: str) -> list[ShareRecord]:
         return [ShareRecord.from_item(item) for item in self.share_items(file_id)]

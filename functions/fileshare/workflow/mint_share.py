@@ -1,7 +1,9 @@
 """Workflow step: mint a share token, for the upload workflow's default link or a create-share command.
 
 Returns the share record (token hash and KMS ciphertext only) in attribute-value form for the
-``StoreShare`` state; the plaintext token never leaves this process.
+``StoreShare`` state; for a create-share command (``maxShares`` given) also ``transactItems``, the
+one transaction that claims every file of the link and stores it. The plaintext token never leaves
+this process.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from typing import Any
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from fileshare.core import config
+from fileshare.core.records import create_share_transaction
 from fileshare.core.shares import mint_share
 from fileshare.core.store import to_attribute_values
 from fileshare.observability import logger, tracer
@@ -21,6 +24,7 @@ from fileshare.observability import logger, tracer
 class Settings:
     token_key_id: str
     share_default_ttl_seconds: int
+    table_name: str
 
 
 settings = config.load(Settings)
@@ -29,20 +33,36 @@ settings = config.load(Settings)
 @logger.inject_lambda_context
 @tracer.capture_lambda_handler
 def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
-    file_id = event["fileId"]
-    logger.append_keys(file_id=file_id)
+    """Input: ``fileId`` (a file's link) or ``fileIds`` and ``ownerId`` (a link to several files),
+    and the options ``ttlSeconds``, ``fileExpiresAt``, ``maxDownloads``, ``passwordHash``, ``maxShares``."""
+    file_id = event.get("fileId")
+    if file_id is not None:
+        logger.append_keys(file_id=file_id)
     share = mint_share(
         file_id=file_id,
+        file_ids=event.get("fileIds", ()),
+        owner_id=event.get("ownerId"),
         key_id=settings.token_key_id,
         ttl_seconds=int(event.get("ttlSeconds") or settings.share_default_ttl_seconds),
         file_expires_at=event.get("fileExpiresAt"),
         max_downloads=event.get("maxDownloads"),
         password_hash=event.get("passwordHash"),
     )
-    logger.info("share minted", extra={"share_id": share.share_id})
-    return {
+    logger.info("share minted", extra={"share_id": share.share_id, "files": len(share.files)})
+    item = to_attribute_values(share.to_item())
+    answer: dict[str, Any] = {
         "shareId": share.share_id,
         "expiresAt": share.expires_at,
         "passwordProtected": share.password_hash is not None,
-        "item": to_attribute_values(share.to_item()),
+        "fileIds": list(share.files),
+        "item": item,
     }
+    if "maxShares" in event:
+        answer["transactItems"] = create_share_transaction(
+            table_name=settings.table_name,
+            share_item=item,
+            file_ids=share.files,
+            owner_id=event["ownerId"],
+            max_shares=int(event["maxShares"]),
+        )
+    return answer

@@ -14,7 +14,7 @@ from fileshare.core.commands import CommandFailed
 from fileshare.core.errors import Forbidden, NotFound, TooManyAttempts
 from fileshare.core.passwords import hash_password
 from fileshare.core.records import FileRecord, ShareRecord
-from fileshare.core.shares import PasswordPolicy, ShareLookup, public_view, unlock
+from fileshare.core.shares import Link, PasswordPolicy, ShareLookup, public_view, unlock
 from fileshare.core.tokens import hash_token
 from tests.unit.core.test_core_records import NOW, a_file
 
@@ -125,12 +125,12 @@ def test_a_link_revoked_between_the_guess_and_the_reset_is_the_one_404(checked: 
 
 
 def test_a_password_link_shows_only_that_it_needs_one() -> None:
-    protected = public_view(a_share(), a_file())
-    open_link = public_view(a_share(password_hash=None), a_file())
+    protected = public_view(Link(a_share(), [a_file()]))
+    open_link = public_view(Link(a_share(password_hash=None), [a_file()]))
 
     assert protected == {"passwordRequired": True, "expiresAt": a_share().expires_at}
     assert open_link["name"] == "report.pdf" and open_link["passwordRequired"] is False
-    assert public_view(a_share(), a_file(), unlocked=True)["name"] == "report.pdf"
+    assert public_view(Link(a_share(), [a_file()]), unlocked=True)["name"] == "report.pdf"
 
 
 def test_a_link_without_a_password_unlocks_without_a_workflow(checked: list[str]) -> None:

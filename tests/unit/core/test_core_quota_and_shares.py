@@ -98,9 +98,9 @@ def a_file(**changes: object) -> FileRecord:
 
 def test_a_file_at_its_link_limit_gets_no_more_links() -> None:
     limits = ShareLimits(default_ttl_seconds=3600, max_ttl_seconds=7200, max_shares_per_file=3)
-    assert create_share_input(a_file(shares_created=2), {}, limits)["maxShares"] == 3
+    assert create_share_input([a_file(shares_created=2)], {}, limits)["maxShares"] == 3
     with pytest.raises(Conflict) as refused:
-        create_share_input(a_file(shares_created=3), {}, limits)
+        create_share_input([a_file(shares_created=3)], {}, limits)
     assert (refused.value.status, refused.value.code) == (409, "share_limit_reached")
     assert "3 links" in refused.value.message
 
@@ -121,8 +121,8 @@ def test_revoked_links_are_listed_but_never_decrypted(monkeypatch: pytest.Monkey
     # Given a KMS stand-in that counts decryptions
     decrypted: list[str] = []
 
-    def decrypt(**kwargs: str) -> str:
-        decrypted.append(kwargs["share_id"])
+    def decrypt(*, ciphertext: str, context: dict[str, str]) -> str:
+        decrypted.append(context["shareId"])
         return "T" * 43
 
     monkeypatch.setattr(keyring, "decrypt_token", decrypt)

@@ -14,12 +14,35 @@ const WHY: Partial<Record<FileView['status'], string>> = {
   FAILED: 'Checking this file failed.',
 };
 
-export function FileItem({ file, onLinks, onDelete }: { file: FileView; onLinks: () => void; onDelete: () => void }) {
+export function FileItem({
+  file,
+  selected,
+  onSelect,
+  onLinks,
+  onDelete,
+}: {
+  file: FileView;
+  selected: boolean;
+  onSelect: (selected: boolean) => void;
+  onLinks: () => void;
+  onDelete: () => void;
+}) {
   const why = WHY[file.status];
   const shownName = file.originalName ?? file.name;
   return (
-    <li class="file-item card">
+    <li class={selected ? 'file-item card selected' : 'file-item card'}>
       <div class="file-title">
+        {file.status === 'READY' && (
+          <input
+            type="checkbox"
+            class="select-file"
+            checked={selected}
+            aria-label={`Select ${shownName}`}
+            onChange={(event) => {
+              onSelect(event.currentTarget.checked);
+            }}
+          />
+        )}
         <h3 class="file-name">{shownName}</h3>
         <StatusBadge status={file.status} />
       </div>

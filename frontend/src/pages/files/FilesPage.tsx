@@ -12,9 +12,12 @@ import { FileItem } from './FileItem';
 import { appendPage, justUploaded, matchesFilter, upsert } from './files-state';
 import { LinksDialog } from './LinksDialog';
 import { NotificationsToggle } from './NotificationsToggle';
+import { SelectionLinkDialog } from './SelectionLinkDialog';
 import { isFinished, StatusPoller } from './status-poller';
 
 const PAGE_SIZE = 20;
+/** The most files one link may hold (the API's limit, create-link.request.json). */
+const MAX_FILES_PER_LINK = 50;
 
 export function FilesPage() {
   const { api, config } = useApp();
@@ -25,6 +28,9 @@ export function FilesPage() {
   const [filter, setFilter] = useState('');
   const [linksFor, setLinksFor] = useState<string | null>(null);
   const [deleting, setDeleting] = useState<FileView | null>(null);
+  const [selected, setSelected] = useState<ReadonlySet<string>>(new Set());
+  const [sharingSelection, setSharingSelection] = useState(false);
+  const [selectionProblem, setSelectionProblem] = useState('');
   const [connection, setConnection] = useState('');
   const [uploaderError, setUploaderError] = useState('');
   const [refusal, setRefusal] = useState('');
@@ -103,6 +109,28 @@ export function FilesPage() {
 
   const shown = files.filter((file) => matchesFilter(file, filter));
   const linksFile = files.find((f) => f.fileId === linksFor) ?? null;
+  // Only files still READY stay selected (a file deleted or refused meanwhile drops out).
+  const selectedFiles = files.filter((f) => f.status === 'READY' && selected.has(f.fileId));
+
+  function select(fileId: string, on: boolean) {
+    setSelectionProblem('');
+    setSelected((current) => {
+      const next = new Set(current);
+      if (on) next.add(fileId);
+      else next.delete(fileId);
+      return next;
+    });
+  }
+
+  function shareSelected() {
+    if (selectedFiles.length > MAX_FILES_PER_LINK) {
+      setSelectionProblem(`One link holds at most ${String(MAX_FILES_PER_LINK)} files. Select fewer.`);
+    } else if (selectedFiles.length === 1 && selectedFiles[0]) {
+      setLinksFor(selectedFiles[0].fileId);
+    } else {
+      setSharingSelection(true);
+    }
+  }
 
   return (
     <div class="app">
@@ -141,6 +169,27 @@ export function FilesPage() {
               />
             </div>
           </div>
+          {selectedFiles.length > 0 && (
+            <div class="selection-bar" role="group" aria-label="Selected files">
+              <span>
+                {selectedFiles.length} {selectedFiles.length === 1 ? 'file' : 'files'} selected
+              </span>
+              <button type="button" class="button small" onClick={shareSelected}>
+                Share selected
+              </button>
+              <button
+                type="button"
+                class="button small secondary"
+                onClick={() => {
+                  setSelected(new Set());
+                  setSelectionProblem('');
+                }}
+              >
+                Clear selection
+              </button>
+            </div>
+          )}
+          {selectionProblem && <ErrorNotice message={selectionProblem} />}
           {loadError && <ErrorNotice message={loadError.message} onRetry={() => void loadPage(nextToken)} />}
           {!loading && !loadError && files.length === 0 && <p class="muted">No files yet. Upload one above.</p>}
           {files.length > 0 && shown.length === 0 && <p class="muted">No file name matches “{filter}”.</p>}
@@ -149,6 +198,10 @@ export function FilesPage() {
               <FileItem
                 key={file.fileId}
                 file={file}
+                selected={selected.has(file.fileId)}
+                onSelect={(on) => {
+                  select(file.fileId, on);
+                }}
                 onLinks={() => {
                   setLinksFor(file.fileId);
                 }}
@@ -178,6 +231,14 @@ export function FilesPage() {
           }}
           onClose={() => {
             setLinksFor(null);
+          }}
+        />
+      )}
+      {sharingSelection && (
+        <SelectionLinkDialog
+          files={selectedFiles}
+          onClose={() => {
+            setSharingSelection(false);
           }}
         />
       )}

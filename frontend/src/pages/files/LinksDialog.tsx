@@ -1,5 +1,5 @@
 import { useEffect, useId, useState } from 'preact/hooks';
-import type { Download, FileView, Share, ShareEmailAnswer, ShareEmailRequest } from '../../api/client';
+import type { CreateShareRequest, Download, FileView, Share, ShareEmailAnswer, ShareEmailRequest } from '../../api/client';
 import { describe } from '../../api/errors';
 import { CopyButton } from '../../components/CopyButton';
 import { Dialog } from '../../components/Dialog';
@@ -98,14 +98,14 @@ function EmailLinkForm({ onSend }: { onSend: (body: ShareEmailRequest) => Promis
   );
 }
 
-function ShareItem({
+export function ShareItem({
   share,
   onRevoke,
   onEmail,
 }: {
   share: Share;
   onRevoke: () => Promise<void>;
-  onEmail: (body: ShareEmailRequest) => Promise<ShareEmailAnswer>;
+  onEmail?: (body: ShareEmailRequest) => Promise<ShareEmailAnswer>;
 }) {
   const [showQr, setShowQr] = useState(false);
   const [showEmail, setShowEmail] = useState(false);
@@ -147,16 +147,18 @@ function ShareItem({
           >
             {showQr ? 'Hide QR code' : 'QR code'}
           </button>
-          <button
-            type="button"
-            class="button small secondary"
-            aria-expanded={showEmail}
-            onClick={() => {
-              setShowEmail(!showEmail);
-            }}
-          >
-            Email…
-          </button>
+          {onEmail && (
+            <button
+              type="button"
+              class="button small secondary"
+              aria-expanded={showEmail}
+              onClick={() => {
+                setShowEmail(!showEmail);
+              }}
+            >
+              Email…
+            </button>
+          )}
           <button
             type="button"
             class="button small secondary"
@@ -173,12 +175,12 @@ function ShareItem({
         </div>
       )}
       {live && showQr && <QrCode text={url} label="QR code of the link" />}
-      {live && showEmail && <EmailLinkForm onSend={onEmail} />}
+      {live && showEmail && onEmail && <EmailLinkForm onSend={onEmail} />}
     </li>
   );
 }
 
-function NewLinkForm({ onCreate }: { onCreate: (body: Parameters<ReturnType<typeof useApp>['api']['createShare']>[1]) => Promise<void> }) {
+export function NewLinkForm({ onCreate }: { onCreate: (body: CreateShareRequest) => Promise<void> }) {
   const [expires, setExpires] = useState(604_800);
   const [maxDownloads, setMaxDownloads] = useState('');
   const [password, setPassword] = useState('');

@@ -1,8 +1,9 @@
 import { useEffect, useId, useState } from 'preact/hooks';
-import type { ApiClient, PublicShare, ShareAnswer } from '../../api/client';
+import type { ApiClient, LinkGrant, PublicShare, ShareAnswer } from '../../api/client';
 import { ApiError, describe } from '../../api/errors';
 import { ErrorNotice } from '../../components/ErrorNotice';
 import { formatBytes, formatDate, formatRelative, formatType } from '../../components/format';
+import { LinkFiles, type ZipProgress } from './LinkFiles';
 
 type View =
   | { kind: 'loading' }
@@ -12,8 +13,11 @@ type View =
   | { kind: 'open'; share: PublicShare; password?: string };
 
 function hasDetails(answer: ShareAnswer): answer is PublicShare {
-  return 'name' in answer;
+  return 'name' in answer || 'files' in answer;
 }
+
+/** A redemption's URLs stay usable this long before they expire; after that, redeem again. */
+const GRANT_MARGIN_MS = 20_000;
 
 function DeadLink() {
   return (
@@ -78,7 +82,7 @@ function PasswordForm({
   );
 }
 
-function Details({ share }: { share: PublicShare }) {
+function Details({ share }: { share: Extract<PublicShare, { name: string }> }) {
   return (
     <dl class="share-details">
       <div>
@@ -110,6 +114,10 @@ export function SharePage({ api, token }: { api: ApiClient; token: string | null
   const [downloadError, setDownloadError] = useState<ApiError | null>(null);
   const [busy, setBusy] = useState(false);
   const [attempt, setAttempt] = useState(0);
+  // A link to several files: one redemption gives every file's URL for a few minutes; each file's
+  // button and "Download all" use them, so one visit counts one download.
+  const [grant, setGrant] = useState<LinkGrant | null>(null);
+  const [zip, setZip] = useState<ZipProgress>({ kind: 'idle' });
 
   useEffect(() => {
     if (!token) {
@@ -134,26 +142,70 @@ export function SharePage({ api, token }: { api: ApiClient; token: string | null
     throw failure;
   }
 
-  async function download(share: PublicShare, password?: string) {
-    if (!token) return;
+  /** Redeems the link once (one download counted) and shows one download fewer. */
+  async function redeem(share: PublicShare, password?: string) {
+    if (!token) throw new Error('no link');
+    const answer = await api.redeemDownload(token, password);
+    if (share.downloadsLeft !== undefined) {
+      setView({
+        kind: 'open',
+        share: { ...share, downloadsLeft: Math.max(0, share.downloadsLeft - 1) },
+        ...(password !== undefined ? { password } : {}),
+      });
+    }
+    return answer;
+  }
+
+  /** The URLs of a link to several files: those already granted while they last, or a new redemption. */
+  async function linkGrant(share: PublicShare, password?: string): Promise<LinkGrant> {
+    if (grant && Date.parse(grant.expiresAt) - Date.now() > GRANT_MARGIN_MS) return grant;
+    const answer = await redeem(share, password);
+    if (!('files' in answer)) throw new Error('This link no longer holds several files. Reload the page.');
+    setGrant(answer);
+    return answer;
+  }
+
+  async function attempting(work: () => Promise<void>) {
     setBusy(true);
     setDownloadError(null);
     try {
-      const grant = await api.redeemDownload(token, password);
-      if (share.downloadsLeft !== undefined) {
-        setView({
-          kind: 'open',
-          share: { ...share, downloadsLeft: Math.max(0, share.downloadsLeft - 1) },
-          ...(password !== undefined ? { password } : {}),
-        });
-      }
-      window.location.assign(grant.url);
+      await work();
     } catch (failure) {
+      setZip({ kind: 'idle' });
       if (failure instanceof ApiError && failure.status === 404) setView({ kind: 'dead' });
       else setDownloadError(failure instanceof ApiError ? failure : new ApiError(describe(failure), 'server', 0, undefined));
     } finally {
       setBusy(false);
     }
+  }
+
+  function download(share: PublicShare, password?: string) {
+    return attempting(async () => {
+      const answer = await redeem(share, password);
+      if ('url' in answer) window.location.assign(answer.url);
+    });
+  }
+
+  function downloadOne(share: PublicShare, fileId: string, password?: string) {
+    return attempting(async () => {
+      const file = (await linkGrant(share, password)).files.find((f) => f.fileId === fileId);
+      if (!file) throw new Error('This file is no longer available. Reload the page to see what is left.');
+      window.location.assign(file.url);
+    });
+  }
+
+  function downloadAll(share: PublicShare, password?: string) {
+    return attempting(async () => {
+      const zipping = import('./zip'); // loads with client-zip, only now
+      const files = (await linkGrant(share, password)).files;
+      const { saveBlob, zipFiles } = await zipping;
+      setZip({ kind: 'zipping', file: 0, total: files.length });
+      const blob = await zipFiles(files, (file) => {
+        setZip({ kind: 'zipping', file, total: files.length });
+      });
+      saveBlob(blob, 'shared-files.zip');
+      setZip({ kind: 'saved' });
+    });
   }
 
   let body;
@@ -196,6 +248,26 @@ export function SharePage({ api, token }: { api: ApiClient; token: string | null
       );
       break;
     case 'open':
+      if ('files' in view.share) {
+        const { share, password } = view;
+        body = (
+          <>
+            <p class="muted eyebrow">Files shared with you</p>
+            <h1>{view.share.files.length} files</h1>
+            {downloadError && <ErrorNotice message={downloadError.message} />}
+            <LinkFiles
+              link={view.share}
+              granted={grant !== null && Date.parse(grant.expiresAt) - Date.now() > GRANT_MARGIN_MS}
+              busy={busy}
+              zip={zip}
+              onDownload={(fileId) => void downloadOne(share, fileId, password)}
+              onDownloadAll={() => void downloadAll(share, password)}
+            />
+            <p class="muted small">Files are checked for malware before they can be shared.</p>
+          </>
+        );
+        break;
+      }
       body = (
         <>
           <p class="muted eyebrow">A file shared with you</p>
