@@ -9,6 +9,7 @@ after its own random delay, so copies of different events interleave out of orde
 
 from __future__ import annotations
 
+import contextlib
 import json
 import random
 import threading
@@ -84,9 +85,13 @@ class TargetDelivery:
                     continue
                 with self._random_lock:
                     delay = self._random.uniform(0, self.spread_seconds)
-                later = threading.Timer(delay, self.pool.submit, args=(self._deliver, rule.arn, target, normalised))
+                later = threading.Timer(delay, self._submit, args=(rule.arn, target, normalised))
                 later.daemon = True
                 later.start()
+
+    def _submit(self, rule_arn: str, target: dict[str, Any], event: dict[str, Any]) -> None:
+        with contextlib.suppress(RuntimeError):  # a late copy after close() is dropped
+            self.pool.submit(self._deliver, rule_arn, target, event)
 
     def _deliver(self, rule_arn: str, target: dict[str, Any], event: dict[str, Any]) -> None:
         retry = target.get("RetryPolicy", {})

@@ -5,20 +5,30 @@ once and one share link."""
 
 from __future__ import annotations
 
+import os
 import secrets
+import signal
+import time
 import uuid
 from concurrent.futures import ThreadPoolExecutor
+from typing import Any
+from urllib.parse import quote
 
 import pytest
 
 from devstack.stack import LocalStack
+from tests.integration.test_ops import make_operator
+from tests.integration.test_upload_to_download import Owner
 from tests.stack_support import (
     Uploaded,
     executions_for,
+    file_item,
     put_upload,
+    reconfigured,
     share_items,
     upload_markers,
     usage_item,
+    wait_for_executions,
     wait_for_status,
 )
 
@@ -77,3 +87,87 @@ def test_fifty_uploads_reach_ready_once_while_a_fifth_of_aws_calls_fail(local_st
         assert faults.seen[service] > 0, (service, faults.seen)
     assert any(code.endswith("InternalServerError") for code in faults.injected)
     assert any(code.endswith("ProvisionedThroughputExceededException") for code in faults.injected)
+
+
+def test_a_kms_outage_fails_the_upload_with_its_execution_and_a_redrive_finishes_it(local_stack: LocalStack) -> None:
+    # (tests/integration/test_ops.py redrives a misconfigured step; this is an outage of AWS itself:
+    # every retry of the SDK and of the workflow exhausted, then the service is back.)
+    operator = make_operator(local_stack, Owner(local_stack))
+    upload = put_upload(local_stack, str(uuid.uuid4()), b"minted after the outage\n", name="outage.txt")
+
+    # Given KMS refuses every call from the Lambda workers (the share token cannot be encrypted)
+    with local_stack.transient_faults(1.0, seed=15, services={"kms"}) as faults:
+        # Then the upload ends FAILED, naming the execution that failed
+        record = wait_for_status(local_stack, upload.file_id)
+        assert record["status"] == "FAILED", why(local_stack, upload)
+        [execution] = executions_for(local_stack, upload.key)
+        assert execution["status"] == "FAILED"
+        assert record["failedExecution"] == execution["executionArn"]
+        assert record["reason"].startswith("processing failed: ")
+        assert share_items(local_stack, upload.file_id) == []
+    assert faults.injected and set(faults.seen) == {"kms"}
+
+    # When KMS is back and an operator redrives the execution
+    arn = execution["executionArn"]
+    redriven = operator.call("POST", f"/ops/executions/{quote(arn, safe='')}/redrive")
+    assert redriven.status_code == 202, redriven.text
+    assert redriven.json()["redrivenFrom"] == "MintShareToken"
+
+    # Then the file is READY, with one record, one marker, its bytes counted once and one link
+    deadline = time.monotonic() + 60
+    while (item := file_item(local_stack, upload.file_id)) and item["status"] != "READY":
+        assert time.monotonic() < deadline, item
+        time.sleep(0.2)
+    assert_ready_once(local_stack, [upload])
+    assert [e["executionArn"] for e in executions_for(local_stack, upload.key)] == [arn]
+
+
+def test_a_storm_of_duplicate_out_of_order_events_yields_one_record_and_one_link_per_file(
+    local_stack: LocalStack,
+) -> None:
+    # Given every S3 event delivered three times, each copy after its own random delay
+    runs: dict[str, list[dict[str, Any]]] = {}
+    uploads: list[Uploaded] = []
+    with local_stack.duplicate_events(3, seed=15, spread_seconds=2.0):
+        # When 20 files are uploaded, five at a time (fifteen executions at once on two cores)
+        for wave in range(4):
+            uploads += upload_many(local_stack, 5, f"storm{wave}")
+            # Then each file's three executions finish
+            for upload in uploads[-5:]:
+                runs[upload.file_id] = wait_for_executions(local_stack, upload.key, count=3, timeout=90)
+
+    # and each file is READY once: one record, one marker, its bytes counted once, one link
+    assert_ready_once(local_stack, uploads)
+    for upload in uploads:
+        # registered by one of its executions, which succeeded (the others stopped as duplicates)
+        item = file_item(local_stack, upload.file_id)
+        assert item is not None
+        [registrar] = [r for r in runs[upload.file_id] if r["executionArn"] == item["processingExecution"]]
+        assert registrar["status"] == "SUCCEEDED"
+
+
+def test_a_lambda_worker_killed_mid_invocation_is_retried_and_the_file_ends_ready(
+    local_stack: LocalStack, owner_id: str
+) -> None:
+    runner = local_stack.runner
+    assert runner is not None
+    # Given the validate step holds each invocation for two seconds
+    with reconfigured(local_stack, "ValidateUploadFunction", {"DEVSTACK_INVOKE_DELAY_SECONDS": "2"}):
+        upload = put_upload(local_stack, owner_id, b"killed once\n", name="killed.txt")
+        # When its worker process is SIGKILLed in the middle of the workflow's invocation
+        deadline = time.monotonic() + 60
+        while not (busy := runner.busy_workers("ValidateUploadFunction")):
+            assert time.monotonic() < deadline, "the validate step never ran"
+            time.sleep(0.05)
+        os.kill(busy[0], signal.SIGKILL)
+
+        # Then the workflow retries the step (Lambda answered Runtime.ExitError) and the file is READY
+        assert_ready_once(local_stack, [upload])
+
+    [execution] = executions_for(local_stack, upload.key)
+    history = local_stack.client("stepfunctions").get_execution_history(
+        executionArn=execution["executionArn"], maxResults=1000
+    )["events"]
+    failures = [e["taskFailedEventDetails"] for e in history if e["type"] == "TaskFailed"]
+    assert [f["error"] for f in failures] == ["Runtime.ExitError"]
+    assert "Runtime exited" in failures[0]["cause"]
