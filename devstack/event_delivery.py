@@ -79,10 +79,10 @@ class TargetDelivery:
     def __call__(self, rule: Any, targets: list[dict[str, Any]], event: dict[str, Any]) -> None:
         normalised = normalise_event(event)
         for target in targets:
+            if self.copies == 1:
+                self.pool.submit(self._deliver, rule.arn, target, normalised)
+                continue
             for _ in range(self.copies):
-                if self.copies == 1:
-                    self.pool.submit(self._deliver, rule.arn, target, normalised)
-                    continue
                 with self._random_lock:
                     delay = self._random.uniform(0, self.spread_seconds)
                 later = threading.Timer(delay, self._submit, args=(rule.arn, target, normalised))
