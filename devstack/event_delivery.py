@@ -1,14 +1,23 @@
 """Delivery from EventBridge rules to Step Functions and Lambda targets, as EventBridge would do
 it: asynchronously, with the target's retry policy, and into its dead-letter queue when retries run
 out. A Lambda target is invoked asynchronously: a function error is the function's to handle (its
-own retries and on-failure destination), not a failed delivery."""
+own retries and on-failure destination), not a failed delivery.
+
+EventBridge delivers at least once and in no guaranteed order; ``duplicated`` (off unless a test
+turns it on) makes that happen on purpose: every event reaches each target several times, each copy
+after its own random delay, so copies of different events interleave out of order."""
 
 from __future__ import annotations
 
+import contextlib
 import json
+import random
+import threading
 import time
 import uuid
+from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from typing import Any
 
@@ -51,11 +60,38 @@ class TargetDelivery:
         self.log = log
         self.base_delay = base_delay
         self.pool = ThreadPoolExecutor(max_workers=8, thread_name_prefix="eventbridge")
+        self.copies = 1
+        self.spread_seconds = 0.0
+        self._random = random.Random()  # noqa: S311 - seeded delays for tests, not a secret
+        self._random_lock = threading.Lock()
+
+    @contextmanager
+    def duplicated(self, copies: int, *, seed: int, spread_seconds: float = 1.0) -> Iterator[None]:
+        """Deliver every event ``copies`` times, each copy after a random delay of up to
+        ``spread_seconds`` (seeded), then back to once, at once."""
+        self._random.seed(seed)
+        self.copies, self.spread_seconds = copies, spread_seconds
+        try:
+            yield
+        finally:
+            self.copies, self.spread_seconds = 1, 0.0
 
     def __call__(self, rule: Any, targets: list[dict[str, Any]], event: dict[str, Any]) -> None:
         normalised = normalise_event(event)
         for target in targets:
-            self.pool.submit(self._deliver, rule.arn, target, normalised)
+            if self.copies == 1:
+                self.pool.submit(self._deliver, rule.arn, target, normalised)
+                continue
+            for _ in range(self.copies):
+                with self._random_lock:
+                    delay = self._random.uniform(0, self.spread_seconds)
+                later = threading.Timer(delay, self._submit, args=(rule.arn, target, normalised))
+                later.daemon = True
+                later.start()
+
+    def _submit(self, rule_arn: str, target: dict[str, Any], event: dict[str, Any]) -> None:
+        with contextlib.suppress(RuntimeError):  # a late copy after close() is dropped
+            self.pool.submit(self._deliver, rule_arn, target, event)
 
     def _deliver(self, rule_arn: str, target: dict[str, Any], event: dict[str, Any]) -> None:
         retry = target.get("RetryPolicy", {})

@@ -82,9 +82,10 @@ class _Worker:
         if line is None:
             self.kill()
             return None
-        if not line:
+        if not line:  # the process died mid-invocation (killed, out of memory, exit()): as Lambda answers it
             self.kill()
-            return {"ok": False, "error": {"errorType": "Runtime.ExitError", "errorMessage": "the runtime exited"}}
+            message = f"RequestId: {request['requestId']} Error: Runtime exited without providing a reason"
+            return {"ok": False, "error": {"errorType": "Runtime.ExitError", "errorMessage": message}}
         return dict(json.loads(line))
 
     def alive(self) -> bool:
@@ -184,6 +185,7 @@ class LambdaRunner:
         self._lock = threading.Condition()
         self._all: list[_Worker] = []
         self._servers: dict[str, _ForkServer] = {}
+        self._busy: dict[str, set[int]] = {name: set() for name in functions}
         self.environment_overrides: dict[str, dict[str, str]] = {}
 
     def environment_for(self, spec: FunctionSpec) -> dict[str, str]:
@@ -246,7 +248,13 @@ class LambdaRunner:
             if worker is None:
                 worker = self._new_worker(spec)
                 cold = worker.cold_start_ms
-            answer = worker.invoke(event, spec.timeout)
+            with self._lock:
+                self._busy[spec.logical_id].add(worker.pid)
+            try:
+                answer = worker.invoke(event, spec.timeout)
+            finally:
+                with self._lock:
+                    self._busy[spec.logical_id].discard(worker.pid)
         except BaseException:
             self._checkin(spec.logical_id, None)
             raise
@@ -260,6 +268,11 @@ class LambdaRunner:
         if answer["ok"]:
             return Invocation(json.dumps(answer["result"]).encode(), None, cold)
         return Invocation(json.dumps(answer["error"]).encode(), "Unhandled", cold)
+
+    def busy_workers(self, logical_id: str) -> list[int]:
+        """The pids of a function's workers that are running an invocation now."""
+        with self._lock:
+            return sorted(self._busy[logical_id])
 
     def _fork_server(self, spec: FunctionSpec) -> _ForkServer:
         with self._lock:

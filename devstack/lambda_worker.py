@@ -68,12 +68,15 @@ def load_handler(handler_path: str) -> tuple[Handler | None, dict[str, Any] | No
 
 
 def serve(requests: IO[str], answers: IO[str], handler: Handler | None, init_error: dict[str, Any] | None) -> None:
+    # Tests hold an invocation in flight this long (to kill its worker mid-run); never set otherwise.
+    delay = float(os.environ.get("DEVSTACK_INVOKE_DELAY_SECONDS", "0"))
     for line in requests:
         request = json.loads(line)
         if init_error is not None or handler is None:
             answer: dict[str, Any] = {"ok": False, "error": init_error}
         else:
             context = LocalContext(request["requestId"], request["deadline"])
+            time.sleep(delay)
             try:
                 answer = {"ok": True, "result": handler(request["event"], context)}
                 json.dumps(answer)

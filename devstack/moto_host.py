@@ -22,6 +22,11 @@
   (``ExecutionArn`` -> ``executionArn``), which moto's engine did not do;
 * S3's requests pass ``devstack.s3_front`` first (in moto's dispatcher, so on moto's port), which
   checks signatures, expiry, presigned POST policies and the bucket policy's denies as S3 does;
+* an S3 SDK task that fails is named ``S3.<Exception>`` (``S3.S3Exception``) as in AWS, where moto's
+  engine wrote ``s3.s3Exception``, which no Retry in AWS's spelling matched;
+* an EventBridge ``putEvents`` task that the service refuses fails with ``EventBridge.<Code>``
+  (``EventBridge.ThrottlingException``), which a Retry can name; moto's engine turned it into
+  ``States.Runtime``, which no Retry or Catch may name;
 
 and one for speed: moto parses a state machine's definition again for every execution (about
 0.2 s for ours); parsed programs are cached per definition and each execution gets its own copy.
@@ -37,11 +42,12 @@ import os
 import threading
 import uuid
 from collections.abc import Callable
-from typing import Any
+from typing import Any, cast
 
 import botocore.session
 import requests
 from botocore import xform_name
+from botocore.exceptions import ClientError
 from moto.awslambda_simple.models import LambdaSimpleBackend
 from moto.cognitoidp.models import CognitoIdpBackend
 from moto.cognitoidp.responses import CognitoIdpResponse
@@ -51,8 +57,17 @@ from moto.dynamodb.responses import DynamoHandler
 from moto.events.models import Rule
 from moto.moto_server.werkzeug_app import DomainDispatcherApplication, MotoRequestHandler, create_backend_app
 from moto.ses.models import RawMessage, SESBackend
+from moto.stepfunctions.parser.api import HistoryEventType, TaskFailedEventDetails
+from moto.stepfunctions.parser.asl.component.common.error_name.custom_error_name import CustomErrorName
+from moto.stepfunctions.parser.asl.component.common.error_name.failure_event import FailureEvent
+from moto.stepfunctions.parser.asl.component.state.exec.state_task.service import (
+    state_task_service_aws_sdk as aws_sdk_errors,
+)
 from moto.stepfunctions.parser.asl.component.state.exec.state_task.service.state_task_service_aws_sdk import (
     StateTaskServiceAwsSdk,
+)
+from moto.stepfunctions.parser.asl.component.state.exec.state_task.service.state_task_service_events import (
+    StateTaskServiceEvents,
 )
 from moto.stepfunctions.parser.asl.component.state.exec.state_task.service.state_task_service_sfn import (
     StateTaskServiceSfn,
@@ -64,6 +79,7 @@ from moto.utilities.arns import parse_arn
 from werkzeug.serving import BaseWSGIServer, make_server
 
 from devstack import express, redrive
+from devstack.faults import FaultInjector
 from devstack.lambda_runner import LambdaRunner
 from devstack.mail import SentMail
 from devstack.mail import read as read_mail
@@ -201,6 +217,35 @@ def _named(method: Callable[..., Any]) -> Callable[..., Any]:
     return start
 
 
+def _events_error(method: Callable[..., Any]) -> Callable[..., Any]:
+    """``putEvents`` refused by EventBridge fails the task as ``EventBridge.<Code>``."""
+
+    def from_error(self: StateTaskServiceEvents, env: Any, ex: Exception) -> Any:
+        if not isinstance(ex, ClientError):
+            return method(self, env, ex)
+        code = str(ex.response["Error"]["Code"])
+        error = f"EventBridge.{code}" if code.endswith("Exception") else f"EventBridge.{code}Exception"
+        return FailureEvent(
+            env=env,
+            error_name=CustomErrorName(error),
+            event_type=HistoryEventType.TaskFailed,
+            # moto types EventDetails as a total TypedDict; the history event has this one key, as in moto.
+            event_details=cast(
+                Any,
+                {
+                    "taskFailedEventDetails": TaskFailedEventDetails(
+                        error=error,
+                        cause=f"{ex.response['Error'].get('Message', '')} (Service: EventBridge, Error Code: {code})",
+                        resource=self._get_sfn_resource(),
+                        resourceType=self._get_sfn_resource_type(),
+                    )
+                },
+            ),
+        )
+
+    return from_error
+
+
 _programs: dict[str, Any] = {}
 _programs_lock = threading.Lock()
 
@@ -235,6 +280,8 @@ def install_hooks(
         CognitoIdpResponse.revoke_token = _revoke_token  # type: ignore[attr-defined]
         ExecutionWorker._get_evaluation_entrypoint = _evaluation_entrypoint  # type: ignore[method-assign]
         StepFunctionsParserBackend.start_execution = _named(StepFunctionsParserBackend.start_execution)  # type: ignore[method-assign]
+        aws_sdk_errors._SERVICE_ERROR_NAMES["s3"] = "S3"
+        StateTaskServiceEvents._from_error = _events_error(StateTaskServiceEvents._from_error)  # type: ignore[method-assign]
         for task in (StateTaskServiceAwsSdk, StateTaskServiceSfn):
             task._eval_service_task = _api_cased(task._eval_service_task)  # type: ignore[method-assign]
         express.install()
@@ -270,6 +317,7 @@ class MotoHost:
         self._requested_port = port
         self._server: BaseWSGIServer | None = None
         self.port = 0
+        self.faults: FaultInjector | None = None
 
     @property
     def endpoint(self) -> str:
@@ -279,10 +327,13 @@ class MotoHost:
         logging.getLogger("werkzeug").setLevel(logging.WARNING)  # no access log line per AWS call
         # The engine logs every failed state with its whole parse tree; the history has the facts.
         logging.getLogger("moto.stepfunctions.parser.asl.component.eval_component").setLevel(logging.CRITICAL)
+        # The fault switch sits in front of every service (off until a test turns it on), S3's
+        # checks behind it.
+        self.faults = FaultInjector(_FrontedDispatcher(self.front))
         self._server = make_server(
             "127.0.0.1",
             self._requested_port,
-            _FrontedDispatcher(self.front),
+            self.faults,
             threaded=True,
             request_handler=MotoRequestHandler,
         )

@@ -8,7 +8,8 @@ import json
 import sys
 import threading
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from functools import cache
 from pathlib import Path
 from typing import Any, ClassVar, TextIO
@@ -18,6 +19,7 @@ from botocore.config import Config
 
 from delivery.frontend import app_config
 from devstack.event_delivery import TargetDelivery
+from devstack.faults import SERVICES, FaultInjector
 from devstack.gateway import Gateway, JwtVerifier
 from devstack.lambda_runner import LambdaRunner
 from devstack.mail import console_line, sent_mail
@@ -169,6 +171,24 @@ class LocalStack:
 
     def __exit__(self, *exc: object) -> None:
         self.stop()
+
+    # ------------------------------------------------------------------ fault switches (tests)
+    @contextmanager
+    def transient_faults(
+        self, rate: float, *, seed: int, services: Iterable[str] = SERVICES
+    ) -> Iterator[FaultInjector]:
+        """A fraction ``rate`` of the AWS calls made by the workflows' engine and the Lambda workers
+        answered with a retryable error (``devstack.faults``); the injector counts what it did."""
+        assert self.moto.faults is not None
+        with self.moto.faults.active(rate, seed=seed, services=services) as injector:
+            yield injector
+
+    @contextmanager
+    def duplicate_events(self, copies: int = 3, *, seed: int, spread_seconds: float = 1.0) -> Iterator[None]:
+        """Every event delivered ``copies`` times, out of order (``TargetDelivery.duplicated``)."""
+        assert self.delivery is not None
+        with self.delivery.duplicated(copies, seed=seed, spread_seconds=spread_seconds):
+            yield
 
     # ------------------------------------------------------------------ helpers
     def lambda_environment(self) -> dict[str, str]:

@@ -68,6 +68,13 @@ def new_resolver(*, operators_only: bool = False) -> APIGatewayHttpResolver:
     return app
 
 
+def _integral_as_int(text: str) -> int | float:
+    """``4505.0`` and ``4.505e3`` are integers to JSON Schema; the handlers get ``4505`` (as a float
+    it reached the presigned POST's size metadata as ``"4505.0"``, which the workflow then refused)."""
+    value = float(text)
+    return int(value) if value.is_integer() else value
+
+
 def json_body(app: APIGatewayHttpResolver, schema_name: str) -> dict[str, Any]:
     """The request body parsed and validated against ``schemas/api/<schema_name>.json``."""
     # Loaded here, not at cold start: functions whose routes take no body never pay for it.
@@ -80,7 +87,7 @@ def json_body(app: APIGatewayHttpResolver, schema_name: str) -> dict[str, Any]:
         if app.current_event.is_base64_encoded:
             raw = app.current_event.decoded_body or ""
         try:
-            body = json.loads(raw)
+            body = json.loads(raw, parse_float=_integral_as_int)
         except (ValueError, TypeError) as exc:
             raise InvalidRequest("the request body is not valid JSON") from exc
     try:

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import json
+import os
+import signal
 import threading
+import time
 from pathlib import Path
 from typing import Any
 
@@ -202,3 +205,26 @@ def test_an_unknown_function_is_refused(code_dir: Path, make_runner: Any) -> Non
     runner = make_runner(spec(code_dir, "app.echo"))
     with pytest.raises(KeyError):
         runner.invoke("nope", {})
+
+
+def test_a_worker_killed_mid_invocation_is_answered_as_lambda_answers_a_runtime_exit(
+    code_dir: Path, make_runner: Any
+) -> None:
+    runner = make_runner(spec(code_dir, "app.slow"))
+    answers: list[Any] = []
+    call = threading.Thread(target=lambda: answers.append(runner.invoke("app-slow", {"seconds": 3})))
+    call.start()
+    deadline = time.monotonic() + 10
+    while not (busy := runner.busy_workers("app-slow")):
+        assert time.monotonic() < deadline
+        time.sleep(0.01)
+    os.kill(busy[0], signal.SIGKILL)
+    call.join()
+
+    [killed] = answers
+    assert killed.function_error == "Unhandled"
+    error = json.loads(killed.payload)
+    assert error["errorType"] == "Runtime.ExitError"
+    assert error["errorMessage"].startswith("RequestId: ") and "Runtime exited" in error["errorMessage"]
+    assert runner.busy_workers("app-slow") == []
+    assert runner.invoke("app-slow", {"seconds": 0}).cold_start_ms is not None  # a fresh environment
