@@ -37,6 +37,7 @@ EVENT_SCHEMAS = {
     "ShareRevoked": "events/share-revoked.json",
     "FileDeleted": "events/file-deleted.json",
     "FileDownloaded": "events/file-downloaded.json",
+    "RequestFileReceived": "events/request-file-received.json",
 }
 
 

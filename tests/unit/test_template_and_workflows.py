@@ -12,7 +12,7 @@ import pytest
 from moto.stepfunctions.parser.asl.parse.asl_parser import AmazonStateLanguageParser
 
 from devstack.template import load_template
-from fileshare.core.keyring import token_context
+from fileshare.core.keyring import request_token_context, token_context
 from fileshare.core.records import file_pk, share_pk
 from fileshare.core.scan_rendezvous import PARTITION_PREFIX, rendezvous_key
 from fileshare.core.scanning import SCRATCH_RESERVE_BYTES
@@ -96,6 +96,8 @@ REDRIVE_POINTS = {
     "PublishFileReady",
     "IndexRejection",
     "PublishFileRejected",
+    "LoadRequest",
+    "PublishRequestFileReceived",
 }
 
 
@@ -146,6 +148,7 @@ def test_api_functions_only_read_state() -> None:
         "UploadsApiFunction",
         "FilesApiFunction",
         "PublicSharesApiFunction",
+        "PublicRequestsApiFunction",
         "SharesApiFunction",
         "OpsApiFunction",
     }
@@ -224,7 +227,7 @@ def test_the_table_is_on_demand_with_ttl_and_point_in_time_recovery() -> None:
     assert props["BillingMode"] == "PAY_PER_REQUEST"
     assert props["TimeToLiveSpecification"] == {"AttributeName": "ttl", "Enabled": True}
     assert props["PointInTimeRecoverySpecification"]["PointInTimeRecoveryEnabled"] is True
-    assert [i["IndexName"] for i in props["GlobalSecondaryIndexes"]] == ["gsi1", "gsi2", "gsi3"]
+    assert [i["IndexName"] for i in props["GlobalSecondaryIndexes"]] == ["gsi1", "gsi2", "gsi3", "gsi4"]
 
 
 def test_the_upload_rule_retries_and_dead_letters() -> None:
@@ -262,6 +265,9 @@ def test_commands_are_synchronous_express_workflows_started_only_by_their_api_fu
         "RedeemShareStateMachine",
         "RedriveExecutionStateMachine",
         "ReconcileStateMachine",
+        "CreateRequestStateMachine",
+        "CloseRequestStateMachine",
+        "RedeemRequestStateMachine",
     }
     assert {k for k, v in STATE_MACHINES.items() if v["Properties"]["Type"] == "EXPRESS"} == commands
     starters: dict[str, set[str]] = {}
@@ -280,6 +286,9 @@ def test_commands_are_synchronous_express_workflows_started_only_by_their_api_fu
         "RedeemShareStateMachine": {"PublicSharesApiFunction"},
         "RedriveExecutionStateMachine": {"OpsApiFunction"},
         "ReconcileStateMachine": {"OpsApiFunction"},
+        "CreateRequestStateMachine": {"SharesApiFunction"},
+        "CloseRequestStateMachine": {"SharesApiFunction"},
+        "RedeemRequestStateMachine": {"PublicRequestsApiFunction"},
     }
 
 
@@ -450,26 +459,31 @@ def role_statements() -> dict[str, list[dict[str, Any]]]:
 KMS_DATA_ACTIONS = {"kms:Encrypt", "kms:Decrypt", "kms:GenerateDataKey"}
 
 
-def key_users(key: str) -> dict[str, dict[str, Any]]:
-    """Roles whose own statements may use ``key`` for data, with the condition of that statement."""
-    users = {}
+def key_users(key: str) -> dict[str, list[dict[str, Any]]]:
+    """Roles whose own statements may use ``key`` for data, with the condition of each such statement."""
+    users: dict[str, list[dict[str, Any]]] = {}
     for logical_id, own in role_statements().items():
         for statement in own:
             if KMS_DATA_ACTIONS & set(actions(statement)):
                 assert statement["Resource"] in ({"Fn::GetAtt": [k, "Arn"]} for k in ("TokenKey", "DeadLetterKey"))
                 if statement["Resource"] == {"Fn::GetAtt": [key, "Arn"]}:
-                    users[logical_id] = statement.get("Condition", {})
+                    users.setdefault(logical_id, []).append(statement.get("Condition", {}))
     return users
 
 
 def test_the_token_key_is_used_only_with_the_encryption_context_the_code_passes() -> None:
-    context = token_context(file_id="0" * 32, share_id="1" * 32)
+    share = token_context(file_id="0" * 32, share_id="1" * 32)
+    request = request_token_context(request_id="2" * 16)
     users = key_users("TokenKey")
     assert set(users) == {"FilesApiFunction", "SharesApiFunction", "MintShareFunction"}
-    for logical_id, condition in users.items():
-        assert condition.get("Null") == {f"kms:EncryptionContext:{key}": "false" for key in context}, logical_id
-        keys = condition.get("ForAllValues:StringEquals", {}).get("kms:EncryptionContextKeys")
-        assert sorted(keys or []) == sorted(context), logical_id
+    for logical_id, conditions in users.items():
+        # Each may use the key for share tokens and for file request tokens, each with exactly its context.
+        contexts = []
+        for condition in conditions:
+            keys = sorted(condition.get("ForAllValues:StringEquals", {}).get("kms:EncryptionContextKeys") or [])
+            assert condition.get("Null") == {f"kms:EncryptionContext:{key}": "false" for key in keys}, logical_id
+            contexts.append(keys)
+        assert sorted(contexts) == sorted([sorted(share), sorted(request)]), logical_id
 
 
 def test_the_guardduty_rendezvous_functions_may_write_only_scan_items() -> None:
@@ -530,11 +544,13 @@ def test_the_dead_letter_queue_is_encrypted_with_its_own_key_that_only_its_sende
     assert "kms:EncryptionContext:aws:sqs:arn" in events["Condition"]["ArnLike"]
     # The one function that dead-letters through its EventInvokeConfig may encrypt for this queue only.
     assert key_users("DeadLetterKey") == {
-        "GuardDutyResultFunction": {
-            "StringEquals": {
-                "kms:EncryptionContext:aws:sqs:arn": {"Fn::GetAtt": ["UploadEventsDeadLetterQueue", "Arn"]}
+        "GuardDutyResultFunction": [
+            {
+                "StringEquals": {
+                    "kms:EncryptionContext:aws:sqs:arn": {"Fn::GetAtt": ["UploadEventsDeadLetterQueue", "Arn"]}
+                }
             }
-        }
+        ]
     }
     destination = FUNCTIONS["GuardDutyResultFunction"]["Properties"]["EventInvokeConfig"]["DestinationConfig"]
     assert destination["OnFailure"]["Destination"] == {"Fn::GetAtt": ["UploadEventsDeadLetterQueue", "Arn"]}

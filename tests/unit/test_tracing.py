@@ -46,6 +46,8 @@ ENVIRONMENT = {
     "REVOKE_SHARE_STATE_MACHINE_ARN": "arn:aws:states:us-east-1:123456789012:stateMachine:revoke",
     "DELETE_FILE_STATE_MACHINE_ARN": "arn:aws:states:us-east-1:123456789012:stateMachine:delete",
     "REDEEM_SHARE_STATE_MACHINE_ARN": "arn:aws:states:us-east-1:123456789012:stateMachine:redeem",
+    "CREATE_REQUEST_STATE_MACHINE_ARN": "arn:aws:states:us-east-1:123456789012:stateMachine:create-request",
+    "CLOSE_REQUEST_STATE_MACHINE_ARN": "arn:aws:states:us-east-1:123456789012:stateMachine:close-request",
     "AWS_ACCESS_KEY_ID": "AKIDEXAMPLE",
     "AWS_SECRET_ACCESS_KEY": "offline",
     "AWS_DEFAULT_REGION": "us-east-1",

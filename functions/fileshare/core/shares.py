@@ -1,20 +1,20 @@
 """Share links: minting, the owner's view, the recipient's view, checking a link's password (with a
-lockout that holds under concurrency), unlocking a password link, and redeeming a download."""
+lockout that holds under concurrency, ``fileshare.core.lockout``), unlocking a password link, and
+redeeming a download."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 from fileshare.core import clock, keyring, storage
-from fileshare.core.commands import CommandFailed
 from fileshare.core.content_types import serving_type
-from fileshare.core.errors import Conflict, Forbidden, InvalidRequest, NotFound, TooManyAttempts
+from fileshare.core.errors import Conflict, InvalidRequest, NotFound
 from fileshare.core.keys import new_share_id
+from fileshare.core.lockout import Command, PasswordPolicy, check_password, run_redeem
 from fileshare.core.names import content_disposition
-from fileshare.core.passwords import hash_password, verify_password
+from fileshare.core.passwords import hash_password
 from fileshare.core.records import FileRecord, ShareRecord, ttl_for
 from fileshare.core.tokens import hash_token, looks_like_token, mint_share_token
 
@@ -44,7 +44,9 @@ def mint_share(
         share_id=share_id,
         file_id=file_id,
         token_hash=hash_token(token),
-        token_ciphertext=keyring.encrypt_token(key_id=key_id, token=token, file_id=file_id, share_id=share_id),
+        token_ciphertext=keyring.encrypt_token(
+            key_id=key_id, token=token, context=keyring.token_context(file_id=file_id, share_id=share_id)
+        ),
         created_at=clock.to_iso(moment),
         expires_at=clock.to_iso(expires),
         max_downloads=max_downloads,
@@ -61,7 +63,10 @@ def owner_view(share: ShareRecord, *, app_url: str) -> dict[str, Any]:
     is never decrypted again (it has no token or url any more)."""
     view: dict[str, Any] = {"shareId": share.share_id}
     if not share.revoked:
-        token = keyring.decrypt_token(ciphertext=share.token_ciphertext, file_id=share.file_id, share_id=share.share_id)
+        token = keyring.decrypt_token(
+            ciphertext=share.token_ciphertext,
+            context=keyring.token_context(file_id=share.file_id, share_id=share.share_id),
+        )
         view.update(token=token, url=share_url(app_url, token))
     view.update(
         {
@@ -96,6 +101,8 @@ def file_view(record: FileRecord, shares: list[ShareRecord], *, app_url: str) ->
         "reason": record.reason,
         "detectedType": record.detected_type,
         "originalName": record.original_name,
+        "requestId": record.request_id,
+        "uploaderName": record.uploader_name,
     }
     view.update({k: v for k, v in optional.items() if v is not None})
     return view
@@ -219,27 +226,6 @@ class Requester:
     user_agent: str
 
 
-@dataclass(frozen=True)
-class PasswordPolicy:
-    max_attempts: int
-    lock_seconds: int
-
-
-Command = Callable[[dict[str, Any]], dict[str, Any]]
-
-
-def _run(run: Command, lookup: ShareLookup, payload: dict[str, Any]) -> None:
-    """Run one redeem-workflow command, mapping its refusals to the recipient's answers."""
-    try:
-        run(payload)
-    except CommandFailed as failed:
-        if failed.error == "Locked":
-            raise TooManyAttempts("too many wrong passwords: try again later") from failed
-        if failed.error == "ShareUnavailable":
-            raise lookup.dead() from failed
-        raise
-
-
 def open_share(
     *,
     lookup: ShareLookup,
@@ -249,32 +235,20 @@ def open_share(
     policy: PasswordPolicy,
     at: datetime,
 ) -> tuple[ShareRecord, FileRecord]:
-    """The live share and file behind a token, its password judged if it has one: at most
-    ``policy.max_attempts`` times however many requests race, because each guess first takes an
-    attempt with one atomic write (the redeem workflow's ``reserve``) and only then does scrypt run.
-    Once they are taken the link is locked and every guess, the right one too, gets the same 429.
-    A wrong guess stays counted; the caller's next command resets the count."""
+    """The live share and file behind a token, its password judged if it has one
+    (``fileshare.core.lockout``: at most ``policy.max_attempts`` guesses however many race)."""
     share, record = lookup.find(token, at)
-    if share.password_hash is None:
-        return share, record
-    if share.is_locked(at):  # already locked: answer without starting a workflow
-        raise TooManyAttempts("too many wrong passwords: try again later")
-    if not password:
-        raise Forbidden("this link needs a password", code="password_required")
-    _run(
-        run,
-        lookup,
-        {
-            "mode": "reserve",
-            "tokenHash": share.token_hash,
-            "fileId": share.file_id,
-            "now": clock.to_iso(at),
-            "maxAttempts": policy.max_attempts,
-            "lockUntil": clock.to_iso(clock.later(at, policy.lock_seconds)),
-        },
-    )
-    if not verify_password(password, share.password_hash):
-        raise Forbidden("wrong password", code="wrong_password")
+    if share.password_hash is not None:
+        check_password(
+            run=run,
+            link={"tokenHash": share.token_hash, "fileId": share.file_id},
+            password_hash=share.password_hash,
+            locked_until=share.locked_until,
+            password=password,
+            policy=policy,
+            at=at,
+            dead=lookup.dead(),
+        )
     return share, record
 
 
@@ -291,10 +265,10 @@ def unlock(
     would; no download is counted); the count of attempts starts again."""
     share, record = open_share(lookup=lookup, run=run, token=token, password=password, policy=policy, at=at)
     if share.password_hash is not None:
-        _run(
+        run_redeem(
             run,
-            lookup,
             {"mode": "unlock", "tokenHash": share.token_hash, "fileId": share.file_id, "now": clock.to_iso(at)},
+            lookup.dead(),
         )
     return public_view(share, record, unlocked=True)
 
@@ -313,9 +287,8 @@ def redeem(
     """Count one download through the redeem workflow (atomic: never past the limit), then presign.
     For a password link the password is judged first, exactly as for ``unlock``."""
     share, record = open_share(lookup=lookup, run=run, token=token, password=password, policy=policy, at=at)
-    _run(
+    run_redeem(
         run,
-        lookup,
         {
             "mode": "download",
             "tokenHash": share.token_hash,
@@ -327,5 +300,6 @@ def redeem(
             "userAgent": requester.user_agent[:512],
             "auditTtl": ttl_for(record.expires_at or clock.to_iso(clock.later(at, 365 * 24 * 3600))),
         },
+        lookup.dead(),
     )
     return presign_download(record, bucket=bucket, at=at)

@@ -121,8 +121,8 @@ def test_revoked_links_are_listed_but_never_decrypted(monkeypatch: pytest.Monkey
     # Given a KMS stand-in that counts decryptions
     decrypted: list[str] = []
 
-    def decrypt(**kwargs: str) -> str:
-        decrypted.append(kwargs["share_id"])
+    def decrypt(*, ciphertext: str, context: dict[str, str]) -> str:
+        decrypted.append(context["shareId"])
         return "T" * 43
 
     monkeypatch.setattr(keyring, "decrypt_token", decrypt)
