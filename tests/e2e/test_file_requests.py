@@ -65,6 +65,7 @@ def test_a_stranger_sends_files_through_a_request_and_the_owner_sees_them_arrive
     expect(sent_file(recipient, "prize.txt")).to_contain_text("Not accepted: malware", timeout=SETTLED)
     axe_check(recipient)
     no_horizontal_scroll(recipient)
+    recipient.get_by_role("heading", name="Files you sent").scroll_into_view_if_needed()
     save_screenshot(recipient, "request-page")
     code = b"".join(r.body() for r in scripts)
     for marker in (b"cognito-idp", b"InitiateAuth", b"USER_SRP_AUTH"):
