@@ -78,6 +78,7 @@ def test_a_stranger_sends_files_through_a_request_and_the_owner_sees_them_arrive
     expect(received).to_contain_text("from Ada Lovelace")
     expect(item).to_contain_text("2 files received (at most 2)")
     axe_check(owner)
+    received.scroll_into_view_if_needed()
     save_screenshot(owner, "requests-view")
     # and among their files, marked as sent through a request
     owner.get_by_role("navigation", name="Pages").get_by_role("link", name="Your files").click()
