@@ -4,9 +4,10 @@ the API contract at ``/openapi.yaml``, and (local only, never deployed) what the
 emailed at ``/local/mail``.
 
 Routing matches the CloudFront Function of the template: the recipients' ``/s/{token}`` pages get
-``share.html`` (their own small bundle), other extension-less paths get ``index.html`` (the owner
-app), and a missing file with an extension is a real 404. Files get the Cache-Control that
-``make deploy-frontend`` uploads them with (``delivery.frontend.cache_control``)."""
+``share.html`` and the uploaders' ``/r/{token}`` pages ``request.html`` (each its own small bundle),
+other extension-less paths get ``index.html`` (the owner app), and a missing file with an extension
+is a real 404. Files get the Cache-Control that ``make deploy-frontend`` uploads them with
+(``delivery.frontend.cache_control``)."""
 
 from __future__ import annotations
 
@@ -104,8 +105,11 @@ class WebApp:
 
 
 def entry_point(path: str) -> str:
-    """The HTML entry point for an app route: recipients' share pages have their own."""
-    return "share.html" if path.startswith("/s/") else "index.html"
+    """The HTML entry point for an app route: recipients' share pages and uploaders' request pages
+    have their own."""
+    if path.startswith("/s/"):
+        return "share.html"
+    return "request.html" if path.startswith("/r/") else "index.html"
 
 
 def security_headers(policy: dict[str, Any], connect_sources: list[str]) -> dict[str, str]:

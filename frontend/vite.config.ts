@@ -1,8 +1,9 @@
 import preact from '@preact/preset-vite';
 import { defineConfig } from 'vitest/config';
 
-// Two entries: the owner app (index.html) and the recipients' share page (share.html), so people
-// following a link download only the share page's own small bundle.
+// Three entries: the owner app (index.html), the recipients' share page (share.html) and the
+// uploaders' file request page (request.html), so people following a link download only that
+// page's own small bundle.
 export default defineConfig({
   plugins: [preact()],
   build: {
@@ -13,7 +14,7 @@ export default defineConfig({
     assetsInlineLimit: 0,
     manifest: true,
     rolldownOptions: {
-      input: { index: 'index.html', share: 'share.html' },
+      input: { index: 'index.html', share: 'share.html', request: 'request.html' },
     },
   },
   test: {

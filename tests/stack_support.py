@@ -46,8 +46,10 @@ def put_upload(
     declared_size: int | None = None,
     metadata_owner: str | None = None,
     file_id: str | None = None,
+    extra_metadata: dict[str, str] | None = None,
 ) -> Uploaded:
-    """Store an object exactly as the presigned POST would (key, type and metadata)."""
+    """Store an object exactly as the presigned POST would (key, type and metadata; a file request's
+    ticket adds ``request`` and ``uploader``, percent-encoded)."""
     file_id = file_id or secrets.token_hex(16)
     key = f"uploads/{owner_id}/{file_id}"
     answer = stack.client("s3").put_object(
@@ -59,6 +61,7 @@ def put_upload(
             "owner": metadata_owner or owner_id,
             "name": quote(name, safe=""),
             "size": str(len(body) if declared_size is None else declared_size),
+            **{k: quote(v, safe="") for k, v in (extra_metadata or {}).items()},
         },
     )
     return Uploaded(file_id, owner_id, key, answer["VersionId"])

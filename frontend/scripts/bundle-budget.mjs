@@ -9,6 +9,7 @@ const KB = 1000;
 const budgets = {
   'index.html': 200 * KB, // the owner app's first screen
   'share.html': 60 * KB, // recipients
+  'request.html': 60 * KB, // uploaders to a file request (the upload area loads after, lazily)
 };
 
 const manifest = JSON.parse(await readFile(new URL('.vite/manifest.json', dist), 'utf8'));

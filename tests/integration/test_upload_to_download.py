@@ -21,6 +21,28 @@ pytestmark = pytest.mark.stack
 PASSWORD = "Correct-horse-9"
 
 
+def send(plan: dict[str, Any], body: bytes, name: str, content_type: str) -> None:
+    """Send a file with an upload plan (``POST /uploads``, or a file request's ticket) as a browser does."""
+    if plan["method"] == "POST":
+        # Exactly what a browser form sends: the policy fields, then the file last.
+        sent = requests.post(plan["url"], data=plan["fields"], files={"file": (name, body, content_type)}, timeout=30)
+        assert sent.status_code == 204, sent.text
+        return
+    etags = []
+    for part in plan["parts"]:
+        start = (part["partNumber"] - 1) * plan["partSize"]
+        sent = requests.put(part["url"], data=body[start : start + plan["partSize"]], timeout=30)
+        assert sent.status_code == 200, sent.text
+        etags.append((part["partNumber"], sent.headers["ETag"]))
+    xml = (
+        "<CompleteMultipartUpload>"
+        + "".join(f"<Part><PartNumber>{n}</PartNumber><ETag>{escape(tag)}</ETag></Part>" for n, tag in etags)
+        + "</CompleteMultipartUpload>"
+    )
+    done = requests.post(plan["completeUrl"], data=xml, timeout=30)
+    assert done.status_code == 200, done.text
+
+
 class Owner:
     """A signed-in person using the HTTP API as the web app does."""
 
@@ -55,26 +77,7 @@ class Owner:
         plan = self.call("POST", "/uploads", json={"name": name, "size": len(body), "contentType": content_type})
         assert plan.status_code == 201, plan.text
         plan_body = plan.json()
-        if plan_body["method"] == "POST":
-            # Exactly what a browser form sends: the policy fields, then the file last.
-            sent = requests.post(
-                plan_body["url"], data=plan_body["fields"], files={"file": (name, body, content_type)}, timeout=30
-            )
-            assert sent.status_code == 204, sent.text
-        else:
-            etags = []
-            for part in plan_body["parts"]:
-                start = (part["partNumber"] - 1) * plan_body["partSize"]
-                sent = requests.put(part["url"], data=body[start : start + plan_body["partSize"]], timeout=30)
-                assert sent.status_code == 200, sent.text
-                etags.append((part["partNumber"], sent.headers["ETag"]))
-            xml = (
-                "<CompleteMultipartUpload>"
-                + "".join(f"<Part><PartNumber>{n}</PartNumber><ETag>{escape(tag)}</ETag></Part>" for n, tag in etags)
-                + "</CompleteMultipartUpload>"
-            )
-            done = requests.post(plan_body["completeUrl"], data=xml, timeout=30)
-            assert done.status_code == 200, done.text
+        send(plan_body, body, name, content_type)
         return str(plan_body["fileId"])
 
     def wait_until_done(self, file_id: str, timeout: float = 60) -> dict[str, Any]:

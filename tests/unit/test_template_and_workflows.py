@@ -12,7 +12,7 @@ import pytest
 from moto.stepfunctions.parser.asl.parse.asl_parser import AmazonStateLanguageParser
 
 from devstack.template import load_template
-from fileshare.core.keyring import token_context
+from fileshare.core.keyring import request_token_context, token_context
 from fileshare.core.records import file_pk, share_pk
 from fileshare.core.scan_rendezvous import PARTITION_PREFIX, rendezvous_key
 from fileshare.core.scanning import SCRATCH_RESERVE_BYTES
@@ -96,6 +96,8 @@ REDRIVE_POINTS = {
     "PublishFileReady",
     "IndexRejection",
     "PublishFileRejected",
+    "LoadRequest",
+    "PublishRequestFileReceived",
 }
 
 
@@ -146,6 +148,7 @@ def test_api_functions_only_read_state() -> None:
         "UploadsApiFunction",
         "FilesApiFunction",
         "PublicSharesApiFunction",
+        "PublicRequestsApiFunction",
         "SharesApiFunction",
         "OpsApiFunction",
     }
@@ -224,7 +227,7 @@ def test_the_table_is_on_demand_with_ttl_and_point_in_time_recovery() -> None:
     assert props["BillingMode"] == "PAY_PER_REQUEST"
     assert props["TimeToLiveSpecification"] == {"AttributeName": "ttl", "Enabled": True}
     assert props["PointInTimeRecoverySpecification"]["PointInTimeRecoveryEnabled"] is True
-    assert [i["IndexName"] for i in props["GlobalSecondaryIndexes"]] == ["gsi1", "gsi2", "gsi3"]
+    assert [i["IndexName"] for i in props["GlobalSecondaryIndexes"]] == ["gsi1", "gsi2", "gsi3", "gsi4"]
 
 
 def test_the_upload_rule_retries_and_dead_letters() -> None:
@@ -264,6 +267,9 @@ def test_commands_are_synchronous_express_workflows_started_only_by_their_api_fu
         "ReconcileStateMachine",
         "SendShareEmailStateMachine",
         "UpdateNotificationsStateMachine",
+        "CreateRequestStateMachine",
+        "CloseRequestStateMachine",
+        "RedeemRequestStateMachine",
     }
     assert {k for k, v in STATE_MACHINES.items() if v["Properties"]["Type"] == "EXPRESS"} == commands
     starters: dict[str, set[str]] = {}
@@ -284,6 +290,9 @@ def test_commands_are_synchronous_express_workflows_started_only_by_their_api_fu
         "ReconcileStateMachine": {"OpsApiFunction"},
         "SendShareEmailStateMachine": {"SharesApiFunction"},
         "UpdateNotificationsStateMachine": {"SharesApiFunction"},
+        "CreateRequestStateMachine": {"SharesApiFunction"},
+        "CloseRequestStateMachine": {"SharesApiFunction"},
+        "RedeemRequestStateMachine": {"PublicRequestsApiFunction"},
     }
 
 
@@ -454,27 +463,29 @@ def role_statements() -> dict[str, list[dict[str, Any]]]:
 KMS_DATA_ACTIONS = {"kms:Encrypt", "kms:Decrypt", "kms:GenerateDataKey"}
 
 
-def key_users(key: str) -> dict[str, dict[str, Any]]:
-    """Roles whose own statements may use ``key`` for data, with the condition of that statement."""
-    users = {}
+def key_users(key: str) -> dict[str, list[dict[str, Any]]]:
+    """Roles whose own statements may use ``key`` for data, with the condition of each such statement."""
+    users: dict[str, list[dict[str, Any]]] = {}
     for logical_id, own in role_statements().items():
         for statement in own:
             if KMS_DATA_ACTIONS & set(actions(statement)):
                 assert statement["Resource"] in ({"Fn::GetAtt": [k, "Arn"]} for k in ("TokenKey", "DeadLetterKey"))
                 if statement["Resource"] == {"Fn::GetAtt": [key, "Arn"]}:
-                    users[logical_id] = statement.get("Condition", {})
+                    users.setdefault(logical_id, []).append(statement.get("Condition", {}))
     return users
 
 
 def test_the_token_key_is_used_only_with_the_encryption_context_the_code_passes() -> None:
     file_link = token_context(file_id="0" * 32, share_id="1" * 16)
     several = token_context(owner_id="o", share_id="1" * 16)
+    request = request_token_context(request_id="2" * 16)
     # Which context each role may use: a file's link everywhere; a link to several files only where
-    # such links are minted (MintShareFunction) and shown to their owner (SharesApiFunction).
+    # such links are minted (MintShareFunction) and shown to their owner (SharesApiFunction); a file
+    # request's token where requests are minted and shown to their owner.
     expected = {
-        "FilesApiFunction": [file_link],
-        "SharesApiFunction": [file_link, several],
-        "MintShareFunction": [file_link, several],
+        "FilesApiFunction": [file_link, request],
+        "SharesApiFunction": [file_link, several, request],
+        "MintShareFunction": [file_link, several, request],
         "MailerFunction": [file_link],
     }
     users: dict[str, list[dict[str, Any]]] = {}
@@ -485,11 +496,12 @@ def test_the_token_key_is_used_only_with_the_encryption_context_the_code_passes(
                 users.setdefault(logical_id, []).append(statement.get("Condition", {}))
     assert set(users) == set(expected)
     for logical_id, conditions in users.items():
-        assert len(conditions) == len(expected[logical_id]), logical_id
-        for condition, context in zip(conditions, expected[logical_id], strict=True):
-            assert condition.get("Null") == {f"kms:EncryptionContext:{key}": "false" for key in context}, logical_id
-            keys = condition.get("ForAllValues:StringEquals", {}).get("kms:EncryptionContextKeys")
-            assert sorted(keys or []) == sorted(context), logical_id
+        contexts = []
+        for condition in conditions:
+            keys = sorted(condition.get("ForAllValues:StringEquals", {}).get("kms:EncryptionContextKeys") or [])
+            assert condition.get("Null") == {f"kms:EncryptionContext:{key}": "false" for key in keys}, logical_id
+            contexts.append(keys)
+        assert sorted(contexts) == sorted(sorted(c) for c in expected[logical_id]), logical_id
 
 
 def test_the_guardduty_rendezvous_functions_may_write_only_scan_items() -> None:

@@ -20,7 +20,7 @@ from aws_lambda_powertools.tracing.base import BaseProvider, BaseSegment
 
 from fileshare.core import aws, clock, keyring
 from fileshare.core.quota import Usage
-from fileshare.core.records import FileRecord, ShareRecord
+from fileshare.core.records import FileRecord, RequestRecord, ShareRecord
 from fileshare.core.tokens import hash_token, mint_share_token
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -51,6 +51,9 @@ ENVIRONMENT = {
     "UPDATE_NOTIFICATIONS_STATE_MACHINE_ARN": "arn:aws:states:us-east-1:123456789012:stateMachine:notifications",
     "MAX_SHARE_EMAILS_PER_HOUR": "20",
     "SENDS_MAIL": "true",
+    "CREATE_REQUEST_STATE_MACHINE_ARN": "arn:aws:states:us-east-1:123456789012:stateMachine:create-request",
+    "CLOSE_REQUEST_STATE_MACHINE_ARN": "arn:aws:states:us-east-1:123456789012:stateMachine:close-request",
+    "REDEEM_REQUEST_STATE_MACHINE_ARN": "arn:aws:states:us-east-1:123456789012:stateMachine:redeem-request",
     "AWS_ACCESS_KEY_ID": "AKIDEXAMPLE",
     "AWS_SECRET_ACCESS_KEY": "offline",
     "AWS_DEFAULT_REGION": "us-east-1",
@@ -281,6 +284,37 @@ def test_an_upload_policy_is_not_recorded(tracer_on: RecordingProvider, monkeypa
     assert answer["statusCode"] == 201, answer
     fields = json.loads(answer["body"])["fields"]
     assert "## fileshare.api.uploads.create_upload" in tracer_on.subsegments
+    assert fields["x-amz-signature"] not in tracer_on.text()
+    assert fields["policy"] not in tracer_on.text()
+
+
+def test_a_request_upload_ticket_is_not_recorded(tracer_on: RecordingProvider, monkeypatch: pytest.MonkeyPatch) -> None:
+    token = mint_share_token()
+    public = api("public_requests")
+    request = RequestRecord(
+        request_id="0123456789abcdef",
+        owner_id=OWNER,
+        title="Receipts",
+        token_hash=hash_token(token),
+        token_ciphertext=base64.b64encode(b"kms ciphertext").decode(),
+        created_at=clock.to_iso(NOW),
+        expires_at=clock.to_iso(clock.later(NOW, 3600)),
+        max_bytes=10**6,
+    )
+    index = FakeIndex(ready_file(), [])
+    monkeypatch.setattr(index, "get_request", lambda token_hash: request, raising=False)
+    monkeypatch.setattr(public.lookup, "index", index)
+    monkeypatch.setattr(public, "index", index)
+    monkeypatch.setattr(public, "run_redeem", lambda payload: {"filesAccepted": 1})
+    body = {"name": "a.txt", "size": 10, "contentType": "text/plain", "uploaderName": "Ada"}
+
+    answer = public.handler(
+        http_event("POST", f"/public/requests/{token}/uploads", "/public/requests/{token}/uploads", body), Context()
+    )
+
+    assert answer["statusCode"] == 201, answer
+    fields = json.loads(answer["body"])["fields"]
+    assert "## fileshare.api.public_requests.create_upload" in tracer_on.subsegments
     assert fields["x-amz-signature"] not in tracer_on.text()
     assert fields["policy"] not in tracer_on.text()
 

@@ -91,6 +91,10 @@ ROUTES = [
     "/config.json",
     "/share.html",
     "/s/looks.like-a-file.js",
+    "/r/AbCdEf_-123",
+    "/r/AbCdEf_-123/",
+    "/request.html",
+    "/requests",
 ]
 
 
@@ -110,6 +114,7 @@ def test_the_cloudfront_function_routes_every_path_as_the_local_web_server_does(
     answer = subprocess.run([node, "-e", harness, json.dumps(ROUTES)], capture_output=True, text=True, check=True)
     assert dict(zip(ROUTES, json.loads(answer.stdout), strict=True)) == {p: local_route(p) for p in ROUTES}
     assert local_route("/s/AbCdEf_-123") == "/share.html" and local_route("/files/x") == "/index.html"
+    assert local_route("/r/AbCdEf_-123") == "/request.html" and local_route("/requests") == "/index.html"
 
 
 def test_the_distribution_serves_a_private_bucket_over_https_http2_and_3_compressed() -> None:

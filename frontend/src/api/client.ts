@@ -34,6 +34,15 @@ export type ShareAnswer = Schemas['public-share.response'];
 /** A redemption: one presigned GET, or one per file of a link to several files. */
 export type DownloadGrant = Schemas['download.response'] | Schemas['link-download.response'];
 export type LinkGrant = Schemas['link-download.response'];
+/** File requests: the owner's view (with the files received), and what uploaders see. */
+export type FileRequest = Schemas['request'];
+export type RequestFile = Schemas['request-file'];
+export type RequestList = Schemas['request-list.response'];
+export type CreateRequestBody = Schemas['create-request.request'];
+export type PublicRequest = Schemas['public-request-details'];
+export type RequestAnswer = Schemas['public-request.response'];
+export type RequestUploadBody = Schemas['request-upload.request'];
+export type SentFile = Schemas['request-upload-status'];
 /** Operators: a Standard workflow's execution, its steps, and a file with every execution of it. */
 export type Execution = Schemas['ops-execution'];
 export type ExecutionStatus = Execution['status'];
@@ -172,6 +181,18 @@ export class ApiClient {
     return answer.items;
   }
 
+  listRequests(limit = 50): Promise<RequestList> {
+    return this.send('GET', `/requests?limit=${String(limit)}`);
+  }
+
+  createRequest(body: CreateRequestBody): Promise<FileRequest> {
+    return this.send('POST', '/requests', body);
+  }
+
+  closeRequest(requestId: string): Promise<void> {
+    return this.send('DELETE', `/requests/${encodeURIComponent(requestId)}`);
+  }
+
   // ------------------------------------------------------------------ operators (the API checks the group)
   listExecutions(filter: ExecutionFilter, nextToken?: string, limit = 20): Promise<ExecutionList> {
     const query = new URLSearchParams({ limit: String(limit) });
@@ -199,6 +220,36 @@ export class ApiClient {
   unlockShare(token: string, password: string): Promise<PublicShare> {
     const body: Schemas['unlock.request'] = { password };
     return this.send('POST', `/public/shares/${encodeURIComponent(token)}/unlock`, body, false);
+  }
+
+  // ------------------------------------------------------------------ uploaders to a file request (no account)
+  describeRequest(token: string): Promise<RequestAnswer> {
+    return this.send('GET', `/public/requests/${encodeURIComponent(token)}`, undefined, false);
+  }
+
+  unlockRequest(token: string, password: string): Promise<PublicRequest> {
+    const body: Schemas['unlock.request'] = { password };
+    return this.send('POST', `/public/requests/${encodeURIComponent(token)}/unlock`, body, false);
+  }
+
+  /** An upload ticket: the same plan as createUpload, for a file of the request's owner. */
+  requestUpload(token: string, body: RequestUploadBody): Promise<UploadPlan> {
+    return this.send('POST', `/public/requests/${encodeURIComponent(token)}/uploads`, body, false);
+  }
+
+  /** The verdict on a file sent through the request, or null until the workflow registers it. */
+  async sentFile(token: string, fileId: string): Promise<SentFile | null> {
+    try {
+      return await this.send<SentFile>(
+        'GET',
+        `/public/requests/${encodeURIComponent(token)}/uploads/${encodeURIComponent(fileId)}`,
+        undefined,
+        false,
+      );
+    } catch (error) {
+      if (error instanceof ApiError && error.status === 404) return null;
+      throw error;
+    }
   }
 
   redeemDownload(token: string, password?: string): Promise<DownloadGrant> {

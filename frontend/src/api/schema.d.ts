@@ -295,6 +295,139 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/requests": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The caller's file requests, newest first, each with the files it received. */
+        get: operations["listRequests"];
+        put?: never;
+        /**
+         * Create a file request (title, expiry, file count and size limits, password).
+         * @description Runs the create-request command workflow. The link `<AppUrl>/r/{token}` lets anyone holding it upload files to the caller, each counted against the caller's own quotas; `maxFiles` tickets at most, taken atomically.
+         */
+        post: operations["createRequest"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/requests/{requestId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A file request id; anything that is not one of the caller's requests answers 404. */
+                requestId: components["parameters"]["requestId"];
+            };
+            cookie?: never;
+        };
+        /** One of the caller's file requests and the files it received, newest first. */
+        get: operations["getRequest"];
+        put?: never;
+        post?: never;
+        /** Close a file request; the link stops accepting uploads at once, the files received stay. */
+        delete: operations["closeRequest"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/public/requests/{token}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The request token from the link `/r/{token}`; anything else answers the one 404. */
+                token: components["parameters"]["requestToken"];
+            };
+            cookie?: never;
+        };
+        /**
+         * What a file request asks for (never who asks).
+         * @description An open request without a password: its title, expiry, size limit and the files left. A password request: only `{"passwordRequired": true, "expiresAt"}` until its password is checked by `POST /public/requests/{token}/unlock`. Closed, expired, full and unknown requests all answer the one 404.
+         */
+        get: operations["describeRequest"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/public/requests/{token}/unlock": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The request token from the link `/r/{token}`; anything else answers the one 404. */
+                token: components["parameters"]["requestToken"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Check a password request's password and show its details.
+         * @description The same lockout as share links: each guess takes one of the request's attempts before it is checked; after `PasswordMaxAttempts` the request is locked and every guess answers 429. The right password resets the count.
+         */
+        post: operations["unlockRequest"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/public/requests/{token}/uploads": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The request token from the link `/r/{token}`; anything else answers the one 404. */
+                token: components["parameters"]["requestToken"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Get an upload ticket for one file, owned by the request's owner.
+         * @description The same plan as `POST /uploads` (presigned POST or multipart), for a file of the request's owner that carries the request id and the uploader's name. The password, the request's `maxBytes`, the name and the owner's quotas are judged first; then the redeem-request workflow takes one of the request's `maxFiles` atomically (with `maxFiles` N, exactly N tickets however many uploaders race). The file goes through the process-upload workflow.
+         */
+        post: operations["createRequestUpload"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/public/requests/{token}/uploads/{fileId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The request token from the link `/r/{token}`; anything else answers the one 404. */
+                token: components["parameters"]["requestToken"];
+                /** @description A file uploaded through this request; any other file id answers 404. */
+                fileId: string;
+            };
+            cookie?: never;
+        };
+        /** The verdict on a file sent through this request (also once it is closed). */
+        get: operations["getRequestUpload"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/ops/executions": {
         parameters: {
             query?: never;
@@ -670,6 +803,10 @@ export interface components {
             downloads: number;
             /** @description Oldest first. */
             shares: components["schemas"]["share"][];
+            /** @description The file request it arrived through (GET /requests/{requestId}). */
+            requestId?: string;
+            /** @description The name the uploader gave (cleaned of control, format and bidi characters, at most 64 characters). */
+            uploaderName?: string;
         } & (unknown & unknown);
         /**
          * GET /files response (200)
@@ -840,6 +977,135 @@ export interface components {
              * @description When the URLs stop working, a few minutes from now; redeem again for new ones (another download).
              */
             expiresAt: string;
+        };
+        /**
+         * RequestFile
+         * @description The owner's summary of a file received through one of their requests (fileshare.core.file_requests.received_file_view); the full file is in GET /files.
+         */
+        "request-file": {
+            fileId: string;
+            name: string;
+            size: number;
+            contentType: string;
+            /** @enum {unknown} */
+            status: "PROCESSING" | "READY" | "REJECTED" | "INFECTED" | "FAILED" | "EXPIRED";
+            /** Format: date-time */
+            createdAt: string;
+            reason?: string;
+            /** @description The name the uploader gave (cleaned of control, format and bidi characters, at most 64 characters). */
+            uploaderName?: string;
+        };
+        /**
+         * FileRequest
+         * @description One of the caller's file requests with the files it received, newest first (fileshare.core.file_requests.owner_view). A closed request shows no token or url.
+         */
+        request: {
+            requestId: string;
+            token?: string;
+            /**
+             * Format: uri
+             * @description <AppUrl>/r/<token>: the page for uploaders.
+             */
+            url?: string;
+            /** @description Shown to uploaders as text; control, format and bidi characters are removed. */
+            title: string;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            expiresAt: string;
+            maxFiles?: number;
+            maxBytes: number;
+            /** @description Upload tickets issued (counted against maxFiles, whether or not the upload then arrived). */
+            filesAccepted: number;
+            /** @description Files that arrived through it and are not deleted. */
+            filesReceived: number;
+            closed: boolean;
+            /** Format: date-time */
+            closedAt?: string;
+            /** @description Open now: not closed, not expired, not full. */
+            accepting: boolean;
+            passwordProtected: boolean;
+            /** Format: date-time */
+            lockedUntil?: string;
+            files: components["schemas"]["request-file"][];
+        } & unknown;
+        /**
+         * GET /requests response (200)
+         * @description A page of the caller's file requests, newest first, each with the files it received.
+         */
+        "request-list.response": {
+            items: components["schemas"]["request"][];
+            /** @description Opaque; pass it back as ?nextToken= for the next page. Absent on the last page. */
+            nextToken?: string;
+        };
+        /**
+         * POST /requests request
+         * @description A file request: a link through which someone without an account uploads files to the caller.
+         */
+        "create-request.request": {
+            /** @description What the request is for, shown to uploaders (at most 200 characters, as text). */
+            title: string;
+            /** @description How long the link accepts uploads; default and maximum as for share links. */
+            expiresInSeconds?: number;
+            /** @description Upload tickets the link issues, enforced atomically (absent: no limit but the owner's quotas). */
+            maxFiles?: number;
+            /** @description The largest file it takes; default and maximum MaxUploadBytes. */
+            maxBytes?: number;
+            /** @description At least 8 characters; stored only as an scrypt hash. */
+            password?: string;
+        };
+        /**
+         * A file request, as an uploader sees it
+         * @description Never names the owner.
+         */
+        "public-request-details": {
+            /** @description Shown to uploaders as text; control, format and bidi characters are removed. */
+            title: string;
+            /** Format: date-time */
+            expiresAt: string;
+            /** @description Upload tickets left, when the request has a maxFiles. */
+            filesLeft?: number;
+            /** @description The largest file it takes. */
+            maxBytes: number;
+            passwordRequired: boolean;
+        };
+        /**
+         * GET /public/requests/{token} response (200)
+         * @description An open request without a password: its details. A password request: only that it needs one, and until when; its details come from POST /public/requests/{token}/unlock. Unknown, expired, closed or full requests all answer the same 404.
+         */
+        "public-request.response": components["schemas"]["public-request-details"] | {
+            /** @constant */
+            passwordRequired: true;
+            /** Format: date-time */
+            expiresAt: string;
+        };
+        /**
+         * POST /public/requests/{token}/uploads request
+         * @description One file an uploader wants to send: the same fields as POST /uploads, the request's password when it has one, and optionally their name.
+         */
+        "request-upload.request": {
+            /** @description The file's name as the owner's browser knows it; sanitized by the workflow. */
+            name: string;
+            /** @description Exact size in bytes; the presigned POST allows exactly this many. */
+            size: number;
+            /** @description The declared media type, without parameters. */
+            contentType: string;
+            password?: string;
+            /** @description Shown to the owner beside the file. */
+            uploaderName?: string;
+        };
+        /**
+         * GET /public/requests/{token}/uploads/{fileId} response (200)
+         * @description The verdict on a file the uploader sent through this request; nothing of the owner, no reason (a refusal may describe the owner's storage).
+         */
+        "request-upload-status": {
+            fileId: string;
+            name: string;
+            size: number;
+            /** @enum {unknown} */
+            status: "PROCESSING" | "READY" | "REJECTED" | "INFECTED" | "FAILED" | "EXPIRED";
+            /** Format: date-time */
+            createdAt: string;
         };
         /**
          * One step of an execution (operators)
@@ -1022,6 +1288,10 @@ export interface components {
         shareId: string;
         /** @description The share token from the link `/s/{token}`; anything else answers the one 404. */
         token: string;
+        /** @description A file request id; anything that is not one of the caller's requests answers 404. */
+        requestId: string;
+        /** @description The request token from the link `/r/{token}`; anything else answers the one 404. */
+        requestToken: string;
         /** @description Page size (default 50). */
         limit: number;
     };
@@ -1547,6 +1817,246 @@ export interface operations {
                     "application/json": components["schemas"]["error"];
                 };
             };
+        };
+    };
+    listRequests: {
+        parameters: {
+            query?: {
+                /** @description Page size (default 50). */
+                limit?: components["parameters"]["limit"];
+                /** @description The `nextToken` of the previous page. */
+                nextToken?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of requests. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["request-list.response"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+        };
+    };
+    createRequest: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["create-request.request"];
+            };
+        };
+        responses: {
+            /** @description The request, with its token and URL. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["request"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+        };
+    };
+    getRequest: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A file request id; anything that is not one of the caller's requests answers 404. */
+                requestId: components["parameters"]["requestId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The request. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["request"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+        };
+    };
+    closeRequest: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A file request id; anything that is not one of the caller's requests answers 404. */
+                requestId: components["parameters"]["requestId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Closed (also when it already was). */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+        };
+    };
+    describeRequest: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The request token from the link `/r/{token}`; anything else answers the one 404. */
+                token: components["parameters"]["requestToken"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The request, or, for a password request, only that it needs one. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["public-request.response"];
+                };
+            };
+            404: components["responses"]["DeadLink"];
+        };
+    };
+    unlockRequest: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The request token from the link `/r/{token}`; anything else answers the one 404. */
+                token: components["parameters"]["requestToken"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["unlock.request"];
+            };
+        };
+        responses: {
+            /** @description The request's details. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["public-request-details"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            /** @description The password is wrong (code wrong_password). */
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["DeadLink"];
+            /** @description Too many password attempts; the request is locked for a while (code too_many_attempts). */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["error"];
+                };
+            };
+        };
+    };
+    createRequestUpload: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The request token from the link `/r/{token}`; anything else answers the one 404. */
+                token: components["parameters"]["requestToken"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["request-upload.request"];
+            };
+        };
+        responses: {
+            /** @description The upload plan (told apart by `method`). */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["create-upload.response"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            /** @description A password is needed (code password_required) or it is wrong (code wrong_password). */
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["DeadLink"];
+            /** @description The owner's storage cannot take the file now (code quota_exceeded); nothing about their usage. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["error"];
+                };
+            };
+            /** @description Too many password attempts (code too_many_attempts), or the owner's hourly upload limit is reached (code upload_rate_exceeded). */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["error"];
+                };
+            };
+        };
+    };
+    getRequestUpload: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The request token from the link `/r/{token}`; anything else answers the one 404. */
+                token: components["parameters"]["requestToken"];
+                /** @description A file uploaded through this request; any other file id answers 404. */
+                fileId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The file's status; nothing of the owner. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["request-upload-status"];
+                };
+            };
+            404: components["responses"]["DeadLink"];
         };
     };
     listExecutions: {

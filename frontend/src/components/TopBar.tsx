@@ -14,16 +14,19 @@ export function TopBar() {
         </span>{' '}
         Fileshare
       </span>
-      {operator && (
-        <nav class="pages" aria-label="Pages">
-          <a href="/" aria-current={path === '/' ? 'page' : undefined}>
-            Your files
-          </a>
+      <nav class="pages" aria-label="Pages">
+        <a href="/" aria-current={path === '/' ? 'page' : undefined}>
+          Your files
+        </a>
+        <a href="/requests" aria-current={path === '/requests' ? 'page' : undefined}>
+          Requests
+        </a>
+        {operator && (
           <a href="/operations" aria-current={path === '/operations' ? 'page' : undefined}>
             Operations
           </a>
-        </nav>
-      )}
+        )}
+      </nav>
       <span class="account">
         <span class="muted signed-in-as">{email}</span>
         <button

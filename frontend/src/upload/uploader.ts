@@ -10,7 +10,7 @@ import Dashboard from '@uppy/dashboard';
 import AwsS3 from '@uppy/aws-s3';
 import '@uppy/core/css/style.min.css';
 import '@uppy/dashboard/css/style.min.css';
-import type { ApiClient } from '../api/client';
+import type { UploadPlan, UploadRequest } from '../api/client';
 import { describe as describeError } from '../api/errors';
 import { formatBytes } from '../components/format';
 import { completeMultipartXml, UploadPlans, uploadRequest } from './plans';
@@ -29,8 +29,13 @@ export interface Uploaded {
 
 export interface UploaderOptions {
   target: HTMLElement;
-  api: ApiClient;
+  /** Asks the API for a file's plan: `POST /uploads`, or a file request's upload ticket. */
+  plan: (request: UploadRequest) => Promise<UploadPlan>;
   maxUploadBytes: number;
+  /** The line under the drop area (default: any number of files, up to the limit each). */
+  note?: string;
+  /** At most this many files (a file request's files left). */
+  maxFiles?: number;
   onUploaded: (file: Uploaded) => void;
   /** Connection state in words, for the page's live region ('' when all is well). */
   onConnection: (sentence: string) => void;
@@ -44,15 +49,21 @@ const PARALLEL = 4;
 const RETRY_DELAYS_MS = [0, 1000, 3000, 5000, 10_000];
 
 export function createUploader(options: UploaderOptions): { close: () => void } {
-  const { api } = options;
   const plans = new UploadPlans();
 
   const uppy = new Uppy<Meta, Body>({
     autoProceed: true,
-    restrictions: { maxFileSize: options.maxUploadBytes },
+    restrictions: {
+      maxFileSize: options.maxUploadBytes,
+      ...(options.maxFiles !== undefined ? { maxNumberOfFiles: options.maxFiles } : {}),
+    },
     locale: {
       strings: {
         exceedsSize: '%{file} is too large: the largest file you can upload is %{size}.',
+        youCanOnlyUploadX: {
+          0: 'You can send only %{smart_count} file here.',
+          1: 'You can send only %{smart_count} files here.',
+        },
         noInternetConnection: 'The connection dropped. Uploads are retrying and go on when it is back.',
         connectedToInternet: 'The connection is back. Uploads go on.',
       },
@@ -73,7 +84,7 @@ export function createUploader(options: UploaderOptions): { close: () => void } 
         const file = uppy.getFile(id);
         if (!plans.needsPlan(id)) return;
         try {
-          const plan = await api.createUpload(uploadRequest({ name: file.name, size: file.size ?? 0, type: file.type }));
+          const plan = await options.plan(uploadRequest({ name: file.name, size: file.size ?? 0, type: file.type }));
           plans.set(id, file.data as Blob, plan);
           // Removed while its plan was on the way: give the multipart upload up at once.
           if (!(uppy.getFiles() as File[]).some((f) => f.id === id)) {
@@ -96,7 +107,7 @@ export function createUploader(options: UploaderOptions): { close: () => void } 
     theme: 'auto',
     proudlyDisplayPoweredByUppy: false,
     hideProgressDetails: false,
-    note: `Any number of files, up to ${formatBytes(options.maxUploadBytes)} each.`,
+    note: options.note ?? `Any number of files, up to ${formatBytes(options.maxUploadBytes)} each.`,
     doneButtonHandler: () => {
       uppy.clear();
     },

@@ -1,5 +1,6 @@
 """``GET /files`` and ``GET /files/{fileId}``: an owner's own files, with their share links;
-``GET /me``: the owner's usage and limits."""
+``GET /requests`` and ``GET /requests/{requestId}``: the owner's file requests and what arrived
+through each; ``GET /me``: the owner's usage and limits."""
 
 from __future__ import annotations
 
@@ -11,7 +12,8 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from fileshare.api.http import caller_id, new_resolver, page_size
 from fileshare.core import clock, config
-from fileshare.core.ownership import owned_file
+from fileshare.core.file_requests import owner_view as request_view
+from fileshare.core.ownership import owned_file, owned_request
 from fileshare.core.quota import window_start
 from fileshare.core.shares import file_view
 from fileshare.core.store import IndexReader, list_downloads
@@ -64,6 +66,31 @@ def list_file_downloads(file_id: str) -> dict[str, Any]:
     return {"items": [d.to_view() for d in list_downloads(settings.table_name, record.file_id, limit=limit)]}
 
 
+@app.get("/requests")
+@tracer.capture_method(capture_response=False)
+def list_requests() -> dict[str, Any]:
+    """The caller's file requests, newest first, each with the files it received."""
+    owner_id = caller_id(app)
+    limit = page_size(app.current_event.get_query_string_value("limit"))
+    next_token = app.current_event.get_query_string_value("nextToken")
+    requests, token = index.list_requests(owner_id, limit=limit, next_token=next_token)
+    now = clock.now()
+    items = [
+        request_view(r, index.request_with_files(r.request_id)[1], app_url=settings.app_url, at=now) for r in requests
+    ]
+    answer: dict[str, Any] = {"items": items}
+    if token:
+        answer["nextToken"] = token
+    return answer
+
+
+@app.get("/requests/<request_id>")
+@tracer.capture_method(capture_response=False)
+def get_request(request_id: str) -> dict[str, Any]:
+    request, files = owned_request(index, request_id, caller_id(app))
+    return request_view(request, files, app_url=settings.app_url, at=clock.now())
+
+
 @app.get("/me")
 @tracer.capture_method
 def me() -> dict[str, Any]:
@@ -83,6 +110,6 @@ def me() -> dict[str, Any]:
 
 
 @logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_HTTP)
-@tracer.capture_lambda_handler(capture_response=False)  # answers hold share links
+@tracer.capture_lambda_handler(capture_response=False)  # answers hold share and request links
 def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     return app.resolve(event, context)

@@ -18,7 +18,8 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 from fileshare.api.http import json_body, new_resolver
 from fileshare.core import clock, config
 from fileshare.core.commands import run_command
-from fileshare.core.shares import PasswordPolicy, Requester, ShareLookup, public_view, redeem, unlock
+from fileshare.core.lockout import PasswordPolicy
+from fileshare.core.shares import Requester, ShareLookup, public_view, redeem, unlock
 from fileshare.core.store import IndexReader
 from fileshare.observability import logger, metrics, tracer
 

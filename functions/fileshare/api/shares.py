@@ -1,6 +1,7 @@
 """Owner commands: create a link (to one file or to several), revoke a link, email a link, delete a
-file, change email settings; and the list of an owner's links to several files. Each command runs as
-a synchronous Express workflow; this function only reads (to authorize and to answer) and starts them."""
+file, change email settings, create and close a file request; and the list of an owner's links to
+several files. Each command runs as a synchronous Express workflow; this function only reads (to
+authorize and to answer) and starts them."""
 
 from __future__ import annotations
 
@@ -15,8 +16,10 @@ from fileshare.api.http import caller_id, json_body, new_resolver, page_size
 from fileshare.core import clock, config
 from fileshare.core.commands import CommandFailed, run_command
 from fileshare.core.errors import Conflict, NotFound
-from fileshare.core.ownership import owned_file, owned_files, owned_link, owned_share
-from fileshare.core.records import FileRecord, ShareRecord
+from fileshare.core.file_requests import RequestLimits, create_request_input
+from fileshare.core.file_requests import owner_view as request_view
+from fileshare.core.ownership import owned_file, owned_files, owned_link, owned_request, owned_share
+from fileshare.core.records import FileRecord, RequestRecord, ShareRecord
 from fileshare.core.share_emails import RateWindow, rate_exceeded, recipients, send_share_email_input, share_not_live
 from fileshare.core.shares import ShareLimits, create_share_input, owner_view, present_files, share_limit_reached
 from fileshare.core.store import IndexReader, from_attribute_values
@@ -38,10 +41,16 @@ class Settings:
     share_default_ttl_seconds: int
     share_max_ttl_seconds: int
     max_shares_per_file: int
+    create_request_state_machine_arn: str
+    close_request_state_machine_arn: str
+    max_upload_bytes: int
 
 
 settings = config.load(Settings)
 limits = ShareLimits(settings.share_default_ttl_seconds, settings.share_max_ttl_seconds, settings.max_shares_per_file)
+request_limits = RequestLimits(
+    settings.share_default_ttl_seconds, settings.share_max_ttl_seconds, settings.max_upload_bytes
+)
 index = IndexReader(settings.table_name)
 app = new_resolver()
 
@@ -212,8 +221,43 @@ def delete_file(file_id: str) -> Response[str]:
     return Response(204, content_types.APPLICATION_JSON, "")
 
 
+@app.post("/requests")
+@tracer.capture_method(capture_response=False)
+def create_request() -> Response[dict[str, Any]]:
+    owner_id = caller_id(app)
+    body = json_body(app, "create-request.request")
+    created = run_command(
+        settings.create_request_state_machine_arn, create_request_input(owner_id, body, request_limits)
+    )
+    request = RequestRecord.from_item(from_attribute_values(created["item"]))
+    logger.append_keys(request_id=request.request_id)
+    metrics.add_metric(name="RequestsCreated", unit="Count", value=1)
+    return Response(
+        201, content_types.APPLICATION_JSON, request_view(request, [], app_url=settings.app_url, at=clock.now())
+    )
+
+
+@app.delete("/requests/<request_id>")
+@tracer.capture_method
+def close_request(request_id: str) -> Response[str]:
+    """The link stops accepting uploads at once; the files it received stay."""
+    request, _ = owned_request(index, request_id, caller_id(app))
+    logger.append_keys(request_id=request_id)
+    if not request.closed:
+        try:
+            run_command(
+                settings.close_request_state_machine_arn,
+                {"tokenHash": request.token_hash, "requestId": request_id, "ownerId": request.owner_id},
+            )
+        except CommandFailed as failed:
+            if failed.error == "RequestNotFound":
+                raise NotFound("no such request") from failed
+            raise
+    return Response(204, content_types.APPLICATION_JSON, "")
+
+
 @logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_HTTP)
-@tracer.capture_lambda_handler(capture_response=False)  # answers hold share links
+@tracer.capture_lambda_handler(capture_response=False)  # answers hold share and request links
 @metrics.log_metrics
 def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     return app.resolve(event, context)

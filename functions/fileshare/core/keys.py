@@ -17,6 +17,7 @@ UPLOAD_PREFIX = "uploads/"
 FILE_ID_RE = re.compile(r"^[0-9a-f]{32}\Z")
 OWNER_ID_RE = re.compile(r"^[A-Za-z0-9-]{1,128}\Z")
 SHARE_ID_RE = re.compile(r"^[0-9a-f]{16}\Z")
+REQUEST_ID_RE = re.compile(r"^[0-9a-f]{16}\Z")
 
 
 def new_file_id() -> str:
@@ -24,6 +25,10 @@ def new_file_id() -> str:
 
 
 def new_share_id() -> str:
+    return secrets.token_hex(8)
+
+
+def new_request_id() -> str:
     return secrets.token_hex(8)
 
 

@@ -7,8 +7,8 @@ from collections.abc import Sequence
 from typing import Protocol
 
 from fileshare.core.errors import NotFound
-from fileshare.core.keys import SHARE_ID_RE, is_file_id
-from fileshare.core.records import FileRecord, ShareRecord
+from fileshare.core.keys import REQUEST_ID_RE, SHARE_ID_RE, is_file_id
+from fileshare.core.records import FileRecord, RequestRecord, ShareRecord
 
 
 class Index(Protocol):
@@ -20,6 +20,10 @@ class Index(Protocol):
 
 def _is_owned(record: FileRecord | None, owner_id: str) -> bool:
     return record is not None and record.owner_id == owner_id and record.status != "DELETED"
+
+
+class RequestIndex(Protocol):
+    def request_with_files(self, request_id: str) -> tuple[RequestRecord | None, list[FileRecord]]: ...
 
 
 def owned_file(index: Index, file_id: str, owner_id: str) -> FileRecord:
@@ -53,3 +57,12 @@ def owned_link(index: Index, owner_id: str, share_id: str) -> ShareRecord:
     if link is None:
         raise NotFound("no such link")
     return link
+
+
+def owned_request(index: RequestIndex, request_id: str, owner_id: str) -> tuple[RequestRecord, list[FileRecord]]:
+    """One of the caller's file requests and the files it received; another owner's request is the
+    same 404 as a missing one."""
+    request, files = index.request_with_files(request_id) if REQUEST_ID_RE.match(request_id) else (None, [])
+    if request is None or request.owner_id != owner_id:
+        raise NotFound("no such request")
+    return request, files

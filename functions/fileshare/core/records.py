@@ -14,6 +14,10 @@
   ``recipients`` emailed in that hour, written by the send-share-email workflow; TTL a day later.
 - an upload marker: pk ``OWNER#<owner>``, sk ``UPLOAD#<createdAt>#<fileId>``, one per registered
   upload, for the hourly upload count; TTL a day later.
+- file request: pk ``REQUEST#<sha256 of token>``, sk ``REQUEST``; gsi1 ``REQUESTS#<owner>`` /
+  ``<createdAt>#<requestId>`` (an owner's requests); gsi4 ``REQUEST#<requestId>`` / ``REQUEST``.
+  A file received through it carries gsi4 ``REQUEST#<requestId>`` / ``FILE#<createdAt>#<fileId>``,
+  so one Query on gsi4 reads a request and every file it received.
 - while a file is PROCESSING it carries gsi3 ``PROCESSING`` / ``<processingDeadline>#<fileId>``, so
   the sweep finds uploads stuck past their deadline.
 
@@ -53,6 +57,22 @@ def file_pk(file_id: str) -> str:
 
 def share_pk(token_hash: str) -> str:
     return f"SHARE#{token_hash}"
+
+
+def request_pk(token_hash: str) -> str:
+    return f"REQUEST#{token_hash}"
+
+
+def request_gsi4pk(request_id: str) -> str:
+    return f"REQUEST#{request_id}"
+
+
+def owner_requests_gsi1pk(owner_id: str) -> str:
+    return f"REQUESTS#{owner_id}"
+
+
+REQUEST_SK = "REQUEST"
+REQUEST_FILE_PREFIX = "FILE#"
 
 
 def owner_gsi1pk(owner_id: str) -> str:
@@ -107,6 +127,8 @@ class FileRecord:
     shares_created: int = 0  # links ever made for it, revoked ones included (capped per file)
     processing_deadline: str | None = None  # a PROCESSING file not finished by then is stuck
     processing_execution: str | None = None  # the process-upload execution that registered it
+    request_id: str | None = None  # the file request it arrived through, if any
+    uploader_name: str | None = None  # the name its uploader gave, if any (file requests only)
 
     @classmethod
     def new(
@@ -124,6 +146,8 @@ class FileRecord:
         retention_seconds: int | None = None,
         original_name: str | None = None,
         processing_timeout_seconds: int | None = None,
+        request_id: str | None = None,
+        uploader_name: str | None = None,
     ) -> FileRecord:
         stamp = clock.to_iso(created_at)
         expires = clock.to_iso(clock.later(created_at, retention_seconds)) if retention_seconds else None
@@ -145,6 +169,8 @@ class FileRecord:
             expires_at=expires,
             original_name=original_name,
             processing_deadline=deadline,
+            request_id=request_id,
+            uploader_name=uploader_name,
         )
 
     def to_item(self) -> dict[str, Any]:
@@ -176,8 +202,13 @@ class FileRecord:
             "originalName": self.original_name,
             "processingDeadline": self.processing_deadline,
             "processingExecution": self.processing_execution,
+            "requestId": self.request_id,
+            "uploaderName": self.uploader_name,
         }
         item.update({k: v for k, v in optional.items() if v is not None})
+        if self.request_id is not None:
+            item["gsi4pk"] = request_gsi4pk(self.request_id)
+            item["gsi4sk"] = f"{REQUEST_FILE_PREFIX}{self.created_at}#{self.file_id}"
         if self.status == "PROCESSING" and self.processing_deadline is not None:
             item["gsi3pk"] = PROCESSING_INDEX_PK
             item["gsi3sk"] = f"{self.processing_deadline}#{self.file_id}"
@@ -212,6 +243,8 @@ class FileRecord:
             shares_created=int(item.get("sharesCreated", 0)),
             processing_deadline=item.get("processingDeadline"),
             processing_execution=item.get("processingExecution"),
+            request_id=item.get("requestId"),
+            uploader_name=item.get("uploaderName"),
         )
 
     def is_stuck(self, at: datetime) -> bool:
@@ -321,6 +354,94 @@ class ShareRecord:
 
     def downloads_left(self) -> int | None:
         return None if self.max_downloads is None else max(0, self.max_downloads - self.downloads)
+
+
+@dataclass(frozen=True)
+class RequestRecord:
+    """A file request: a link through which someone without an account uploads files to its owner.
+
+    Like a share, it is found by its token's hash and holds the token only as KMS ciphertext.
+    ``files_accepted`` counts the upload tickets issued, atomically against ``max_files``."""
+
+    request_id: str
+    owner_id: str
+    title: str
+    token_hash: str
+    token_ciphertext: str
+    created_at: str
+    expires_at: str
+    max_bytes: int
+    max_files: int | None = None
+    files_accepted: int = 0
+    closed: bool = False
+    closed_at: str | None = None
+    password_hash: str | None = None
+    failed_attempts: int = 0
+    locked_until: str | None = None
+
+    def to_item(self) -> dict[str, Any]:
+        item: dict[str, Any] = {
+            "pk": request_pk(self.token_hash),
+            "sk": REQUEST_SK,
+            "gsi1pk": owner_requests_gsi1pk(self.owner_id),
+            "gsi1sk": f"{self.created_at}#{self.request_id}",
+            "gsi4pk": request_gsi4pk(self.request_id),
+            "gsi4sk": REQUEST_SK,
+            "requestId": self.request_id,
+            "ownerId": self.owner_id,
+            "title": self.title,
+            "tokenHash": self.token_hash,
+            "tokenCiphertext": self.token_ciphertext,
+            "createdAt": self.created_at,
+            "expiresAt": self.expires_at,
+            "ttl": ttl_for(self.expires_at),
+            "maxBytes": self.max_bytes,
+            "filesAccepted": self.files_accepted,
+            "closed": self.closed,
+            "failedAttempts": self.failed_attempts,
+        }
+        optional = {
+            "maxFiles": self.max_files,
+            "closedAt": self.closed_at,
+            "passwordHash": self.password_hash,
+            "lockedUntil": self.locked_until,
+        }
+        item.update({k: v for k, v in optional.items() if v is not None})
+        return item
+
+    @classmethod
+    def from_item(cls, item: dict[str, Any]) -> RequestRecord:
+        max_files = item.get("maxFiles")
+        return cls(
+            request_id=item["requestId"],
+            owner_id=item["ownerId"],
+            title=item["title"],
+            token_hash=item["tokenHash"],
+            token_ciphertext=item["tokenCiphertext"],
+            created_at=item["createdAt"],
+            expires_at=item["expiresAt"],
+            max_bytes=int(item["maxBytes"]),
+            max_files=None if max_files is None else int(max_files),
+            files_accepted=int(item.get("filesAccepted", 0)),
+            closed=bool(item.get("closed", False)),
+            closed_at=item.get("closedAt"),
+            password_hash=item.get("passwordHash"),
+            failed_attempts=int(item.get("failedAttempts", 0)),
+            locked_until=item.get("lockedUntil"),
+        )
+
+    def is_locked(self, at: datetime) -> bool:
+        return self.locked_until is not None and clock.from_iso(self.locked_until) > at
+
+    def files_left(self) -> int | None:
+        return None if self.max_files is None else max(0, self.max_files - self.files_accepted)
+
+    def is_open(self, at: datetime) -> bool:
+        """Accepting uploads: not closed, not expired, and not full."""
+        if self.closed or clock.from_iso(self.expires_at) <= at:
+            return False
+        left = self.files_left()
+        return left is None or left > 0
 
 
 @dataclass(frozen=True)

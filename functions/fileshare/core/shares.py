@@ -1,5 +1,5 @@
 """Share links: minting, the owner's view, the recipient's view, checking a link's password (with a
-lockout that holds under concurrency), unlocking a password link, and redeeming a download.
+lockout that holds under concurrency, ``fileshare.core.lockout``), unlocking a password link, and redeeming a download.
 
 A link is for one file or for several of one owner's files. A link to several files shows and
 serves only those of its files that are still downloadable (a deleted or expired one drops out) and
@@ -9,18 +9,18 @@ presigns every file still present and counts as one download.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
 from fileshare.core import clock, keyring, storage
-from fileshare.core.commands import CommandFailed
 from fileshare.core.content_types import serving_type
-from fileshare.core.errors import Conflict, Forbidden, InvalidRequest, NotFound, TooManyAttempts
+from fileshare.core.errors import Conflict, InvalidRequest, NotFound
 from fileshare.core.keys import new_share_id
+from fileshare.core.lockout import Command, PasswordPolicy, check_password, run_redeem
 from fileshare.core.names import content_disposition
-from fileshare.core.passwords import hash_password, verify_password
+from fileshare.core.passwords import hash_password
 from fileshare.core.records import FileRecord, ShareRecord, ttl_for
 from fileshare.core.tokens import hash_token, looks_like_token, mint_share_token
 
@@ -138,6 +138,8 @@ def file_view(record: FileRecord, shares: list[ShareRecord], *, app_url: str) ->
         "reason": record.reason,
         "detectedType": record.detected_type,
         "originalName": record.original_name,
+        "requestId": record.request_id,
+        "uploaderName": record.uploader_name,
     }
     view.update({k: v for k, v in optional.items() if v is not None})
     return view
@@ -298,27 +300,6 @@ class Requester:
     user_agent: str
 
 
-@dataclass(frozen=True)
-class PasswordPolicy:
-    max_attempts: int
-    lock_seconds: int
-
-
-Command = Callable[[dict[str, Any]], dict[str, Any]]
-
-
-def _run(run: Command, lookup: ShareLookup, payload: dict[str, Any]) -> None:
-    """Run one redeem-workflow command, mapping its refusals to the recipient's answers."""
-    try:
-        run(payload)
-    except CommandFailed as failed:
-        if failed.error == "Locked":
-            raise TooManyAttempts("too many wrong passwords: try again later") from failed
-        if failed.error == "ShareUnavailable":
-            raise lookup.dead() from failed
-        raise
-
-
 def open_share(
     *,
     lookup: ShareLookup,
@@ -328,33 +309,21 @@ def open_share(
     policy: PasswordPolicy,
     at: datetime,
 ) -> Link:
-    """The live share and files behind a token, its password judged if it has one: at most
-    ``policy.max_attempts`` times however many requests race, because each guess first takes an
-    attempt with one atomic write (the redeem workflow's ``reserve``) and only then does scrypt run.
-    Once they are taken the link is locked and every guess, the right one too, gets the same 429.
-    A wrong guess stays counted; the caller's next command resets the count."""
+    """The live share and files behind a token, its password judged if it has one
+    (``fileshare.core.lockout``: at most ``policy.max_attempts`` guesses however many race)."""
     link = lookup.find(token, at)
     share = link.share
-    if share.password_hash is None:
-        return link
-    if share.is_locked(at):  # already locked: answer without starting a workflow
-        raise TooManyAttempts("too many wrong passwords: try again later")
-    if not password:
-        raise Forbidden("this link needs a password", code="password_required")
-    _run(
-        run,
-        lookup,
-        {
-            "mode": "reserve",
-            "tokenHash": share.token_hash,
-            "shareId": share.share_id,
-            "now": clock.to_iso(at),
-            "maxAttempts": policy.max_attempts,
-            "lockUntil": clock.to_iso(clock.later(at, policy.lock_seconds)),
-        },
-    )
-    if not verify_password(password, share.password_hash):
-        raise Forbidden("wrong password", code="wrong_password")
+    if share.password_hash is not None:
+        check_password(
+            run=run,
+            link={"tokenHash": share.token_hash, "shareId": share.share_id},
+            password_hash=share.password_hash,
+            locked_until=share.locked_until,
+            password=password,
+            policy=policy,
+            at=at,
+            dead=lookup.dead(),
+        )
     return link
 
 
@@ -372,10 +341,10 @@ def unlock(
     link = open_share(lookup=lookup, run=run, token=token, password=password, policy=policy, at=at)
     share = link.share
     if share.password_hash is not None:
-        _run(
+        run_redeem(
             run,
-            lookup,
             {"mode": "unlock", "tokenHash": share.token_hash, "shareId": share.share_id, "now": clock.to_iso(at)},
+            lookup.dead(),
         )
     return public_view(link, unlocked=True)
 
@@ -397,9 +366,8 @@ def redeem(
     link = open_share(lookup=lookup, run=run, token=token, password=password, policy=policy, at=at)
     share = link.share
     last_expiry = max(r.expires_at or clock.to_iso(clock.later(at, 365 * 24 * 3600)) for r in link.files)
-    _run(
+    run_redeem(
         run,
-        lookup,
         {
             "mode": "download",
             "tokenHash": share.token_hash,
@@ -411,5 +379,6 @@ def redeem(
             "userAgent": requester.user_agent[:512],
             "auditTtl": ttl_for(last_expiry),
         },
+        lookup.dead(),
     )
     return download_view(link, bucket=bucket, at=at)

@@ -12,16 +12,21 @@ from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
 from fileshare.core.aws import client
 from fileshare.core.quota import Usage
 from fileshare.core.records import (
+    REQUEST_SK,
     SETTINGS_SK,
     UPLOAD_MARKER_PREFIX,
     USAGE_SK,
     DownloadRecord,
     FileRecord,
+    RequestRecord,
     ShareRecord,
     file_pk,
     links_gsi1pk,
     owner_gsi1pk,
     owner_pk,
+    owner_requests_gsi1pk,
+    request_gsi4pk,
+    request_pk,
     share_pk,
 )
 
@@ -97,6 +102,13 @@ class IndexReader:
         items, token = self._newest_first(owner_gsi1pk(owner_id), limit=limit, next_token=next_token)
         return [FileRecord.from_item(i) for i in items], token
 
+    def list_requests(
+        self, owner_id: str, *, limit: int, next_token: str | None
+    ) -> tuple[list[RequestRecord], str | None]:
+        """An owner's file requests, newest first."""
+        items, token = self._newest_first(owner_requests_gsi1pk(owner_id), limit=limit, next_token=next_token)
+        return [RequestRecord.from_item(i) for i in items], token
+
     def list_links(self, owner_id: str, *, limit: int, next_token: str | None) -> tuple[list[ShareRecord], str | None]:
         """An owner's links to several files, newest first."""
         items, token = self._newest_first(links_gsi1pk(owner_id), limit=limit, next_token=next_token)
@@ -112,6 +124,32 @@ class IndexReader:
                     return link
             if token is None:
                 return None
+
+    def get_request(self, token_hash: str) -> RequestRecord | None:
+        item = self._get(request_pk(token_hash), REQUEST_SK)
+        return RequestRecord.from_item(item) if item else None
+
+    def request_with_files(self, request_id: str) -> tuple[RequestRecord | None, list[FileRecord]]:
+        """A request and every file it received: one Query on gsi4 (all pages)."""
+        params: dict[str, Any] = {
+            "TableName": self.table_name,
+            "IndexName": "gsi4",
+            "KeyConditionExpression": "gsi4pk = :pk",
+            "ExpressionAttributeValues": {":pk": {"S": request_gsi4pk(request_id)}},
+        }
+        request: RequestRecord | None = None
+        files: list[FileRecord] = []
+        while True:
+            answer = client("dynamodb").query(**params)
+            for raw in answer.get("Items", []):
+                item = from_attribute_values(raw)
+                if item["gsi4sk"] == REQUEST_SK:
+                    request = RequestRecord.from_item(item)
+                else:
+                    files.append(FileRecord.from_item(item))
+            if "LastEvaluatedKey" not in answer:
+                return request, files
+            params["ExclusiveStartKey"] = answer["LastEvaluatedKey"]
 
     def list_shares(self, file_id: str) -> list[ShareRecord]:
         return [ShareRecord.from_item(item) for item in self.share_items(file_id)]

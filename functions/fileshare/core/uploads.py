@@ -55,8 +55,11 @@ def decode_name(value: str) -> str:
     return unquote(value)
 
 
-def metadata_for(owner_id: str, request: UploadRequest) -> dict[str, str]:
-    return {META_OWNER: owner_id, META_NAME: encode_name(request.name), META_SIZE: str(request.size)}
+def metadata_for(owner_id: str, request: UploadRequest, extra: dict[str, str] | None = None) -> dict[str, str]:
+    """The metadata the plan pins; ``extra`` (a file request's id and uploader) is percent-encoded too."""
+    metadata = {META_OWNER: owner_id, META_NAME: encode_name(request.name), META_SIZE: str(request.size)}
+    metadata.update({k: encode_name(v) for k, v in (extra or {}).items()})
+    return metadata
 
 
 def post_conditions(key: str, request: UploadRequest, metadata: dict[str, str]) -> list[Any]:
@@ -98,13 +101,19 @@ def check_request(request: UploadRequest, limits: UploadLimits) -> None:
 
 
 def plan_upload(
-    *, owner_id: str, request: UploadRequest, bucket: str, limits: UploadLimits, at: datetime | None = None
+    *,
+    owner_id: str,
+    request: UploadRequest,
+    bucket: str,
+    limits: UploadLimits,
+    at: datetime | None = None,
+    extra_metadata: dict[str, str] | None = None,
 ) -> dict[str, Any]:
     check_request(request, limits)
     moment = at or clock.now()
     file_id = new_file_id()
     key = str(upload_key(owner_id, file_id))
-    metadata = metadata_for(owner_id, request)
+    metadata = metadata_for(owner_id, request, extra_metadata)
 
     if request.size <= limits.single_post_max_bytes:
         ttl = min(limits.post_ttl_seconds, MAX_POST_TTL_SECONDS)

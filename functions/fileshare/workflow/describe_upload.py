@@ -13,6 +13,7 @@ from aws_lambda_powertools.utilities.data_classes import EventBridgeEvent, event
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from fileshare.core import clock, config, storage
+from fileshare.core.file_requests import MAX_UPLOADER_NAME, META_REQUEST, META_UPLOADER, clean_text, is_request_id
 from fileshare.core.keys import parse_upload_key
 from fileshare.core.names import sanitize_name
 from fileshare.core.records import FileRecord
@@ -29,6 +30,21 @@ class Settings:
 
 
 settings = config.load(Settings)
+
+
+def request_facts(metadata: dict[str, str]) -> dict[str, str] | None:
+    """``{requestId, uploaderName?}`` for a file sent through a file request (the upload ticket pins
+    both in the object's metadata), ``None`` for an owner's own upload."""
+    request_id = decode_name(metadata.get(META_REQUEST, ""))
+    if not request_id:
+        return None
+    if not is_request_id(request_id):
+        raise ValueError(f"not a request id: {request_id!r}")
+    facts = {"requestId": request_id}
+    uploader = clean_text(decode_name(metadata.get(META_UPLOADER, "")), max_length=MAX_UPLOADER_NAME)
+    if uploader:
+        facts["uploaderName"] = uploader
+    return facts
 
 
 def describe(event: EventBridgeEvent) -> dict[str, Any]:
@@ -58,6 +74,9 @@ def describe(event: EventBridgeEvent) -> dict[str, Any]:
         "size": int(head["ContentLength"]),
         "checksumSha256": storage.sha256_from_s3_checksum(head.get("ChecksumSHA256")),
     }
+    request = request_facts(metadata)
+    if request is not None:
+        upload["request"] = request
     record = FileRecord.new(
         file_id=parsed.file_id,
         owner_id=parsed.owner_id,
@@ -71,6 +90,8 @@ def describe(event: EventBridgeEvent) -> dict[str, Any]:
         retention_seconds=settings.file_retention_seconds,
         original_name=declared_name,  # as the owner typed it, for display (escaped) only
         processing_timeout_seconds=settings.processing_timeout_seconds,
+        request_id=request["requestId"] if request else None,
+        uploader_name=request.get("uploaderName") if request else None,
     )
     logger.info("upload described", extra={"size": upload["size"], "version": version_id})
     return {**upload, "expiresAt": record.expires_at, "item": to_attribute_values(record.to_item())}

@@ -1,9 +1,10 @@
-"""Workflow step: mint a share token, for the upload workflow's default link or a create-share command.
+"""Workflow step: mint a token, for a share link (the upload workflow's default link or a
+create-share command) or, with ``kind: "request"``, for a file request (the create-request command).
 
-Returns the share record (token hash and KMS ciphertext only) in attribute-value form for the
-``StoreShare`` state; for a create-share command (``maxShares`` given) also ``transactItems``, the
-one transaction that claims every file of the link and stores it. The plaintext token never leaves
-this process.
+Returns the record (token hash and KMS ciphertext only) in attribute-value form for the
+``Store…`` state; for a create-share command (``maxShares`` given) also ``transactItems``, the one
+transaction that claims every file of the link and stores it. The plaintext token never leaves this
+process.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from typing import Any
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from fileshare.core import config
+from fileshare.core.file_requests import mint_request
 from fileshare.core.records import create_share_transaction
 from fileshare.core.shares import mint_share
 from fileshare.core.store import to_attribute_values
@@ -30,11 +32,31 @@ class Settings:
 settings = config.load(Settings)
 
 
+def mint_file_request(event: dict[str, Any]) -> dict[str, Any]:
+    request = mint_request(
+        owner_id=event["ownerId"],
+        title=event["title"],
+        key_id=settings.token_key_id,
+        ttl_seconds=int(event["ttlSeconds"]),
+        max_bytes=int(event["maxBytes"]),
+        max_files=event.get("maxFiles"),
+        password_hash=event.get("passwordHash"),
+    )
+    logger.info("request minted", extra={"request_id": request.request_id})
+    return {
+        "requestId": request.request_id,
+        "expiresAt": request.expires_at,
+        "item": to_attribute_values(request.to_item()),
+    }
+
+
 @logger.inject_lambda_context
 @tracer.capture_lambda_handler
 def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     """Input: ``fileId`` (a file's link) or ``fileIds`` and ``ownerId`` (a link to several files),
     and the options ``ttlSeconds``, ``fileExpiresAt``, ``maxDownloads``, ``passwordHash``, ``maxShares``."""
+    if event.get("kind") == "request":
+        return mint_file_request(event)
     file_id = event.get("fileId")
     if file_id is not None:
         logger.append_keys(file_id=file_id)

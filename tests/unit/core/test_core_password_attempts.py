@@ -9,12 +9,13 @@ from typing import Any
 
 import pytest
 
-from fileshare.core import clock, shares
+from fileshare.core import clock, lockout
 from fileshare.core.commands import CommandFailed
 from fileshare.core.errors import Forbidden, NotFound, TooManyAttempts
+from fileshare.core.lockout import PasswordPolicy
 from fileshare.core.passwords import hash_password
 from fileshare.core.records import FileRecord, ShareRecord
-from fileshare.core.shares import Link, PasswordPolicy, ShareLookup, public_view, unlock
+from fileshare.core.shares import Link, ShareLookup, public_view, unlock
 from fileshare.core.tokens import hash_token
 from tests.unit.core.test_core_records import NOW, a_file
 
@@ -66,13 +67,13 @@ class Workflow:
 def checked(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """Every password scrypt compares, in order."""
     seen: list[str] = []
-    original = shares.verify_password
+    original = lockout.verify_password
 
     def verify(password: str, stored: str) -> bool:
         seen.append(password)
         return original(password, stored)
 
-    monkeypatch.setattr(shares, "verify_password", verify)
+    monkeypatch.setattr(lockout, "verify_password", verify)
     return seen
 
 

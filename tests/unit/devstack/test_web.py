@@ -19,6 +19,7 @@ def dist(tmp_path: Path) -> Path:
     (root / "assets").mkdir(parents=True)
     (root / "index.html").write_text("<html>owner app</html>")
     (root / "share.html").write_text("<html>share page</html>")
+    (root / "request.html").write_text("<html>request page</html>")
     (root / "assets" / "share-3f2a.js").write_text("console.log(1)")
     return root
 
@@ -31,6 +32,7 @@ def client(static_dir: Path, tmp_path: Path) -> Client:
 def test_share_links_get_the_recipients_page_and_other_routes_the_owner_app(dist: Path, tmp_path: Path) -> None:
     web = client(dist, tmp_path)
     assert web.get("/s/AbCdEf_-123").text == "<html>share page</html>"
+    assert web.get("/r/AbCdEf_-123").text == "<html>request page</html>"
     assert web.get("/").text == "<html>owner app</html>"
     assert web.get("/files/abc").text == "<html>owner app</html>"
     assert web.get("/s/AbCdEf_-123").headers["Cache-Control"] == "no-cache"

@@ -51,6 +51,7 @@ export function FileItem({
         <span>{formatType(file.contentType)}</span>
         <span>Uploaded {formatDate(file.createdAt)}</span>
         {file.expiresAt && <span>Expires {formatDate(file.expiresAt)}</span>}
+        {file.requestId && <span>Sent through a request{file.uploaderName ? ` by ${file.uploaderName}` : ''}</span>}
       </p>
       {why && (
         <p class={`file-reason status-${file.status.toLowerCase()}`}>

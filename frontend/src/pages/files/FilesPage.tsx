@@ -88,7 +88,7 @@ export function FilesPage() {
         if (closed || !uploadTarget.current) return;
         close = createUploader({
           target: uploadTarget.current,
-          api,
+          plan: (request) => api.createUpload(request),
           maxUploadBytes: config.maxUploadBytes,
           onUploaded: (upload: Uploaded) => {
             setFiles((current) => upsert(current, justUploaded(upload)));

@@ -46,13 +46,19 @@ interface Watch {
   waitingForVisible: boolean;
 }
 
-export class StatusPoller {
+/** Anything with a file id and a status: an owner's file, or a file an uploader sent. */
+export interface Watched {
+  fileId: string;
+  status: FileStatus;
+}
+
+export class StatusPoller<T extends Watched = FileView> {
   private readonly watched = new Map<string, Watch>();
   private readonly unsubscribe: () => void;
 
   constructor(
-    private readonly fetchFile: (fileId: string) => Promise<FileView | null>,
-    private readonly onUpdate: (file: FileView) => void,
+    private readonly fetchFile: (fileId: string) => Promise<T | null>,
+    private readonly onUpdate: (file: T) => void,
     private readonly visibility: Visibility = documentVisibility,
     private readonly backoff: Backoff = DEFAULT_BACKOFF,
   ) {
@@ -105,7 +111,7 @@ export class StatusPoller {
       watch.waitingForVisible = true;
       return;
     }
-    let file: FileView | null;
+    let file: T | null;
     try {
       file = await this.fetchFile(fileId);
     } catch {

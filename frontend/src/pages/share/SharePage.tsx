@@ -1,9 +1,10 @@
-import { useEffect, useId, useState } from 'preact/hooks';
+import { useEffect, useState } from 'preact/hooks';
 import type { ApiClient, LinkGrant, PublicShare, ShareAnswer } from '../../api/client';
 import { ApiError, describe } from '../../api/errors';
 import { ErrorNotice } from '../../components/ErrorNotice';
 import { formatBytes, formatDate, formatRelative, formatType } from '../../components/format';
 import { LinkFiles, type ZipProgress } from './LinkFiles';
+import { PasswordForm } from '../../components/PasswordForm';
 
 type View =
   | { kind: 'loading' }
@@ -28,57 +29,6 @@ function DeadLink() {
         Ask them for a new link.
       </p>
     </>
-  );
-}
-
-function PasswordForm({
-  label,
-  onSubmit,
-}: {
-  label: string;
-  onSubmit: (password: string) => Promise<void>;
-}) {
-  const [password, setPassword] = useState('');
-  const [error, setError] = useState('');
-  const [busy, setBusy] = useState(false);
-  const id = useId();
-  return (
-    <form
-      noValidate
-      onSubmit={(event) => {
-        event.preventDefault();
-        if (!password) {
-          setError('Type the password you were given.');
-          return;
-        }
-        setBusy(true);
-        setError('');
-        onSubmit(password)
-          .catch((failure: unknown) => {
-            setError(describe(failure));
-          })
-          .finally(() => {
-            setBusy(false);
-          });
-      }}
-    >
-      {error && <ErrorNotice message={error} />}
-      <div class="field">
-        <label for={id}>Password</label>
-        <input
-          id={id}
-          type="password"
-          autocomplete="current-password"
-          value={password}
-          onInput={(event) => {
-            setPassword(event.currentTarget.value);
-          }}
-        />
-      </div>
-      <button type="submit" class="button full" disabled={busy}>
-        {busy ? 'Checking…' : label}
-      </button>
-    </form>
   );
 }
 
