@@ -44,6 +44,7 @@ def test_me_shows_usage_and_uploads_stop_at_the_storage_quota(owner: Owner) -> N
     assert owner.call("GET", "/me").json() == {
         "usage": {"bytesStored": 0, "uploadsLastHour": 0},
         "limits": {"maxBytesStored": 300, "maxUploadsPerHour": 3, "maxUploadBytes": 1048576, "maxSharesPerFile": 20},
+        "notifications": {"uploadProblems": False},
     }
 
     # When they store 200 bytes
