@@ -16,6 +16,7 @@
   answers as ``InitiateAuth`` with ``REFRESH_TOKEN_AUTH`` does;
 * Cognito ``RevokeToken`` (``fileshare logout``), which moto lacks, forgets a refresh token;
 
+* a rule with a schedule and no event pattern matches no event (moto matched every one);
 * ``StartExecution`` without a name gets a fresh one (moto used ``None``, one ARN for all);
 * Step Functions' SDK tasks take parameters in PascalCase and call the API in its own case
   (``ExecutionArn`` -> ``executionArn``), which moto's engine did not do;
@@ -46,6 +47,8 @@ from moto.core.responses import ActionResult, EmptyResult
 from moto.dynamodb.models import DynamoDBBackend
 from moto.dynamodb.responses import DynamoHandler
 from moto.events.models import Rule
+from moto.iam.aws_managed_policies import aws_managed_policies_data
+from moto.iam.models import AWSManagedPolicy, iam_backends
 from moto.moto_server.threaded_moto_server import ThreadedMotoServer
 from moto.stepfunctions.parser.asl.component.state.exec.state_task.service.state_task_service_aws_sdk import (
     StateTaskServiceAwsSdk,
@@ -60,6 +63,7 @@ from moto.utilities.arns import parse_arn
 
 from devstack import express, redrive
 from devstack.lambda_runner import LambdaRunner
+from devstack.template import ACCOUNT_ID
 
 MOTO_CONFIG = {"stepfunctions": {"execute_state_machine": True}, "lambda": {"use_docker": False}}
 
@@ -82,8 +86,11 @@ def _invoke(
 
 
 def _send_to_targets(self: Rule, original_event: Any, transform_input: bool = True) -> None:
-    # A disabled rule delivers nothing (moto's S3 notifications ignore the rule's state).
-    if self.state != "ENABLED" or not self.event_pattern.matches_event(original_event):
+    # A disabled rule delivers nothing (moto's S3 notifications ignore the rule's state), and a
+    # schedule-only rule no event (moto matched every event against its empty pattern).
+    if self.state != "ENABLED" or not self.event_pattern.get_pattern():
+        return
+    if not self.event_pattern.matches_event(original_event):
         return
     ours = [t for t in self.targets if parse_arn(t["Arn"]).service in ("states", "lambda")]
     if ours and _deliver is not None:
@@ -224,6 +231,21 @@ def install_hooks(
             setattr(DynamoDBBackend, name, _serialised(getattr(DynamoDBBackend, name)))
         for name in _DYNAMODB_READS:
             setattr(DynamoHandler, name, _serialised(getattr(DynamoHandler, name)))
+
+
+@functools.cache
+def _aws_managed_policies() -> dict[str, Any]:
+    return dict(json.loads(aws_managed_policies_data))
+
+
+def install_aws_managed_policy(arn: str) -> None:
+    """AWS's managed policy ``arn`` in moto's IAM, from the copy of its document that moto ships
+    (moto loads none of them by default; loading all 1,500 would cost seconds at every start)."""
+    name = arn.rsplit("/", 1)[-1]
+    backend = iam_backends[ACCOUNT_ID]["aws"]
+    if arn not in backend.managed_policies:
+        policy = AWSManagedPolicy.from_data(name, ACCOUNT_ID, "us-east-1", _aws_managed_policies()[name])
+        backend.managed_policies[policy.arn] = policy
 
 
 class MotoHost:

@@ -20,7 +20,7 @@ from delivery.frontend import app_config
 from devstack.event_delivery import TargetDelivery
 from devstack.gateway import Gateway, JwtVerifier
 from devstack.lambda_runner import LambdaRunner
-from devstack.moto_host import MotoHost, install_hooks
+from devstack.moto_host import MotoHost, install_aws_managed_policy, install_hooks
 from devstack.provision import Provisioner, ScheduleSpec, Stack
 from devstack.scheduler import Scheduler
 from devstack.web import WebApp, security_headers
@@ -106,6 +106,7 @@ class LocalStack:
             endpoint_url=self.moto.endpoint,
             region=REGION,
             parameters={k: v for k, v in parameters.items() if k in _template_parameters(self.template_path)},
+            install_managed_policy=install_aws_managed_policy,
         )
         self.stack = provisioner.provision()
         self.runner = LambdaRunner(self.stack.functions, base_environment=self.lambda_environment(), log=self.log)
