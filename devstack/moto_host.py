@@ -18,6 +18,7 @@
 
 * a rule with a schedule and no event pattern matches no event (moto matched every one);
 * ``StartExecution`` without a name gets a fresh one (moto used ``None``, one ARN for all);
+* ``$$.State.EnteredTime`` is written as AWS writes it (``2026-11-26T12:00:00.123Z``);
 * Step Functions' SDK tasks take parameters in PascalCase and call the API in its own case
   (``ExecutionArn`` -> ``executionArn``), which moto's engine did not do;
 
@@ -28,6 +29,7 @@ and one for speed: moto parses a state machine's definition again for every exec
 from __future__ import annotations
 
 import copy
+import datetime
 import functools
 import json
 import logging
@@ -50,6 +52,7 @@ from moto.events.models import Rule
 from moto.iam.aws_managed_policies import aws_managed_policies_data
 from moto.iam.models import AWSManagedPolicy, iam_backends
 from moto.moto_server.threaded_moto_server import ThreadedMotoServer
+from moto.stepfunctions.parser.asl.component.state import state as asl_state
 from moto.stepfunctions.parser.asl.component.state.exec.state_task.service.state_task_service_aws_sdk import (
     StateTaskServiceAwsSdk,
 )
@@ -192,6 +195,13 @@ def _named(method: Callable[..., Any]) -> Callable[..., Any]:
     return start
 
 
+def _state_data(EnteredTime: str, Name: str) -> dict[str, Any]:  # the keyword names moto's engine calls with
+    """``$$.State`` as AWS writes it: ``EnteredTime`` in UTC with milliseconds and ``Z``
+    (``2026-11-26T12:00:00.123Z``), where moto's engine wrote ``...12:00:00.123456+00:00``."""
+    entered = datetime.datetime.fromisoformat(EnteredTime).astimezone(datetime.UTC)
+    return {"EnteredTime": entered.isoformat(timespec="milliseconds").replace("+00:00", "Z"), "Name": Name}
+
+
 _programs: dict[str, Any] = {}
 _programs_lock = threading.Lock()
 
@@ -222,6 +232,7 @@ def install_hooks(
         CognitoIdpResponse.get_tokens_from_refresh_token = _get_tokens_from_refresh_token  # type: ignore[attr-defined]
         CognitoIdpResponse.revoke_token = _revoke_token  # type: ignore[attr-defined]
         ExecutionWorker._get_evaluation_entrypoint = _evaluation_entrypoint  # type: ignore[method-assign]
+        asl_state.StateData = _state_data  # type: ignore[attr-defined,assignment]  # the name state.py calls
         StepFunctionsParserBackend.start_execution = _named(StepFunctionsParserBackend.start_execution)  # type: ignore[method-assign]
         for task in (StateTaskServiceAwsSdk, StateTaskServiceSfn):
             task._eval_service_task = _api_cased(task._eval_service_task)  # type: ignore[method-assign]
