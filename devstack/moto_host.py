@@ -34,24 +34,34 @@ import functools
 import json
 import logging
 import os
+import sys
 import threading
 import uuid
 from collections.abc import Callable
 from typing import Any
 
+import boto3
 import botocore.session
 import requests
+import xmltodict
 from botocore import xform_name
+from botocore.config import Config
+from moto import settings
 from moto.awslambda_simple.models import LambdaSimpleBackend
 from moto.cognitoidp.models import CognitoIdpBackend
 from moto.cognitoidp.responses import CognitoIdpResponse
+from moto.core.authorization import ActionAuthenticatorMixin
+from moto.core.exceptions import InvalidClientTokenIdError
 from moto.core.responses import ActionResult, EmptyResult
 from moto.dynamodb.models import DynamoDBBackend
 from moto.dynamodb.responses import DynamoHandler
 from moto.events.models import Rule
+from moto.iam import access_control
 from moto.iam.aws_managed_policies import aws_managed_policies_data
 from moto.iam.models import AWSManagedPolicy, iam_backends
 from moto.moto_server.threaded_moto_server import ThreadedMotoServer
+from moto.settings import moto_server_port
+from moto.stepfunctions.parser.asl.component.common.timeouts.timeout import TimeoutSeconds
 from moto.stepfunctions.parser.asl.component.state import state as asl_state
 from moto.stepfunctions.parser.asl.component.state.exec.state_task.service.state_task_service_aws_sdk import (
     StateTaskServiceAwsSdk,
@@ -60,8 +70,10 @@ from moto.stepfunctions.parser.asl.component.state.exec.state_task.service.state
     StateTaskServiceSfn,
 )
 from moto.stepfunctions.parser.asl.parse.asl_parser import AmazonStateLanguageParser
+from moto.stepfunctions.parser.asl.utils import boto_client
 from moto.stepfunctions.parser.backend.execution_worker import ExecutionWorker
 from moto.stepfunctions.parser.models import StepFunctionsParserBackend
+from moto.sts.models import sts_backends
 from moto.utilities.arns import parse_arn
 
 from devstack import express, redrive
@@ -236,6 +248,22 @@ def install_hooks(
         StepFunctionsParserBackend.start_execution = _named(StepFunctionsParserBackend.start_execution)  # type: ignore[method-assign]
         for task in (StateTaskServiceAwsSdk, StateTaskServiceSfn):
             task._eval_service_task = _api_cased(task._eval_service_task)  # type: ignore[method-assign]
+        for module in list(sys.modules.values()):
+            if getattr(module, "boto_client_for", None) is _engine_client:
+                module.boto_client_for = _state_machine_client  # type: ignore[attr-defined]
+        access_control.IAMRequestBase.__init__ = _iam_request_init(access_control.IAMRequestBase.__init__)  # type: ignore[method-assign]
+        access_control.IAMRequestBase.check_action_permitted = _per_item_actions(  # type: ignore[method-assign]
+            access_control.IAMRequestBase.check_action_permitted
+        )
+        access_control.IAMPolicyStatement._check_element_matches = _statement_resource(  # type: ignore[method-assign]
+            access_control.IAMPolicyStatement._check_element_matches
+        )
+        ActionAuthenticatorMixin._authenticate_and_authorize_action = _signed_only(  # type: ignore[method-assign]
+            ActionAuthenticatorMixin._authenticate_and_authorize_action
+        )
+        ActionAuthenticatorMixin.PUBLIC_OPERATIONS += [
+            f"AWSCognitoIdentityProviderService.{name}" for name in _PUBLIC_COGNITO
+        ]
         express.install()
         redrive.install()
         for name in _DYNAMODB_WRITES:
@@ -257,6 +285,169 @@ def install_aws_managed_policy(arn: str) -> None:
     if arn not in backend.managed_policies:
         policy = AWSManagedPolicy.from_data(name, ACCOUNT_ID, "us-east-1", _aws_managed_policies()[name])
         backend.managed_policies[policy.arn] = policy
+
+
+# ---------------------------------------------------------------------- roles and IAM
+ROLE_SESSION_SECONDS = 43200  # the longest AWS grants; moto never expires a session anyway
+_sessions: dict[str, dict[str, str]] = {}
+_sessions_lock = threading.Lock()
+
+
+def role_credentials(role_arn: str, session_name: str = "fileshare-local") -> dict[str, str]:
+    """Credentials of ``role_arn`` from ``sts:AssumeRole``, as Lambda and Step Functions get them
+    for a function's or a state machine's role (one session per role, reused). Assumed in moto's STS
+    backend directly: the service, not a caller of the API, assumes the role, so no trust check."""
+    with _sessions_lock:
+        if role_arn not in _sessions:
+            assumed = sts_backends[ACCOUNT_ID]["aws"].assume_role(
+                region_name="us-east-1",
+                role_session_name=session_name[:64],
+                role_arn=role_arn,
+                policy=None,  # type: ignore[arg-type]  # moto's own default: no session policy
+                duration=ROLE_SESSION_SECONDS,
+                external_id=None,  # type: ignore[arg-type]
+            )
+            _sessions[role_arn] = {
+                "AWS_ACCESS_KEY_ID": assumed.access_key_id,
+                "AWS_SECRET_ACCESS_KEY": assumed.secret_access_key,
+                "AWS_SESSION_TOKEN": assumed.session_token,
+            }
+        return dict(_sessions[role_arn])
+
+
+_engine_client = boto_client.boto_client_for
+
+
+def _state_machine_client(region: str, service: str, state_credentials: Any = None) -> Any:
+    """The client moto's Step Functions engine calls a service with (moto's own, at MOTO_PORT), signed
+    as the state machine's role: ``state_credentials.role_arn`` is the machine's ``RoleArn``, or a
+    Task's own ``Credentials``. moto's engine signed every call with the same dummy key."""
+    if state_credentials is None or not state_credentials.role_arn:
+        return _engine_client(region, service, state_credentials)
+    keys = role_credentials(state_credentials.role_arn, "states")
+    return boto3.client(
+        service,
+        region_name=region,
+        endpoint_url=f"http://localhost:{moto_server_port()}",
+        aws_access_key_id=keys["AWS_ACCESS_KEY_ID"],
+        aws_secret_access_key=keys["AWS_SECRET_ACCESS_KEY"],
+        aws_session_token=keys["AWS_SESSION_TOKEN"],
+        config=Config(
+            parameter_validation=False,
+            retries={"max_attempts": 0, "total_max_attempts": 1},
+            connect_timeout=TimeoutSeconds.DEFAULT_TIMEOUT_SECONDS,
+            read_timeout=TimeoutSeconds.DEFAULT_TIMEOUT_SECONDS,
+        ),
+    )
+
+
+# moto names some actions by their API operation; IAM policies name the IAM action.
+_IAM_ACTIONS = {
+    "lambda:Invoke": "lambda:InvokeFunction",
+    "s3:HeadObject": "s3:GetObject",
+    "s3:ListObjects": "s3:ListBucket",
+    "s3:ListObjectsV2": "s3:ListBucket",
+    "s3:ListObjectVersions": "s3:ListBucketVersions",
+    "s3:DeleteObjects": "s3:DeleteObject",
+    "s3:CreateMultipartUpload": "s3:PutObject",
+    "s3:UploadPart": "s3:PutObject",
+    "s3:CompleteMultipartUpload": "s3:PutObject",
+    "s3:ListParts": "s3:ListMultipartUploadParts",
+}
+_VERSIONED = {"s3:GetObject": "s3:GetObjectVersion", "s3:DeleteObject": "s3:DeleteObjectVersion"}
+
+
+def _iam_request_init(original: Callable[..., None]) -> Callable[..., None]:
+    def init(self: Any, *args: Any, **kwargs: Any) -> None:
+        original(self, *args, **kwargs)
+        action = _IAM_ACTIONS.get(self._action, self._action)
+        if "versionId=" in self._path:
+            action = _VERSIONED.get(action, action)
+        self._action = action
+
+    return init
+
+
+# DynamoDB's transactions are authorized item by item: IAM has no TransactWriteItems action.
+_TRANSACTION_ACTIONS = {
+    "Put": "dynamodb:PutItem",
+    "Update": "dynamodb:UpdateItem",
+    "Delete": "dynamodb:DeleteItem",
+    "ConditionCheck": "dynamodb:ConditionCheckItem",
+    "Get": "dynamodb:GetItem",
+}
+
+
+def _per_item_actions(original: Callable[..., None]) -> Callable[..., None]:
+    """Requests IAM authorizes item by item: DynamoDB's transactions (by each item's action) and S3's
+    DeleteObjects (``s3:DeleteObject`` or ``s3:DeleteObjectVersion`` on each object; moto checked
+    ``s3:DeleteObject`` on the bucket)."""
+
+    def check(self: Any, resource: str) -> None:
+        if self._action in ("dynamodb:TransactWriteItems", "dynamodb:TransactGetItems"):
+            items = json.loads(self._body or b"{}").get("TransactItems", [])
+            for action in sorted({_TRANSACTION_ACTIONS[kind] for item in items for kind in item}):
+                self._action = action
+                original(self, resource)
+            return None
+        bucket_level = "/" not in resource.rsplit(":::", maxsplit=1)[-1]
+        if self._action == "s3:DeleteObject" and "?delete" in self._path and bucket_level:
+            objects = xmltodict.parse(self._body)["Delete"].get("Object", [])
+            for target in objects if isinstance(objects, list) else [objects]:
+                self._action = "s3:DeleteObjectVersion" if target.get("VersionId") else "s3:DeleteObject"
+                original(self, f"{resource}/{target['Key']}")
+            return None
+        return original(self, resource)
+
+    return check
+
+
+def _statement_resource(original: Callable[..., bool]) -> Callable[..., bool]:
+    """moto names the resource of a request only for S3, SQS, IAM and STS and passes ``*`` for every
+    other service; a statement's resource cannot be compared with that, so there the action alone
+    decides (docs/local-stack.md lists what stays unchecked)."""
+
+    def matches(self: Any, element: str, value: str) -> bool:
+        if element == "Resource" and value == "*":
+            return True
+        return original(self, element, value)
+
+    return matches
+
+
+def _signed_only(original: Callable[..., None]) -> Callable[..., None]:
+    """IAM is evaluated for signed requests (an ``Authorization`` header). Presigned S3 URLs and the
+    browser's POST uploads carry none and moto cannot evaluate them (its check reads the header): they
+    pass unchecked, as Cognito's public calls do. Any other unsigned call is refused, as AWS does."""
+
+    def check(self: Any, iam_request_cls: type, resource: str = "*") -> None:
+        if "Authorization" not in self.headers:
+            target = self.headers.get("X-Amz-Target") or ""
+            if iam_request_cls is access_control.S3IAMRequest or target in ActionAuthenticatorMixin.PUBLIC_OPERATIONS:
+                return
+            raise InvalidClientTokenIdError()
+        original(self, iam_request_cls, resource)
+
+    return check
+
+
+# Cognito's unauthenticated operations that moto does not list as public (ours and Amplify's).
+_PUBLIC_COGNITO = (
+    "GetTokensFromRefreshToken",
+    "RevokeToken",
+    "RespondToAuthChallenge",
+    "ChangePassword",
+    "GlobalSignOut",
+    "ConfirmForgotPassword",
+    "ResendConfirmationCode",
+)
+
+
+def enforce_iam(enabled: bool) -> None:
+    """Every signed request from now on is authenticated and authorized by moto's IAM (calls before
+    this, such as provisioning, are not)."""
+    settings.INITIAL_NO_AUTH_ACTION_COUNT = 0 if enabled else float("inf")
+    ActionAuthenticatorMixin.request_count = 0
 
 
 class MotoHost:
