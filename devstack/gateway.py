@@ -1,8 +1,9 @@
 """The HTTP API gateway: API Gateway HTTP API behaviour for the template's routes.
 
-Routes and the JWT authorizer come from the template. Requests become payload format 2.0 events;
-tokens are verified against the local user pool's JWKS (signature, issuer, expiry, audience or
-client_id, as API Gateway's JWT authorizer does); CORS follows the API's CorsConfiguration.
+Routes and the JWT authorizer come from the API's OpenAPI body (SAM's translation). Requests become
+payload format 2.0 events; tokens are verified against the local user pool's JWKS (signature, issuer,
+expiry, audience or client_id, as API Gateway's JWT authorizer does); CORS follows the body's
+x-amazon-apigateway-cors.
 """
 
 from __future__ import annotations
@@ -143,9 +144,9 @@ class Gateway:
 
     # ------------------------------------------------------------------ CORS
     def _allowed_origin(self, origin: str | None) -> str | None:
-        allowed = self.api.cors.get("AllowOrigins", [])
+        allowed = self.api.cors.get("allowOrigins", [])
         if origin and (origin in allowed or "*" in allowed):
-            return "*" if "*" in allowed and not self.api.cors.get("AllowCredentials") else origin
+            return "*" if "*" in allowed and not self.api.cors.get("allowCredentials") else origin
         return None
 
     def _cors_headers(self, request: Request) -> dict[str, str]:
@@ -153,18 +154,18 @@ class Gateway:
         if not origin:
             return {}
         headers = {"Access-Control-Allow-Origin": origin, "Vary": "Origin"}
-        if self.api.cors.get("ExposeHeaders"):
-            headers["Access-Control-Expose-Headers"] = ",".join(self.api.cors["ExposeHeaders"])
+        if self.api.cors.get("exposeHeaders"):
+            headers["Access-Control-Expose-Headers"] = ",".join(self.api.cors["exposeHeaders"])
         return headers
 
     def _preflight(self, request: Request) -> Response:
         headers = self._cors_headers(request)
         if headers:
             cors = self.api.cors
-            headers["Access-Control-Allow-Methods"] = ",".join(cors.get("AllowMethods", ["*"]))
-            headers["Access-Control-Allow-Headers"] = ",".join(cors.get("AllowHeaders", ["*"]))
-            if cors.get("MaxAge") is not None:
-                headers["Access-Control-Max-Age"] = str(cors["MaxAge"])
+            headers["Access-Control-Allow-Methods"] = ",".join(cors.get("allowMethods", ["*"]))
+            headers["Access-Control-Allow-Headers"] = ",".join(cors.get("allowHeaders", ["*"]))
+            if cors.get("maxAge") is not None:
+                headers["Access-Control-Max-Age"] = str(cors["maxAge"])
         return Response(status=204, headers=headers)
 
     # ------------------------------------------------------------------ requests

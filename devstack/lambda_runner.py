@@ -174,10 +174,13 @@ class LambdaRunner:
         *,
         base_environment: dict[str, str],
         log: Callable[[str, str], None],
+        credentials: Callable[[FunctionSpec], dict[str, str]] | None = None,
         max_concurrency: int = 16,
     ) -> None:
         self.functions = functions
         self.base_environment = base_environment
+        # The function's role's credentials (AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN).
+        self.credentials = credentials
         self.log = log
         self.max_concurrency = max_concurrency
         self._idle: dict[str, list[_Worker]] = {name: [] for name in functions}
@@ -203,6 +206,7 @@ class LambdaRunner:
             "AWS_EXECUTION_ENV": "AWS_Lambda_python3.13",
             "DEVSTACK_FUNCTION_ARN": spec.arn,
             **self.base_environment,
+            **(self.credentials(spec) if self.credentials else {}),
             **spec.environment,
             **self.environment_overrides.get(spec.logical_id, {}),
         }

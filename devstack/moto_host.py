@@ -17,7 +17,9 @@
   answers as ``InitiateAuth`` with ``REFRESH_TOKEN_AUTH`` does;
 * Cognito ``RevokeToken`` (``fileshare logout``), which moto lacks, forgets a refresh token;
 
+* a rule with a schedule and no event pattern matches no event (moto matched every one);
 * ``StartExecution`` without a name gets a fresh one (moto used ``None``, one ARN for all);
+* ``$$.State.EnteredTime`` is written as AWS writes it (``2026-11-26T12:00:00.123Z``);
 * Step Functions' SDK tasks take parameters in PascalCase and call the API in its own case
   (``ExecutionArn`` -> ``executionArn``), which moto's engine did not do;
 * S3's requests pass ``devstack.s3_front`` first (in moto's dispatcher, so on moto's port), which
@@ -35,31 +37,45 @@ and one for speed: moto parses a state machine's definition again for every exec
 from __future__ import annotations
 
 import copy
+import datetime
 import functools
 import json
 import logging
 import os
+import sys
 import threading
 import uuid
 from collections.abc import Callable
 from typing import Any, cast
 
+import boto3
 import botocore.session
 import requests
+import xmltodict
 from botocore import xform_name
+from botocore.config import Config
 from botocore.exceptions import ClientError
+from moto import settings
 from moto.awslambda_simple.models import LambdaSimpleBackend
 from moto.cognitoidp.models import CognitoIdpBackend
 from moto.cognitoidp.responses import CognitoIdpResponse
+from moto.core.authorization import ActionAuthenticatorMixin
+from moto.core.exceptions import InvalidClientTokenIdError
 from moto.core.responses import ActionResult, EmptyResult
 from moto.dynamodb.models import DynamoDBBackend
 from moto.dynamodb.responses import DynamoHandler
 from moto.events.models import Rule
+from moto.iam import access_control
+from moto.iam.aws_managed_policies import aws_managed_policies_data
+from moto.iam.models import AWSManagedPolicy, iam_backends
 from moto.moto_server.werkzeug_app import DomainDispatcherApplication, MotoRequestHandler, create_backend_app
 from moto.ses.models import RawMessage, SESBackend
+from moto.settings import moto_server_port
 from moto.stepfunctions.parser.api import HistoryEventType, TaskFailedEventDetails
 from moto.stepfunctions.parser.asl.component.common.error_name.custom_error_name import CustomErrorName
 from moto.stepfunctions.parser.asl.component.common.error_name.failure_event import FailureEvent
+from moto.stepfunctions.parser.asl.component.common.timeouts.timeout import TimeoutSeconds
+from moto.stepfunctions.parser.asl.component.state import state as asl_state
 from moto.stepfunctions.parser.asl.component.state.exec.state_task.service import (
     state_task_service_aws_sdk as aws_sdk_errors,
 )
@@ -73,8 +89,10 @@ from moto.stepfunctions.parser.asl.component.state.exec.state_task.service.state
     StateTaskServiceSfn,
 )
 from moto.stepfunctions.parser.asl.parse.asl_parser import AmazonStateLanguageParser
+from moto.stepfunctions.parser.asl.utils import boto_client
 from moto.stepfunctions.parser.backend.execution_worker import ExecutionWorker
 from moto.stepfunctions.parser.models import StepFunctionsParserBackend
+from moto.sts.models import sts_backends
 from moto.utilities.arns import parse_arn
 from werkzeug.serving import BaseWSGIServer, make_server
 
@@ -84,6 +102,7 @@ from devstack.lambda_runner import LambdaRunner
 from devstack.mail import SentMail
 from devstack.mail import read as read_mail
 from devstack.s3_front import S3Front
+from devstack.template import ACCOUNT_ID
 
 MOTO_CONFIG = {"stepfunctions": {"execute_state_machine": True}, "lambda": {"use_docker": False}}
 
@@ -107,8 +126,11 @@ def _invoke(
 
 
 def _send_to_targets(self: Rule, original_event: Any, transform_input: bool = True) -> None:
-    # A disabled rule delivers nothing (moto's S3 notifications ignore the rule's state).
-    if self.state != "ENABLED" or not self.event_pattern.matches_event(original_event):
+    # A disabled rule delivers nothing (moto's S3 notifications ignore the rule's state), and a
+    # schedule-only rule no event (moto matched every event against its empty pattern).
+    if self.state != "ENABLED" or not self.event_pattern.get_pattern():
+        return
+    if not self.event_pattern.matches_event(original_event):
         return
     ours = [t for t in self.targets if parse_arn(t["Arn"]).service in ("states", "lambda")]
     if ours and _deliver is not None:
@@ -246,6 +268,13 @@ def _events_error(method: Callable[..., Any]) -> Callable[..., Any]:
     return from_error
 
 
+def _state_data(EnteredTime: str, Name: str) -> dict[str, Any]:  # the keyword names moto's engine calls with
+    """``$$.State`` as AWS writes it: ``EnteredTime`` in UTC with milliseconds and ``Z``
+    (``2026-11-26T12:00:00.123Z``), where moto's engine wrote ``...12:00:00.123456+00:00``."""
+    entered = datetime.datetime.fromisoformat(EnteredTime).astimezone(datetime.UTC)
+    return {"EnteredTime": entered.isoformat(timespec="milliseconds").replace("+00:00", "Z"), "Name": Name}
+
+
 _programs: dict[str, Any] = {}
 _programs_lock = threading.Lock()
 
@@ -279,11 +308,28 @@ def install_hooks(
         CognitoIdpResponse.get_tokens_from_refresh_token = _get_tokens_from_refresh_token  # type: ignore[attr-defined]
         CognitoIdpResponse.revoke_token = _revoke_token  # type: ignore[attr-defined]
         ExecutionWorker._get_evaluation_entrypoint = _evaluation_entrypoint  # type: ignore[method-assign]
+        asl_state.StateData = _state_data  # type: ignore[attr-defined,assignment]  # the name state.py calls
         StepFunctionsParserBackend.start_execution = _named(StepFunctionsParserBackend.start_execution)  # type: ignore[method-assign]
         aws_sdk_errors._SERVICE_ERROR_NAMES["s3"] = "S3"
         StateTaskServiceEvents._from_error = _events_error(StateTaskServiceEvents._from_error)  # type: ignore[method-assign]
         for task in (StateTaskServiceAwsSdk, StateTaskServiceSfn):
             task._eval_service_task = _api_cased(task._eval_service_task)  # type: ignore[method-assign]
+        for module in list(sys.modules.values()):
+            if getattr(module, "boto_client_for", None) is _engine_client:
+                module.boto_client_for = _state_machine_client  # type: ignore[attr-defined]
+        access_control.IAMRequestBase.__init__ = _iam_request_init(access_control.IAMRequestBase.__init__)  # type: ignore[method-assign]
+        access_control.IAMRequestBase.check_action_permitted = _per_item_actions(  # type: ignore[method-assign]
+            access_control.IAMRequestBase.check_action_permitted
+        )
+        access_control.IAMPolicyStatement._check_element_matches = _statement_resource(  # type: ignore[method-assign]
+            access_control.IAMPolicyStatement._check_element_matches
+        )
+        ActionAuthenticatorMixin._authenticate_and_authorize_action = _signed_only(  # type: ignore[method-assign]
+            ActionAuthenticatorMixin._authenticate_and_authorize_action
+        )
+        ActionAuthenticatorMixin.PUBLIC_OPERATIONS += [
+            f"AWSCognitoIdentityProviderService.{name}" for name in _PUBLIC_COGNITO
+        ]
         express.install()
         redrive.install()
         for name in _DYNAMODB_WRITES:
@@ -307,6 +353,184 @@ class _FrontedDispatcher(DomainDispatcherApplication):
             if refusal is not None:
                 return refusal(environ, start_response)
         return app(environ, start_response)
+
+
+@functools.cache
+def _aws_managed_policies() -> dict[str, Any]:
+    return dict(json.loads(aws_managed_policies_data))
+
+
+def install_aws_managed_policy(arn: str) -> None:
+    """AWS's managed policy ``arn`` in moto's IAM, from the copy of its document that moto ships
+    (moto loads none of them by default; loading all 1,500 would cost seconds at every start)."""
+    name = arn.rsplit("/", 1)[-1]
+    backend = iam_backends[ACCOUNT_ID]["aws"]
+    if arn not in backend.managed_policies:
+        policy = AWSManagedPolicy.from_data(name, ACCOUNT_ID, "us-east-1", _aws_managed_policies()[name])
+        backend.managed_policies[policy.arn] = policy
+
+
+# ---------------------------------------------------------------------- roles and IAM
+ROLE_SESSION_SECONDS = 43200  # the longest AWS grants; moto never expires a session anyway
+_sessions: dict[str, dict[str, str]] = {}
+_sessions_lock = threading.Lock()
+
+
+def role_credentials(role_arn: str, session_name: str = "fileshare-local") -> dict[str, str]:
+    """Credentials of ``role_arn`` from ``sts:AssumeRole``, as Lambda and Step Functions get them
+    for a function's or a state machine's role (one session per role, reused). Assumed in moto's STS
+    backend directly: the service, not a caller of the API, assumes the role, so no trust check."""
+    with _sessions_lock:
+        if role_arn not in _sessions:
+            assumed = sts_backends[ACCOUNT_ID]["aws"].assume_role(
+                region_name="us-east-1",
+                role_session_name=session_name[:64],
+                role_arn=role_arn,
+                policy=None,  # type: ignore[arg-type]  # moto's own default: no session policy
+                duration=ROLE_SESSION_SECONDS,
+                external_id=None,  # type: ignore[arg-type]
+            )
+            _sessions[role_arn] = {
+                "AWS_ACCESS_KEY_ID": assumed.access_key_id,
+                "AWS_SECRET_ACCESS_KEY": assumed.secret_access_key,
+                "AWS_SESSION_TOKEN": assumed.session_token,
+            }
+        return dict(_sessions[role_arn])
+
+
+_engine_client = boto_client.boto_client_for
+
+
+def _state_machine_client(region: str, service: str, state_credentials: Any = None) -> Any:
+    """The client moto's Step Functions engine calls a service with (moto's own, at MOTO_PORT), signed
+    as the state machine's role: ``state_credentials.role_arn`` is the machine's ``RoleArn``, or a
+    Task's own ``Credentials``. moto's engine signed every call with the same dummy key."""
+    if state_credentials is None or not state_credentials.role_arn:
+        return _engine_client(region, service, state_credentials)
+    keys = role_credentials(state_credentials.role_arn, "states")
+    return boto3.client(
+        service,
+        region_name=region,
+        endpoint_url=f"http://localhost:{moto_server_port()}",
+        aws_access_key_id=keys["AWS_ACCESS_KEY_ID"],
+        aws_secret_access_key=keys["AWS_SECRET_ACCESS_KEY"],
+        aws_session_token=keys["AWS_SESSION_TOKEN"],
+        config=Config(
+            parameter_validation=False,
+            retries={"max_attempts": 0, "total_max_attempts": 1},
+            connect_timeout=TimeoutSeconds.DEFAULT_TIMEOUT_SECONDS,
+            read_timeout=TimeoutSeconds.DEFAULT_TIMEOUT_SECONDS,
+        ),
+    )
+
+
+# moto names some actions by their API operation; IAM policies name the IAM action.
+_IAM_ACTIONS = {
+    "lambda:Invoke": "lambda:InvokeFunction",
+    "s3:HeadObject": "s3:GetObject",
+    "s3:ListObjects": "s3:ListBucket",
+    "s3:ListObjectsV2": "s3:ListBucket",
+    "s3:ListObjectVersions": "s3:ListBucketVersions",
+    "s3:DeleteObjects": "s3:DeleteObject",
+    "s3:CreateMultipartUpload": "s3:PutObject",
+    "s3:UploadPart": "s3:PutObject",
+    "s3:CompleteMultipartUpload": "s3:PutObject",
+    "s3:ListParts": "s3:ListMultipartUploadParts",
+}
+_VERSIONED = {"s3:GetObject": "s3:GetObjectVersion", "s3:DeleteObject": "s3:DeleteObjectVersion"}
+
+
+def _iam_request_init(original: Callable[..., None]) -> Callable[..., None]:
+    def init(self: Any, *args: Any, **kwargs: Any) -> None:
+        original(self, *args, **kwargs)
+        action = _IAM_ACTIONS.get(self._action, self._action)
+        if "versionId=" in self._path:
+            action = _VERSIONED.get(action, action)
+        self._action = action
+
+    return init
+
+
+# DynamoDB's transactions are authorized item by item: IAM has no TransactWriteItems action.
+_TRANSACTION_ACTIONS = {
+    "Put": "dynamodb:PutItem",
+    "Update": "dynamodb:UpdateItem",
+    "Delete": "dynamodb:DeleteItem",
+    "ConditionCheck": "dynamodb:ConditionCheckItem",
+    "Get": "dynamodb:GetItem",
+}
+
+
+def _per_item_actions(original: Callable[..., None]) -> Callable[..., None]:
+    """Requests IAM authorizes item by item: DynamoDB's transactions (by each item's action) and S3's
+    DeleteObjects (``s3:DeleteObject`` or ``s3:DeleteObjectVersion`` on each object; moto checked
+    ``s3:DeleteObject`` on the bucket)."""
+
+    def check(self: Any, resource: str) -> None:
+        if self._action in ("dynamodb:TransactWriteItems", "dynamodb:TransactGetItems"):
+            items = json.loads(self._body or b"{}").get("TransactItems", [])
+            for action in sorted({_TRANSACTION_ACTIONS[kind] for item in items for kind in item}):
+                self._action = action
+                original(self, resource)
+            return None
+        bucket_level = "/" not in resource.rsplit(":::", maxsplit=1)[-1]
+        if self._action == "s3:DeleteObject" and "?delete" in self._path and bucket_level:
+            objects = xmltodict.parse(self._body)["Delete"].get("Object", [])
+            for target in objects if isinstance(objects, list) else [objects]:
+                self._action = "s3:DeleteObjectVersion" if target.get("VersionId") else "s3:DeleteObject"
+                original(self, f"{resource}/{target['Key']}")
+            return None
+        return original(self, resource)
+
+    return check
+
+
+def _statement_resource(original: Callable[..., bool]) -> Callable[..., bool]:
+    """moto names the resource of a request only for S3, SQS, IAM and STS and passes ``*`` for every
+    other service; a statement's resource cannot be compared with that, so there the action alone
+    decides (docs/local-stack.md lists what stays unchecked)."""
+
+    def matches(self: Any, element: str, value: str) -> bool:
+        if element == "Resource" and value == "*":
+            return True
+        return original(self, element, value)
+
+    return matches
+
+
+def _signed_only(original: Callable[..., None]) -> Callable[..., None]:
+    """IAM is evaluated for signed requests (an ``Authorization`` header). Presigned S3 URLs and the
+    browser's POST uploads carry none and moto cannot evaluate them (its check reads the header): they
+    pass unchecked, as Cognito's public calls do. Any other unsigned call is refused, as AWS does."""
+
+    def check(self: Any, iam_request_cls: type, resource: str = "*") -> None:
+        if "Authorization" not in self.headers:
+            target = self.headers.get("X-Amz-Target") or ""
+            if iam_request_cls is access_control.S3IAMRequest or target in ActionAuthenticatorMixin.PUBLIC_OPERATIONS:
+                return
+            raise InvalidClientTokenIdError()
+        original(self, iam_request_cls, resource)
+
+    return check
+
+
+# Cognito's unauthenticated operations that moto does not list as public (ours and Amplify's).
+_PUBLIC_COGNITO = (
+    "GetTokensFromRefreshToken",
+    "RevokeToken",
+    "RespondToAuthChallenge",
+    "ChangePassword",
+    "GlobalSignOut",
+    "ConfirmForgotPassword",
+    "ResendConfirmationCode",
+)
+
+
+def enforce_iam(enabled: bool) -> None:
+    """Every signed request from now on is authenticated and authorized by moto's IAM (calls before
+    this, such as provisioning, are not)."""
+    settings.INITIAL_NO_AUTH_ACTION_COUNT = 0 if enabled else float("inf")
+    ActionAuthenticatorMixin.request_count = 0
 
 
 class MotoHost:

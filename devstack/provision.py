@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -17,20 +18,7 @@ from typing import Any
 import boto3
 from botocore.config import Config
 
-from devstack.template import ACCOUNT_ID, Resolver, load_template
-
-ASSUME_ROLE = json.dumps(
-    {
-        "Version": "2012-10-17",
-        "Statement": [
-            {
-                "Effect": "Allow",
-                "Principal": {"Service": ["lambda.amazonaws.com", "states.amazonaws.com"]},
-                "Action": "sts:AssumeRole",
-            }
-        ],
-    }
-)
+from devstack.template import ACCOUNT_ID, WORK_TREE_BUCKET, Resolver, load_template, transform
 
 
 @dataclass(frozen=True)
@@ -43,6 +31,7 @@ class FunctionSpec:
     environment: dict[str, str]
     timeout: int
     memory: int
+    role_arn: str = ""  # the function's execution role: its workers act with this role's credentials
     reserved_concurrency: int | None = None  # ReservedConcurrentExecutions: at most this many at once
 
 
@@ -59,7 +48,7 @@ class HttpApiSpec:
     logical_id: str
     issuer: str | None = None
     audience: list[str] = field(default_factory=list)
-    cors: dict[str, Any] = field(default_factory=dict)
+    cors: dict[str, Any] = field(default_factory=dict)  # x-amazon-apigateway-cors: allowOrigins, allowHeaders...
     routes: list[Route] = field(default_factory=list)
 
 
@@ -108,22 +97,25 @@ class Provisioner:
         stack_name: str = "fileshare-local",
         region: str = "us-east-1",
         parameters: dict[str, Any] | None = None,
+        install_managed_policy: Callable[[str], None] | None = None,
     ) -> None:
         self.template_path = template_path
-        self.template = load_template(template_path)
-        self.resources: dict[str, Any] = self.template.get("Resources", {})
-        self.globals = self.template.get("Globals", {}).get("Function", {})
+        # AWS's managed policies are not in moto until installed (devstack.moto_host).
+        self.install_managed_policy = install_managed_policy
+        written = load_template(template_path)
         self.endpoint_url = endpoint_url
-        params = {k: v.get("Default") for k, v in self.template.get("Parameters", {}).items()}
+        params = {k: v.get("Default") for k, v in written.get("Parameters", {}).items()}
         unknown = set(parameters or {}) - set(params)
         if unknown:
             raise ValueError(f"not parameters of the template: {sorted(unknown)}")
         params.update(parameters or {})
-        for name, spec in self.template.get("Parameters", {}).items():
+        for name, spec in written.get("Parameters", {}).items():
             if spec.get("Type") == "CommaDelimitedList" and isinstance(params[name], str):
                 params[name] = [p.strip() for p in params[name].split(",")]
             elif params[name] is not None:
                 params[name] = params[name] if isinstance(params[name], list) else str(params[name])
+        self.template = transform(written, {**params, "AWS::StackName": stack_name}, region)
+        self.resources: dict[str, Any] = self.template.get("Resources", {})
         self.stack = Stack(stack_name, region, template_path.parent, params)
         self.resolver = Resolver(
             parameters=params,
@@ -156,29 +148,9 @@ class Provisioner:
         return (name.lower() if lower else name)[:limit]
 
     def _lookup(self, logical_id: str, attribute: str | None) -> Any:
-        implicit = self._implicit(logical_id)
-        if implicit is not None:
-            return implicit if attribute is None else implicit[attribute] if isinstance(implicit, dict) else implicit
         self._ensure(logical_id)
         values = self.stack.physical[logical_id]
         return values["Ref"] if attribute is None else values[attribute]
-
-    def _implicit(self, logical_id: str) -> Any:
-        """Resources SAM generates: ``<Function>Role``, ``<StateMachine>Role`` and the rule
-        ``<Function|StateMachine><Event>`` of an ``EventBridgeRule`` event (on the default bus)."""
-        if logical_id in self.resources:
-            return None
-        for owner, resource in self.resources.items():
-            if resource.get("Type") not in ("AWS::Serverless::Function", "AWS::Serverless::StateMachine"):
-                continue
-            if logical_id == f"{owner}Role":
-                return {"Arn": self._role(owner)}
-            for event_id, event in resource.get("Properties", {}).get("Events", {}).items():
-                if event.get("Type") == "EventBridgeRule" and logical_id == f"{owner}{event_id}":
-                    named = event.get("Properties", {}).get("RuleName")  # as _add_rule names it
-                    name = str(self.resolver.resolve(named)) if named else self._physical_name(logical_id, limit=64)
-                    return {"Ref": name, "Arn": f"arn:aws:events:{self.stack.region}:{ACCOUNT_ID}:rule/{name}"}
-        return None
 
     def _ensure(self, logical_id: str) -> None:
         if logical_id in self.stack.physical:
@@ -198,14 +170,6 @@ class Provisioner:
 
     def props(self, properties: dict[str, Any]) -> dict[str, Any]:
         return dict(self.resolver.resolve(properties))
-
-    def _role(self, owner: str) -> str:
-        name = self._physical_name(f"{owner}Role", limit=64)
-        iam = self.client("iam")
-        try:
-            return str(iam.get_role(RoleName=name)["Role"]["Arn"])
-        except iam.exceptions.NoSuchEntityException:
-            return str(iam.create_role(RoleName=name, AssumeRolePolicyDocument=ASSUME_ROLE)["Role"]["Arn"])
 
 
 # ---------------------------------------------------------------------- resource types
@@ -405,48 +369,36 @@ def _zip_stub() -> bytes:
 
 
 def _create_function(p: Provisioner, logical_id: str, raw: dict[str, Any]) -> dict[str, Any]:
-    merged = {**p.globals, **raw}
-    merged["Environment"] = {
-        "Variables": {
-            **p.globals.get("Environment", {}).get("Variables", {}),
-            **raw.get("Environment", {}).get("Variables", {}),
-        }
-    }
-    events = merged.pop("Events", {})
-    props = p.props({k: v for k, v in merged.items() if k not in ("Policies",)})
+    props = p.props(raw)
     name = props.get("FunctionName") or p._physical_name(logical_id, limit=64)
-    role = p._role(logical_id)
+    code = props["Code"]
+    if code.get("S3Bucket") != WORK_TREE_BUCKET:
+        raise NotImplementedError(f"{logical_id}: the local stack runs only code from the work tree")
+    timeout, memory = int(props.get("Timeout", 3)), int(props.get("MemorySize", 128))
     arn = p.client("lambda").create_function(
         FunctionName=name,
-        Runtime="python3.13",
-        Role=role,
+        Runtime=props.get("Runtime", "python3.13"),
+        Role=props["Role"],
         Handler=props["Handler"],
         Code={"ZipFile": _zip_stub()},
-        Timeout=int(props.get("Timeout", 3)),
-        MemorySize=int(props.get("MemorySize", 128)),
+        Timeout=timeout,
+        MemorySize=memory,
     )["FunctionArn"]
-    environment = {k: _env_text(v) for k, v in props["Environment"]["Variables"].items()}
+    variables = props.get("Environment", {}).get("Variables", {})
     p.stack.functions[logical_id] = FunctionSpec(
         logical_id=logical_id,
         name=name,
         arn=arn,
         handler=props["Handler"],
-        code_dir=(p.stack.root / props["CodeUri"]).resolve(),
-        environment=environment,
-        timeout=int(props.get("Timeout", 3)),
-        memory=int(props.get("MemorySize", 128)),
+        code_dir=(p.stack.root / code["S3Key"]).resolve(),
+        environment={k: _env_text(v) for k, v in variables.items()},
+        timeout=timeout,
+        memory=memory,
+        role_arn=props["Role"],
         reserved_concurrency=(
             int(props["ReservedConcurrentExecutions"]) if "ReservedConcurrentExecutions" in props else None
         ),
     )
-    p.stack.physical[logical_id] = {"Ref": name, "Arn": arn}
-    for event_id, event in events.items():
-        if event.get("Type") == "HttpApi":
-            _add_route(p, logical_id, p.props(event.get("Properties", {})))
-        elif event.get("Type") in ("Schedule", "ScheduleV2"):
-            _add_schedule(p, logical_id, arn, p.props(event.get("Properties", {})))
-        elif event.get("Type") == "EventBridgeRule":
-            _add_rule(p, f"{logical_id}{event_id}", arn, p.props(event.get("Properties", {})))
     return {"Ref": name, "Arn": arn}
 
 
@@ -458,100 +410,100 @@ def _env_text(value: Any) -> str:
     return str(value)
 
 
-def _add_route(p: Provisioner, function: str, props: dict[str, Any]) -> None:
-    api_id = props.get("ApiId") or "ServerlessHttpApi"
-    api = p.stack.http_apis.setdefault(str(api_id), HttpApiSpec(str(api_id)))
-    auth = props.get("Auth", {})
-    authorized = auth.get("Authorizer", "default") != "NONE" and api.issuer is not None
-    path = props.get("Path", "$default")
-    method = "ANY" if path == "$default" else str(props.get("Method", "ANY")).upper()
-    api.routes.append(Route(method=method, path=path, function=function, authorized=authorized))
+def _create_resolved_only(p: Provisioner, logical_id: str, raw: dict[str, Any]) -> dict[str, Any]:
+    """Nothing to create locally (a Lambda permission, an event invoke configuration, an API stage):
+    resolved, so that what it references exists."""
+    p.props(raw)
+    return {"Ref": logical_id}
 
 
-def _add_schedule(p: Provisioner, logical_id: str, target_arn: str, props: dict[str, Any]) -> None:
-    p.stack.schedules.append(
-        ScheduleSpec(
-            rule_name=props.get("Name") or p._physical_name(f"{logical_id}Schedule"),
-            expression=props["Schedule"],
-            target_arn=target_arn,
-            input=props.get("Input"),
-        )
-    )
+_INTEGRATION_URI = re.compile(r"/functions/(?P<function>.+)/invocations$")
+_METHODS = {"x-amazon-apigateway-any-method": "ANY"}
 
 
 def _create_http_api(p: Provisioner, logical_id: str, raw: dict[str, Any]) -> dict[str, Any]:
-    props = p.props(raw)
-    api = p.stack.http_apis.setdefault(logical_id, HttpApiSpec(logical_id))
-    auth = props.get("Auth", {})
-    default = auth.get("DefaultAuthorizer")
-    if default:
-        jwt = auth["Authorizers"][default]["JwtConfiguration"]
-        api.issuer = jwt["issuer"]
-        api.audience = list(jwt["audience"])
-    api.cors = props.get("CorsConfiguration", {})
+    """An HTTP API from its OpenAPI body, as API Gateway imports it: routes (``paths`` with their
+    Lambda proxy integrations and ``security``), the JWT authorizer and ``x-amazon-apigateway-cors``."""
+    body = p.props(raw)["Body"]
+    api = p.stack.http_apis[logical_id] = HttpApiSpec(logical_id)
+    schemes = body.get("components", {}).get("securitySchemes", {})
+    jwt_schemes = {
+        name: scheme["x-amazon-apigateway-authorizer"]["jwtConfiguration"]
+        for name, scheme in schemes.items()
+        if scheme.get("x-amazon-apigateway-authorizer", {}).get("type") == "jwt"
+    }
+    if len(jwt_schemes) > 1:
+        raise NotImplementedError(f"{logical_id}: the local gateway verifies one JWT authorizer per API")
+    for jwt in jwt_schemes.values():
+        api.issuer, api.audience = jwt["issuer"], list(jwt["audience"])
+    arns = {spec.arn: spec.logical_id for spec in p.stack.functions.values()}
+    for path, operations in body.get("paths", {}).items():
+        for method, operation in operations.items():
+            uri = _INTEGRATION_URI.search(operation["x-amazon-apigateway-integration"]["uri"])
+            assert uri is not None, f"{logical_id} {method} {path}: not a Lambda proxy integration"
+            security = [name for requirement in operation.get("security", []) for name in requirement]
+            api.routes.append(
+                Route(
+                    method=_METHODS.get(method, method.upper()),
+                    path="$default" if path == "/$default" else path,
+                    function=arns[uri.group("function")],
+                    authorized=any(name in jwt_schemes for name in security),
+                )
+            )
+    api.cors = body.get("x-amazon-apigateway-cors", {})
     return {"Ref": logical_id, "ApiId": logical_id}
 
 
 def _create_state_machine(p: Provisioner, logical_id: str, raw: dict[str, Any]) -> dict[str, Any]:
-    events = raw.get("Events", {})
-    props = p.props({k: v for k, v in raw.items() if k not in ("Events", "Policies")})
-    if "DefinitionUri" in props:
-        written = (p.stack.root / props["DefinitionUri"]).read_text()
+    props = p.props(raw)
+    if "DefinitionS3Location" in props:
+        location = props["DefinitionS3Location"]
+        if location["Bucket"] != WORK_TREE_BUCKET:
+            raise NotImplementedError(f"{logical_id}: the local stack reads definitions from the work tree only")
+        written = (p.stack.root / location["Key"]).read_text()
+    elif "DefinitionString" in props:
+        written = props["DefinitionString"]
     else:
         written = json.dumps(props["Definition"])
     substitutions = {name: str(value) for name, value in props.get("DefinitionSubstitutions", {}).items()}
-    name = props.get("Name") or p._physical_name(logical_id, limit=80)
+    name = props.get("StateMachineName") or p._physical_name(logical_id, limit=80)
     arn = p.client("stepfunctions").create_state_machine(
         name=name,
         definition=render_definition(written, substitutions),
-        roleArn=p._role(logical_id),
-        type=props.get("Type", "STANDARD"),
+        roleArn=props["RoleArn"],
+        type=props.get("StateMachineType", "STANDARD"),
     )["stateMachineArn"]
     p.stack.state_machines[logical_id] = arn
     p.stack.state_machine_sources[logical_id] = (written, substitutions)
-    p.stack.physical[logical_id] = {"Ref": arn, "Arn": arn, "Name": name}
-    for event_id, event in events.items():
-        event_props = p.props(event.get("Properties", {}))
-        if event.get("Type") == "EventBridgeRule":
-            _add_rule(p, f"{logical_id}{event_id}", arn, event_props)
-        elif event.get("Type") in ("Schedule", "ScheduleV2"):
-            _add_schedule(p, f"{logical_id}{event_id}", arn, event_props)
     return {"Ref": arn, "Arn": arn, "Name": name}
 
 
 def render_definition(written: str, substitutions: dict[str, str]) -> str:
-    """An ASL definition with its ``${Placeholder}``s replaced, as SAM's DefinitionSubstitutions do."""
+    """An ASL definition with its ``${Placeholder}``s replaced, as CloudFormation's DefinitionSubstitutions do."""
     for name, value in substitutions.items():
         written = written.replace("${" + name + "}", value)
     return written
 
 
-def _add_rule(p: Provisioner, rule_id: str, target_arn: str, props: dict[str, Any]) -> None:
-    events = p.client("events")
-    bus = props.get("EventBusName", "default")
-    name = props.get("RuleName") or p._physical_name(rule_id, limit=64)
-    events.put_rule(Name=name, EventBusName=bus, EventPattern=json.dumps(props["Pattern"]), State="ENABLED")
-    target: dict[str, Any] = {
-        "Id": props.get("Target", {}).get("Id", "StateMachine"),
-        "Arn": target_arn,
-        "RoleArn": p._role(rule_id),
-    }
-    if "RetryPolicy" in props:
-        target["RetryPolicy"] = {k: int(v) for k, v in props["RetryPolicy"].items()}
-    if "DeadLetterConfig" in props and "Arn" in props["DeadLetterConfig"]:
-        target["DeadLetterConfig"] = {"Arn": props["DeadLetterConfig"]["Arn"]}
-    if "Input" in props:
-        target["Input"] = props["Input"]
-    events.put_targets(Rule=name, EventBusName=bus, Targets=[target])
-
-
 def _create_role(p: Provisioner, logical_id: str, raw: dict[str, Any]) -> dict[str, Any]:
+    """A role with its inline policies and managed policies attached, as IAM would hold it."""
     props = p.props(raw)
     name = props.get("RoleName") or p._physical_name(logical_id, limit=64)
-    role = p.client("iam").create_role(
-        RoleName=name, AssumeRolePolicyDocument=json.dumps(props["AssumeRolePolicyDocument"])
-    )
-    return {"Ref": name, "Arn": role["Role"]["Arn"]}
+    iam = p.client("iam")
+    role = iam.create_role(
+        RoleName=name,
+        Path=props.get("Path", "/"),
+        AssumeRolePolicyDocument=json.dumps(props["AssumeRolePolicyDocument"]),
+    )["Role"]
+    for policy in props.get("Policies", []):
+        # SAM writes its policies without a Version, which IAM accepts and moto refuses.
+        document = {"Version": "2012-10-17", **policy["PolicyDocument"]}
+        iam.put_role_policy(RoleName=name, PolicyName=policy["PolicyName"], PolicyDocument=json.dumps(document))
+    for arn in props.get("ManagedPolicyArns", []):
+        if arn.startswith("arn:aws:iam::aws:policy/") and p.install_managed_policy is not None:
+            p.install_managed_policy(arn)
+        iam.attach_role_policy(RoleName=name, PolicyArn=arn)
+    return {"Ref": name, "Arn": role["Arn"], "RoleId": role["RoleId"]}
 
 
 def _create_not_emulated(p: Provisioner, logical_id: str, raw: dict[str, Any]) -> dict[str, Any]:
@@ -670,9 +622,12 @@ _CREATORS: dict[str, Callable[[Provisioner, str, dict[str, Any]], dict[str, Any]
     "AWS::CloudFront::ResponseHeadersPolicy": _create_response_headers_policy,
     "AWS::CloudFront::Distribution": _create_distribution,
     "AWS::SQS::QueuePolicy": _create_queue_policy,
-    "AWS::Serverless::Function": _create_function,
-    "AWS::Serverless::HttpApi": _create_http_api,
-    "AWS::Serverless::StateMachine": _create_state_machine,
+    "AWS::Lambda::Function": _create_function,
+    "AWS::Lambda::Permission": _create_resolved_only,
+    "AWS::Lambda::EventInvokeConfig": _create_resolved_only,
+    "AWS::ApiGatewayV2::Api": _create_http_api,
+    "AWS::ApiGatewayV2::Stage": _create_resolved_only,
+    "AWS::StepFunctions::StateMachine": _create_state_machine,
     "AWS::SNS::Topic": _create_topic,
     "AWS::SNS::Subscription": _create_subscription,
     "AWS::CloudWatch::Alarm": _create_alarm,

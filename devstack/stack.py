@@ -23,7 +23,7 @@ from devstack.faults import SERVICES, FaultInjector
 from devstack.gateway import Gateway, JwtVerifier
 from devstack.lambda_runner import LambdaRunner
 from devstack.mail import console_line, sent_mail
-from devstack.moto_host import MotoHost, install_hooks
+from devstack.moto_host import MotoHost, enforce_iam, install_aws_managed_policy, install_hooks, role_credentials
 from devstack.provision import Provisioner, ScheduleSpec, Stack
 from devstack.scheduler import Scheduler
 from devstack.web import WebApp, security_headers
@@ -34,6 +34,9 @@ REGION = "us-east-1"
 LOCAL_SCANNER_ENGINE = "yara"
 # The sender locally; verified in moto's SES at start (in AWS the identity exists before the deploy).
 LOCAL_MAIL_FROM = "no-reply@fileshare.local"
+# Who the test harness, the demo account's creation and the local pieces act as once IAM is enforced.
+ADMIN_USER = "fileshare-local-admin"
+ADMIN_POLICY = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]}
 
 
 class ConsoleLog:
@@ -74,6 +77,7 @@ class LocalStack:
         self.delivery: TargetDelivery | None = None
         self.gateways: dict[str, Gateway] = {}
         self.scheduler: Scheduler | None = None
+        self.admin_credentials: dict[str, str] = {}
         self.web = WebApp(
             static_dir=root / "frontend" / "dist",
             schemas_dir=root / "schemas",
@@ -113,13 +117,22 @@ class LocalStack:
             endpoint_url=self.moto.endpoint,
             region=REGION,
             parameters={k: v for k, v in parameters.items() if k in _template_parameters(self.template_path)},
+            install_managed_policy=install_aws_managed_policy,
         )
         self.stack = provisioner.provision()
         self.moto.front.use_bucket_policies(self.stack.bucket_policies)
         sender = self.stack.parameters.get("MailFromAddress")
         if sender:
             self.client("ses").verify_email_identity(EmailAddress=sender)
-        self.runner = LambdaRunner(self.stack.functions, base_environment=self.lambda_environment(), log=self.log)
+        self.admin_credentials = self._create_admin()
+        # From here on every signed call is checked against the caller's IAM policies.
+        enforce_iam(True)
+        self.runner = LambdaRunner(
+            self.stack.functions,
+            base_environment=self.lambda_environment(),
+            credentials=lambda spec: role_credentials(spec.role_arn, spec.name),
+            log=self.log,
+        )
         self.delivery = TargetDelivery(self.client, invoke=self.runner.invoke, log=self.log)
         install_hooks(
             runner=self.runner,
@@ -164,6 +177,7 @@ class LocalStack:
         if self.runner:
             self.runner.close()
         self.moto.stop()
+        enforce_iam(False)
         LocalStack._running = None
 
     def __enter__(self) -> LocalStack:
@@ -192,13 +206,11 @@ class LocalStack:
 
     # ------------------------------------------------------------------ helpers
     def lambda_environment(self) -> dict[str, str]:
-        """What every local function gets besides its own variables: the way to moto."""
+        """What every local function gets besides its own variables and its role's credentials: the
+        way to moto."""
         return {
             "AWS_REGION": REGION,
             "AWS_DEFAULT_REGION": REGION,
-            "AWS_ACCESS_KEY_ID": "local",
-            "AWS_SECRET_ACCESS_KEY": "local",
-            "AWS_SESSION_TOKEN": "local",
             "AWS_ENDPOINT_URL": self.moto.endpoint,
             # AWS serves StartSyncExecution at sync-states.<region>; locally it is the moto endpoint.
             "AWS_DISABLE_HOST_PREFIX_INJECTION": "true",
@@ -243,7 +255,22 @@ class LocalStack:
         return headers
 
     def client(self, service: str) -> Any:
-        return _client(self.moto.endpoint, service)
+        """A client acting as the local administrator (every action allowed)."""
+        return _client(
+            self.moto.endpoint,
+            service,
+            self.admin_credentials.get("AWS_ACCESS_KEY_ID", "local"),
+            self.admin_credentials.get("AWS_SECRET_ACCESS_KEY", "local"),
+        )
+
+    def _create_admin(self) -> dict[str, str]:
+        """An IAM user allowed everything, created before IAM is enforced: what the test harness,
+        the demo account's creation, EventBridge delivery and the scheduler act as."""
+        iam = self.client("iam")
+        iam.create_user(UserName=ADMIN_USER)
+        iam.put_user_policy(UserName=ADMIN_USER, PolicyName="everything", PolicyDocument=json.dumps(ADMIN_POLICY))
+        key = iam.create_access_key(UserName=ADMIN_USER)["AccessKey"]
+        return {"AWS_ACCESS_KEY_ID": key["AccessKeyId"], "AWS_SECRET_ACCESS_KEY": key["SecretAccessKey"]}
 
     def _signed_up(self, username: str) -> None:
         self.log("cognito", f"signed up {username}: confirmed automatically (no email is sent locally)")
@@ -256,6 +283,6 @@ def _template_parameters(path: Path) -> set[str]:
 
 
 @cache
-def _client(endpoint: str, service: str) -> Any:
-    session = boto3.session.Session(aws_access_key_id="local", aws_secret_access_key="local", region_name=REGION)
+def _client(endpoint: str, service: str, key_id: str, secret: str) -> Any:
+    session = boto3.session.Session(aws_access_key_id=key_id, aws_secret_access_key=secret, region_name=REGION)
     return session.client(service, endpoint_url=endpoint, config=Config(retries={"max_attempts": 2}))

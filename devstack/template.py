@@ -1,62 +1,72 @@
-"""Reading ``template.yaml``: YAML with CloudFormation's short-form tags, and intrinsic functions
+"""Reading ``template.yaml``: YAML with CloudFormation's short-form tags (cfn-lint's decoder), the
+``AWS::Serverless-2016-10-31`` transform applied by SAM's own translator, and intrinsic functions
 resolved against the local resources."""
 
 from __future__ import annotations
 
+import copy
 import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 ACCOUNT_ID = "123456789012"
-
-
-class _CfnLoader(yaml.SafeLoader):  # type: ignore[misc]  # PyYAML ships no types for its loaders
-    pass
-
-
-def _tag(name: str) -> Callable[[yaml.Loader, yaml.Node], dict[str, Any]]:
-    def construct(loader: yaml.Loader, node: yaml.Node) -> dict[str, Any]:
-        if isinstance(node, yaml.ScalarNode):
-            value: Any = loader.construct_scalar(node)
-            if name == "Fn::GetAtt":
-                value = str(value).split(".", 1)
-        elif isinstance(node, yaml.SequenceNode):
-            value = loader.construct_sequence(node, deep=True)
-        else:
-            value = loader.construct_mapping(node, deep=True)  # type: ignore[arg-type]
-        return {name: value}
-
-    return construct
-
-
-for _short in ("Ref", "Condition"):
-    _CfnLoader.add_constructor(f"!{_short}", _tag(_short))
-for _short in (
-    "GetAtt",
-    "Sub",
-    "Join",
-    "Select",
-    "Split",
-    "If",
-    "Equals",
-    "Not",
-    "And",
-    "Or",
-    "FindInMap",
-    "Base64",
-    "ImportValue",
-    "GetAZs",
-    "Cidr",
-):
-    _CfnLoader.add_constructor(f"!{_short}", _tag(f"Fn::{_short}"))
+# The S3 bucket that local ``CodeUri``/``DefinitionUri`` paths are given to the translator in (as SAM's
+# package step would upload them): the provisioner reads ``Code.S3Key`` / ``DefinitionS3Location.Key``
+# in it as paths beside the template.
+WORK_TREE_BUCKET = "local-work-tree"
+# The AWS managed policies SAM attaches (there is no account to list them from).
+MANAGED_POLICIES = {
+    "AWSLambdaBasicExecutionRole": "arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole",
+    "AWSXrayWriteOnlyAccess": "arn:aws:iam::aws:policy/AWSXrayWriteOnlyAccess",
+    "AWSXRayDaemonWriteAccess": "arn:aws:iam::aws:policy/AWSXRayDaemonWriteAccess",
+}
 
 
 def load_template(path: Path) -> dict[str, Any]:
-    with path.open() as handle:
-        return dict(yaml.load(handle, Loader=_CfnLoader))  # noqa: S506 - a SafeLoader subclass
+    """The template as written: short-form tags (``!Ref``, ``!GetAtt A.B``...) read as their long forms."""
+    from cfnlint.decode import cfn_yaml  # imported here: cfn-lint takes seconds to import
+
+    return dict(_plain(cfn_yaml.load(str(path))))
+
+
+def _plain(value: Any) -> Any:
+    """cfn-lint's nodes (dict/str subclasses that carry line numbers) as plain dicts, lists and strings."""
+    if isinstance(value, dict):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    if isinstance(value, str):
+        return str(value)
+    return value
+
+
+def transform(template: dict[str, Any], parameters: dict[str, Any], region: str) -> dict[str, Any]:
+    """Plain CloudFormation: the template's ``AWS::Serverless::*`` resources expanded by SAM's
+    translator (the one ``sam deploy`` and CloudFormation's transform run), with ``parameters``."""
+    import boto3
+    from samtranslator.parser.parser import Parser
+    from samtranslator.translator.translator import Translator
+
+    sam = copy.deepcopy(template)
+    if sam.get("Transform") is None:
+        return sam
+    _local_uris(sam)
+    translator = Translator(MANAGED_POLICIES, Parser(), boto_session=boto3.session.Session(region_name=region))
+    values = {**parameters, "AWS::AccountId": ACCOUNT_ID}
+    return dict(translator.translate(sam, parameter_values=values, get_managed_policy_map=lambda: MANAGED_POLICIES))
+
+
+def _local_uris(sam: dict[str, Any]) -> None:
+    """Local ``CodeUri``/``DefinitionUri`` paths as S3 URIs in WORK_TREE_BUCKET (the translator takes
+    only S3 locations; ``sam package`` would have uploaded them)."""
+    sections = [sam.get("Globals", {}).get("Function", {}), sam.get("Globals", {}).get("StateMachine", {})]
+    sections += [r.get("Properties", {}) for r in sam.get("Resources", {}).values()]
+    for properties in sections:
+        for key in ("CodeUri", "DefinitionUri"):
+            uri = properties.get(key)
+            if isinstance(uri, str) and not uri.startswith("s3://"):
+                properties[key] = f"s3://{WORK_TREE_BUCKET}/{uri}"
 
 
 class UnsupportedIntrinsic(ValueError):

@@ -221,7 +221,7 @@ def sync_client(stack: LocalStack) -> Any:
         "stepfunctions",
         endpoint_url=stack.moto.endpoint,
         region_name="us-east-1",
-        aws_access_key_id="local",
-        aws_secret_access_key="local",
+        aws_access_key_id=stack.admin_credentials["AWS_ACCESS_KEY_ID"],
+        aws_secret_access_key=stack.admin_credentials["AWS_SECRET_ACCESS_KEY"],
         config=Config(inject_host_prefix=False),
     )

@@ -10,10 +10,14 @@ import sys
 import time
 from pathlib import Path
 
+import boto3
 import pytest
 import requests
 import yaml
+from botocore import UNSIGNED
+from botocore.config import Config
 
+from devstack.cli import DEMO_EMAIL, DEMO_PASSWORD
 from devstack.template import load_template
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -31,7 +35,7 @@ def start(template: Path) -> tuple[subprocess.Popen[str], dict[str, str]]:
     )
     assert process.stdout is not None
     urls: dict[str, str] = {}
-    deadline = time.monotonic() + 60
+    deadline = time.monotonic() + 120  # a start on a loaded shared machine (SAM translation, IAM setup)
     for line in process.stdout:
         found = re.match(r"\s+(Fileshare is running|HTTP API):\s+(\S+)", line)
         if found:
@@ -69,4 +73,41 @@ def test_a_route_added_to_the_template_is_served_with_no_other_change(tmp_path: 
         assert requests.get(f"{urls['Fileshare is running']}/config.json", timeout=10).json()["apiUrl"] == api
     finally:
         # And Ctrl-C stops everything cleanly
+        assert stop(process) == 0
+
+
+def test_a_permission_taken_from_a_functions_policy_is_refused_locally(tmp_path: Path) -> None:
+    # Given a copy of the template whose list-files function may no longer query the table
+    template = load_template(ROOT / "template.yaml")
+    [read_index] = [
+        s
+        for s in template["Resources"]["FilesApiFunction"]["Properties"]["Policies"][0]["Statement"]
+        if s["Sid"] == "ReadIndex"
+    ]
+    read_index["Action"] = ["dynamodb:GetItem"]  # dynamodb:Query dropped
+    for name in ("functions", "statemachines", "schemas", "frontend"):
+        (tmp_path / name).symlink_to(ROOT / name)
+    (tmp_path / "template.yaml").write_text(yaml.safe_dump(template, sort_keys=False))
+
+    # When the demo account lists its files, and asks for one of them (GetItem, still granted)
+    process, urls = start(tmp_path / "template.yaml")
+    try:
+        api, config = urls["HTTP API"], requests.get(f"{urls['Fileshare is running']}/config.json", timeout=10).json()
+        cognito = boto3.client(
+            "cognito-idp",
+            endpoint_url=config["cognitoEndpoint"],
+            region_name=config["region"],
+            config=Config(signature_version=UNSIGNED),
+        )
+        token = cognito.initiate_auth(
+            ClientId=config["userPoolClientId"],
+            AuthFlow="USER_PASSWORD_AUTH",
+            AuthParameters={"USERNAME": DEMO_EMAIL, "PASSWORD": DEMO_PASSWORD},
+        )["AuthenticationResult"]["IdToken"]
+        headers = {"Authorization": f"Bearer {token}"}
+
+        # Then the query is refused by IAM (the function fails: API Gateway's 500), the rest works
+        assert requests.get(f"{api}/files", headers=headers, timeout=30).status_code == 500
+        assert requests.get(f"{api}/files/{'0' * 32}", headers=headers, timeout=30).status_code == 404
+    finally:
         assert stop(process) == 0

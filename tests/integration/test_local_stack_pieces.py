@@ -5,9 +5,11 @@ from __future__ import annotations
 import json
 import time
 
+import boto3
 import jwt
 import pytest
 import requests
+from botocore.exceptions import ClientError
 
 from devstack.stack import LocalStack
 from devstack.template import load_template
@@ -160,3 +162,69 @@ def test_a_session_refreshes_as_amplify_asks(local_stack: LocalStack) -> None:
     assert claims["email"] == "refresh@example.com"
     with pytest.raises(cognito.exceptions.NotAuthorizedException):
         cognito.get_tokens_from_refresh_token(ClientId=client_id, RefreshToken="not-a-token")
+
+
+def test_functions_and_workflows_act_as_their_own_roles(local_stack: LocalStack) -> None:
+    stack = local_stack.stack
+    files_api = local_stack.runner.environment_for(stack.functions["FilesApiFunction"])
+    sts = boto3.client(
+        "sts",
+        endpoint_url=local_stack.moto.endpoint,
+        region_name="us-east-1",
+        aws_access_key_id=files_api["AWS_ACCESS_KEY_ID"],
+        aws_secret_access_key=files_api["AWS_SECRET_ACCESS_KEY"],
+        aws_session_token=files_api["AWS_SESSION_TOKEN"],
+    )
+
+    # A function's workers hold a session of the function's role, and that role may do only what
+    # the template lets it: FilesApiFunction reads the index but cannot write it.
+    identity = sts.get_caller_identity()["Arn"]
+    assert identity.endswith(
+        f":assumed-role/{stack.ref('FilesApiFunctionRole')}/{files_api['AWS_LAMBDA_FUNCTION_NAME']}"
+    )
+    dynamodb = boto3.client(
+        "dynamodb",
+        endpoint_url=local_stack.moto.endpoint,
+        region_name="us-east-1",
+        aws_access_key_id=files_api["AWS_ACCESS_KEY_ID"],
+        aws_secret_access_key=files_api["AWS_SECRET_ACCESS_KEY"],
+        aws_session_token=files_api["AWS_SESSION_TOKEN"],
+    )
+    key = {"pk": {"S": "OWNER#nobody"}, "sk": {"S": "USAGE"}}
+    assert "Item" not in dynamodb.get_item(TableName=stack.ref("Table"), Key=key)
+    with pytest.raises(ClientError, match="AccessDenied"):
+        dynamodb.put_item(TableName=stack.ref("Table"), Item=key)
+
+
+def test_a_workflow_step_its_role_may_not_take_fails_with_access_denied(local_stack: LocalStack) -> None:
+    # Given the revoke-share workflow, whose one step updates the table
+    iam, sfn = local_stack.client("iam"), sync_client(local_stack)
+    role = local_stack.stack.ref("RevokeShareStateMachineRole")
+    machine = local_stack.stack.state_machines["RevokeShareStateMachine"]
+    command = json.dumps({"fileId": "f" * 32, "ownerId": "someone", "shareId": "s" * 16, "tokenHash": "0" * 64})
+
+    def step_error() -> str:
+        # Started asynchronously (moto keeps the history of such executions, not of sync ones)
+        run = sfn.start_execution(stateMachineArn=machine, input=command)["executionArn"]
+        while sfn.describe_execution(executionArn=run)["status"] == "RUNNING":
+            time.sleep(0.1)
+        history = sfn.get_execution_history(executionArn=run)["events"]
+        [failed] = [e["taskFailedEventDetails"] for e in history if e["type"] == "TaskFailed"]
+        return f"{failed['error']}: {failed.get('cause', '')}"
+
+    # As the template grants it, the step reaches the table (no such share: its condition fails)
+    assert step_error().startswith("DynamoDB.ConditionalCheckFailedException")
+    # When the role loses dynamodb:UpdateItem, the same step is refused by IAM
+    [name] = [
+        n
+        for n in iam.list_role_policies(RoleName=role)["PolicyNames"]
+        if "RevokeShares" in json.dumps(iam.get_role_policy(RoleName=role, PolicyName=n)["PolicyDocument"])
+    ]
+    granted = iam.get_role_policy(RoleName=role, PolicyName=name)["PolicyDocument"]
+    narrowed = json.dumps(granted).replace('"dynamodb:UpdateItem"', '"dynamodb:GetItem"')
+    iam.put_role_policy(RoleName=role, PolicyName=name, PolicyDocument=narrowed)
+    try:
+        refused = step_error()
+    finally:
+        iam.put_role_policy(RoleName=role, PolicyName=name, PolicyDocument=json.dumps(granted))
+    assert "AccessDenied" in refused and "dynamodb:UpdateItem" in refused

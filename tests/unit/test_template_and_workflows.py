@@ -567,7 +567,7 @@ def test_the_dead_letter_queue_is_encrypted_with_its_own_key_that_only_its_sende
     }
     assert RESOURCES["MailEventsDeadLetterQueue"]["Properties"]["KmsMasterKeyId"] == queue["KmsMasterKeyId"]
     assert key_users("DeadLetterKey") == {
-        function: {"StringEquals": {"kms:EncryptionContext:aws:sqs:arn": {"Fn::GetAtt": [own, "Arn"]}}}
+        function: [{"StringEquals": {"kms:EncryptionContext:aws:sqs:arn": {"Fn::GetAtt": [own, "Arn"]}}}]
         for function, own in own_queues.items()
     }
     for function, own in own_queues.items():

@@ -69,6 +69,8 @@ def test_file_ids_are_fresh_128_bit_hex() -> None:
         f"uploads/../{VALID_FILE_ID}",
         f"uploads/a/../b/{VALID_FILE_ID}",
         f"uploads/owner/{VALID_FILE_ID.upper()}",
+        f"uploads/owner/{'G' * 32}",  # not hex at all
+        "uploads/x/y/z",
         f"uploads/owner/{VALID_FILE_ID[:-1]}",
         f"uploads/owner/{VALID_FILE_ID}0",
         f"uploads/owner/{VALID_FILE_ID}\n",

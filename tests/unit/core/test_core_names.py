@@ -173,6 +173,7 @@ def test_a_long_name_without_a_real_extension_is_cut_as_a_whole() -> None:
     [
         ('a<b>c:d"e|f?g*h.txt', "a_b_c_d_e_f_g_h.txt"),
         ("  report \t final  .pdf ", "report final .pdf"),
+        ("  report  final .pdf ", "report final .pdf"),
         ("tab\there.txt", "tabhere.txt"),
         ("a\x00b\x1fc.txt", "abc.txt"),
         (".bashrc", "bashrc"),

@@ -12,9 +12,10 @@ import pytest
 from fileshare.core import clock, keyring
 from fileshare.core.errors import Conflict, QuotaExceeded, UploadRateExceeded
 from fileshare.core.quota import QuotaLimits, Usage, check_new_upload, rate_problem, storage_problem, window_start
-from fileshare.core.records import FileRecord, ShareRecord
+from fileshare.core.records import ShareRecord
 from fileshare.core.shares import ShareLimits, create_share_input, file_view, owner_view
 from tests.contracts import validate
+from tests.unit.core.test_core_records import a_file
 
 NOW = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
 GIB = 2**30
@@ -72,28 +73,6 @@ def test_a_registered_upload_is_judged_with_what_registered_before_it(
 
 
 # ------------------------------------------------------------------------------ links per file
-
-
-def a_file(**changes: object) -> FileRecord:
-    record = FileRecord(
-        file_id="0123456789abcdef0123456789abcdef",
-        owner_id="0f4a6d1e-1111-2222-3333-444455556666",
-        name="report.pdf",
-        size=12345,
-        content_type="application/pdf",
-        status="READY",
-        created_at="2026-03-01T11:00:00.000Z",
-        updated_at="2026-03-01T11:00:01.000Z",
-        object_key="uploads/0f4a6d1e-1111-2222-3333-444455556666/0123456789abcdef0123456789abcdef",
-        object_version="v1",
-        etag="abc",
-        expires_at="2026-03-31T11:00:00.000Z",
-        stored_bytes=12345,
-        shares_created=1,
-        sha256="a" * 64,
-        detected_type="application/pdf",
-    )
-    return replace(record, **changes)
 
 
 def test_a_file_at_its_link_limit_gets_no_more_links() -> None:

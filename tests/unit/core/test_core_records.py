@@ -36,6 +36,8 @@ def a_file(**changes: object) -> FileRecord:
         object_version="v1",
         etag="abc",
         expires_at=clock.to_iso(EXPIRY),
+        sha256="a" * 64,  # a READY file has been hashed and sniffed
+        detected_type="application/pdf",
     )
     return replace(record, **changes)
 

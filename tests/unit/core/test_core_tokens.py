@@ -1,4 +1,5 @@
-"""fileshare.core.tokens: share links carry 256 random bits, and only their SHA-256 is stored."""
+"""fileshare.core.tokens and passwords: share links carry 256 random bits and only their SHA-256 is
+stored; a link's password is stored only as a salted scrypt hash."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ import pytest
 from hypothesis import assume, given
 from hypothesis import strategies as st
 
+from fileshare.core.passwords import hash_password, verify_password
 from fileshare.core.tokens import hash_token, looks_like_token, mint_share_token
 
 URL_SAFE = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
@@ -72,3 +74,12 @@ def test_anything_else_fails_the_shape_check(value: str) -> None:
 )
 def test_junk_is_not_a_token(junk: str) -> None:
     assert not looks_like_token(junk)
+
+
+def test_passwords_are_stored_as_salted_scrypt_and_verified_in_constant_time() -> None:
+    stored = hash_password("correct horse")
+    assert stored.startswith("scrypt$") and "correct horse" not in stored
+    assert hash_password("correct horse") != stored  # salted
+    assert verify_password("correct horse", stored)
+    assert not verify_password("correct hors", stored)
+    assert not verify_password("x", "not-a-hash")
