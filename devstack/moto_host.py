@@ -20,8 +20,13 @@
 * Step Functions' SDK tasks take parameters in PascalCase and call the API in its own case
   (``ExecutionArn`` -> ``executionArn``), which moto's engine did not do;
 
-and one for speed: moto parses a state machine's definition again for every execution (about
-0.2 s for ours); parsed programs are cached per definition and each execution gets its own copy.
+and three for speed (``make bench`` found them; docs/performance.md): moto parses a state
+machine's definition again for every execution (about 0.2 s for ours), so parsed programs are
+cached per definition and each execution gets its own copy; its engine built a new boto3 client
+for every Task (about a third of the stack's CPU per upload), so clients are kept per region and
+service (moto's builder ignores the state's credentials, so the client is the same); and it
+compiled every JSONPath again each time a state read one (a yacc parser per call), so compiled
+paths are kept.
 """
 
 from __future__ import annotations
@@ -31,6 +36,7 @@ import functools
 import json
 import logging
 import os
+import sys
 import threading
 import uuid
 from collections.abc import Callable
@@ -54,6 +60,8 @@ from moto.stepfunctions.parser.asl.component.state.exec.state_task.service.state
     StateTaskServiceSfn,
 )
 from moto.stepfunctions.parser.asl.parse.asl_parser import AmazonStateLanguageParser
+from moto.stepfunctions.parser.asl.utils import boto_client as engine_clients
+from moto.stepfunctions.parser.asl.utils import json_path
 from moto.stepfunctions.parser.backend.execution_worker import ExecutionWorker
 from moto.stepfunctions.parser.models import StepFunctionsParserBackend
 from moto.utilities.arns import parse_arn
@@ -198,6 +206,38 @@ def _evaluation_entrypoint(self: ExecutionWorker) -> Any:
         return copy.deepcopy(program)
 
 
+_engine_clients: dict[tuple[str, str, bool, int], Any] = {}
+_engine_clients_lock = threading.Lock()
+
+
+def _kept_engine_client(region: str, service: str, state_credentials: Any = None) -> Any:
+    """moto's ``boto_client_for``, once per region and service: a botocore client costs ~20 ms of
+    CPU to build and is safe to share between threads."""
+    from moto.core.models import botocore_stubber
+    from moto.settings import moto_server_port
+
+    key = (region, service, bool(botocore_stubber.enabled), int(moto_server_port()))
+    with _engine_clients_lock:
+        client = _engine_clients.get(key)
+        if client is None:
+            client = _engine_clients[key] = _originals["boto_client_for"](region, service, state_credentials)
+        return client
+
+
+def _install_speedups() -> None:
+    _originals["boto_client_for"] = engine_clients.boto_client_for
+    engine_clients.boto_client_for = _kept_engine_client  # for modules imported from now on
+    # Each Task's module imported the builder by name: replace it where it was imported.
+    for name, module in list(sys.modules.items()):
+        if (
+            name.startswith("moto.stepfunctions.parser")
+            and getattr(module, "boto_client_for", None) is (_originals["boto_client_for"])
+        ):
+            module.boto_client_for = _kept_engine_client  # type: ignore[attr-defined]
+    # Compiled paths are only read (``find``), never changed, so one copy serves every thread.
+    json_path.parse = functools.lru_cache(maxsize=4096)(json_path.parse)  # type: ignore[attr-defined]
+
+
 def install_hooks(
     *,
     runner: LambdaRunner,
@@ -220,6 +260,7 @@ def install_hooks(
             task._eval_service_task = _api_cased(task._eval_service_task)  # type: ignore[method-assign]
         express.install()
         redrive.install()
+        _install_speedups()
         for name in _DYNAMODB_WRITES:
             setattr(DynamoDBBackend, name, _serialised(getattr(DynamoDBBackend, name)))
         for name in _DYNAMODB_READS:
