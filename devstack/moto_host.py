@@ -20,18 +20,22 @@
 * Step Functions' SDK tasks take parameters in PascalCase and call the API in its own case
   (``ExecutionArn`` -> ``executionArn``), which moto's engine did not do;
 
-and three for speed (``make bench`` found them; docs/performance.md): moto parses a state
+and four for speed (``make bench`` found them; docs/performance.md): moto parses a state
 machine's definition again for every execution (about 0.2 s for ours), so parsed programs are
 cached per definition and each execution gets its own copy; its engine built a new boto3 client
 for every Task (about a third of the stack's CPU per upload), so clients are kept per region and
-service (moto's builder ignores the state's credentials, so the client is the same); and it
-compiled every JSONPath again each time a state read one (a yacc parser per call), so compiled
-paths are kept.
+service (moto's builder ignores the state's credentials, so the client is the same); it compiled
+every JSONPath again each time a state read one (a yacc parser per call), so compiled paths are
+kept; and its generic, model-driven response serializer spent three quarters of DynamoDB's CPU
+turning items that are already in DynamoDB's wire form into JSON, so the item operations' answers
+are written with ``json.dumps`` (binary values base64, as the wire has them).
 """
 
 from __future__ import annotations
 
+import base64
 import copy
+import datetime
 import functools
 import json
 import logging
@@ -50,7 +54,7 @@ from moto.cognitoidp.models import CognitoIdpBackend
 from moto.cognitoidp.responses import CognitoIdpResponse
 from moto.core.responses import ActionResult, EmptyResult
 from moto.dynamodb.models import DynamoDBBackend
-from moto.dynamodb.responses import DynamoHandler
+from moto.dynamodb.responses import DynamoHandler, DynamoResult
 from moto.events.models import Rule
 from moto.moto_server.threaded_moto_server import ThreadedMotoServer
 from moto.stepfunctions.parser.asl.component.state.exec.state_task.service.state_task_service_aws_sdk import (
@@ -224,7 +228,45 @@ def _kept_engine_client(region: str, service: str, state_credentials: Any = None
         return client
 
 
+# Item operations only: their answers are items and counts, already shaped as the JSON protocol's.
+_DYNAMODB_ITEM_ACTIONS = frozenset(
+    {
+        "GetItem",
+        "BatchGetItem",
+        "Query",
+        "Scan",
+        "PutItem",
+        "UpdateItem",
+        "DeleteItem",
+        "TransactGetItems",
+        "TransactWriteItems",
+        "BatchWriteItem",
+    }
+)
+
+
+def _wire_value(value: Any) -> Any:
+    if isinstance(value, bytes):
+        return base64.b64encode(value).decode("ascii")
+    if isinstance(value, datetime.datetime):
+        return value.timestamp()
+    raise TypeError(f"{type(value).__name__} is not part of a DynamoDB answer")
+
+
+def _dynamodb_serialized(self: DynamoHandler, action_result: ActionResult) -> Any:
+    if (
+        type(action_result) in (ActionResult, DynamoResult)
+        and not isinstance(action_result.result, Exception)
+        and self._get_action() in _DYNAMODB_ITEM_ACTIONS
+    ):
+        body = json.dumps(action_result.result, default=_wire_value)
+        return 200, {**self.response_headers, "Content-Type": "application/x-amz-json-1.0"}, body
+    return _originals["dynamodb_serialized"](self, action_result)
+
+
 def _install_speedups() -> None:
+    _originals["dynamodb_serialized"] = DynamoHandler.serialized
+    DynamoHandler.serialized = _dynamodb_serialized  # type: ignore[method-assign,assignment]  # same call, a faster body
     _originals["boto_client_for"] = engine_clients.boto_client_for
     engine_clients.boto_client_for = _kept_engine_client  # for modules imported from now on
     # Each Task's module imported the builder by name: replace it where it was imported.

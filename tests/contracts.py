@@ -75,7 +75,9 @@ def validator_for(schema_relative_path: str) -> Draft202012Validator:
 
 
 def plain(value: Any) -> Any:
-    """DynamoDB numbers come back as Decimal; JSON Schema speaks JSON."""
+    """DynamoDB numbers come back as Decimal and string sets as sets; JSON Schema speaks JSON."""
+    if isinstance(value, set | frozenset):
+        return sorted(plain(v) for v in value)
     if isinstance(value, Decimal):
         return int(value) if value == value.to_integral_value() else float(value)
     if isinstance(value, dict):

@@ -13,7 +13,7 @@ from fileshare.api.http import caller_id, new_resolver, page_size
 from fileshare.core import clock, config
 from fileshare.core.ownership import owned_file
 from fileshare.core.quota import window_start
-from fileshare.core.shares import file_view
+from fileshare.core.shares import file_view, file_views
 from fileshare.core.store import IndexReader, list_downloads
 from fileshare.observability import logger, tracer
 
@@ -40,8 +40,8 @@ def list_files() -> dict[str, Any]:
     limit = page_size(app.current_event.get_query_string_value("limit"))
     next_token = app.current_event.get_query_string_value("nextToken")
     records, token = index.list_files(owner_id, limit=limit, next_token=next_token)
-    items = [file_view(r, index.list_shares(r.file_id), app_url=settings.app_url) for r in records]
-    answer: dict[str, Any] = {"items": items}
+    shares = index.list_shares_of(records)
+    answer: dict[str, Any] = {"items": file_views(records, shares, app_url=settings.app_url)}
     if token:
         answer["nextToken"] = token
     return answer

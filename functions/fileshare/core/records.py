@@ -94,6 +94,7 @@ class FileRecord:
     shares_created: int = 0  # links ever made for it, revoked ones included (capped per file)
     processing_deadline: str | None = None  # a PROCESSING file not finished by then is stuck
     processing_execution: str | None = None  # the process-upload execution that registered it
+    share_keys: tuple[str, ...] = ()  # the table keys of its links, written by the workflows that store them
 
     @classmethod
     def new(
@@ -199,6 +200,7 @@ class FileRecord:
             shares_created=int(item.get("sharesCreated", 0)),
             processing_deadline=item.get("processingDeadline"),
             processing_execution=item.get("processingExecution"),
+            share_keys=tuple(sorted(item.get("shareKeys", ()))),
         )
 
     def is_stuck(self, at: datetime) -> bool:

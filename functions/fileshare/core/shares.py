@@ -79,6 +79,16 @@ def owner_view(share: ShareRecord, *, app_url: str) -> dict[str, Any]:
     return view
 
 
+def file_views(
+    records: list[FileRecord], shares_of: dict[str, list[ShareRecord]], *, app_url: str
+) -> list[dict[str, Any]]:
+    """A page of files: every live link on it decrypted side by side first, not one after another."""
+    keyring.decrypt_tokens(
+        (s.token_ciphertext, s.file_id, s.share_id) for r in records for s in shares_of[r.file_id] if not s.revoked
+    )
+    return [file_view(r, shares_of[r.file_id], app_url=app_url) for r in records]
+
+
 def file_view(record: FileRecord, shares: list[ShareRecord], *, app_url: str) -> dict[str, Any]:
     view: dict[str, Any] = {
         "fileId": record.file_id,

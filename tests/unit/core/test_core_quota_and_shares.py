@@ -4,6 +4,8 @@ what they are told when they may not."""
 from __future__ import annotations
 
 import base64
+import threading
+from collections import OrderedDict
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
@@ -13,7 +15,7 @@ from fileshare.core import clock, keyring
 from fileshare.core.errors import Conflict, QuotaExceeded, UploadRateExceeded
 from fileshare.core.quota import QuotaLimits, Usage, check_new_upload, rate_problem, storage_problem, window_start
 from fileshare.core.records import FileRecord, ShareRecord
-from fileshare.core.shares import ShareLimits, create_share_input, file_view, owner_view
+from fileshare.core.shares import ShareLimits, create_share_input, file_view, file_views, owner_view
 from tests.contracts import validate
 
 NOW = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
@@ -138,3 +140,44 @@ def test_revoked_links_are_listed_but_never_decrypted(monkeypatch: pytest.Monkey
     assert "token" not in shown_revoked and "url" not in shown_revoked and shown_revoked["revoked"] is True
     validate("api/file.json", view)
     validate("api/share.json", owner_view(revoked, app_url="https://app.example"))
+
+
+class CountingKms:
+    """A KMS stand-in whose ciphertext is the token itself; it counts what it was asked."""
+
+    def __init__(self) -> None:
+        self.decrypts = 0
+        self.lock = threading.Lock()
+
+    def decrypt(self, *, CiphertextBlob: bytes, EncryptionContext: dict[str, str]) -> dict[str, bytes]:  # noqa: N803 - boto3's names
+        with self.lock:
+            self.decrypts += 1
+        return {"Plaintext": CiphertextBlob}
+
+
+def test_listing_a_page_decrypts_each_link_once_and_a_warm_listing_asks_kms_nothing(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Given a page of 50 files, each with one live link, and a KMS that counts its work
+    kms = CountingKms()
+    monkeypatch.setattr(keyring, "client", lambda service: kms)
+    monkeypatch.setattr(keyring, "_kept", OrderedDict())
+    records: list[FileRecord] = []
+    shares_of: dict[str, list[ShareRecord]] = {}
+    for n in range(50):
+        file_id = f"{n:032x}"
+        token = f"{n:043d}"
+        records.append(a_file(file_id=file_id))
+        shares_of[file_id] = [
+            a_share(file_id=file_id, share_id=f"{n:016x}", token_ciphertext=base64.b64encode(token.encode()).decode())
+        ]
+
+    # When the owner lists the page twice
+    first = file_views(records, shares_of, app_url="https://app.example")
+    after_first = kms.decrypts
+    second = file_views(records, shares_of, app_url="https://app.example")
+
+    # Then every link shows its own token, KMS decrypted each once, and not at all the second time
+    assert [v["shares"][0]["token"] for v in first] == [f"{n:043d}" for n in range(50)]
+    assert second == first
+    assert (after_first, kms.decrypts) == (50, 50)
