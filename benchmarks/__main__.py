@@ -33,7 +33,7 @@ SIZES = {
         "large": 1024 * MIB,
         "runs": 3,
     },
-    "quick": {"one_at_a_time": 10, "files": 40, "clients": 8, "listed": 150, "walks": 2, "large": 64 * MIB, "runs": 1},
+    "quick": {"one_at_a_time": 5, "files": 40, "clients": 8, "listed": 100, "walks": 2, "large": 64 * MIB, "runs": 1},
 }
 BURST_CLIENTS = 20
 

@@ -131,7 +131,7 @@ def sustained(stack: StackProcess, files: int, clients: int) -> dict[str, Any]:
         "uploads_s": round(uploaded, 2),
         "elapsed_s": round(elapsed, 2),
         "files_per_s": round(len(terminal) / elapsed, 2),
-        "lost": files - len(terminal),
+        "lost": expected - len(terminal),  # S3 took it, yet it is not terminal in the index
         "outcomes": dict(outcomes),
         "cpu_s_per_file": round(total / max(1, files), 3),
         "cpu_s_per_component": {k: round(v / max(1, files), 4) for k, v in spent.items() if v > 0},

@@ -632,3 +632,9 @@ def test_the_largest_upload_and_its_unpacked_members_fit_in_the_scan_steps_stora
     storage = scan["EphemeralStorage"]["Size"] * 2**20
     assert parameter["Default"] <= parameter["MaxValue"]
     assert parameter["MaxValue"] + budget + SCRATCH_RESERVE_BYTES <= storage
+
+
+def test_the_files_api_may_read_a_pages_links_by_key() -> None:
+    # GET /files reads the links its page's files name with one BatchGetItem (fileshare.core.store)
+    allowed = {a for s in statements(FUNCTIONS["FilesApiFunction"]) for a in actions(s)}
+    assert {"dynamodb:Query", "dynamodb:BatchGetItem"} <= allowed

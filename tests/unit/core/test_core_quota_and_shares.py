@@ -149,7 +149,7 @@ class CountingKms:
         self.decrypts = 0
         self.lock = threading.Lock()
 
-    def decrypt(self, *, CiphertextBlob: bytes, EncryptionContext: dict[str, str]) -> dict[str, bytes]:  # noqa: N803 - boto3's names
+    def decrypt(self, *, CiphertextBlob: bytes, EncryptionContext: dict[str, str]) -> dict[str, bytes]:
         with self.lock:
             self.decrypts += 1
         return {"Plaintext": CiphertextBlob}
