@@ -40,8 +40,10 @@ def burst_redeem(stack: StackProcess, account: Account, file_id: str, clients: i
         answer = http.post(f"{stack.api_url}/public/shares/{token}/download", json={}, timeout=60)
         return answer.status_code, time.perf_counter() - began
 
+    before = stack.cpu()
     with ThreadPoolExecutor(max_workers=clients) as pool:
         results = list(pool.map(lambda _: redeem(), range(clients)))
+    spent = difference(stack.cpu(), before)
     seconds = [s for _, s in results]
     return {
         "clients": clients,
@@ -51,6 +53,7 @@ def burst_redeem(stack: StackProcess, account: Account, file_id: str, clients: i
         "other": sorted({status for status, _ in results if status not in (200, 404)}),
         "p50_s": round(statistics.median(seconds), 3),
         "p99_s": round(percentile(seconds, 0.99), 3),
+        "cpu_ms_per_redemption": {k: round(v * 1000 / clients, 1) for k, v in spent.items() if v > 0},
     }
 
 
