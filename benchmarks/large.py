@@ -15,8 +15,10 @@ from xml.sax.saxutils import escape
 import requests
 from boto3.s3.transfer import TransferConfig
 
-from benchmarks.client import Account, StackProcess
+from benchmarks.client import Account, StackProcess, wait_terminal
 from fileshare_cli.transfer import PARALLEL_PARTS, FileSlice
+
+PIPELINE_TIMEOUT_SECONDS = 300.0
 
 
 def presigned_multipart(stack: StackProcess, account: Account, path: Path) -> tuple[float, str]:
@@ -66,12 +68,22 @@ def boto3_upload(stack: StackProcess, path: Path) -> float:
 
 
 def compare(stack: StackProcess, account: Account, path: Path) -> dict[str, Any]:
+    """Both uploads, then the large file's way through the pipeline (the stack is not stopped
+    under a running workflow)."""
     plain = boto3_upload(stack, path)
     ours, file_id = presigned_multipart(stack, account, path)
+    completed = time.perf_counter()
+    try:
+        status: str | None = wait_terminal(
+            stack.client("dynamodb"), stack.table, file_id, timeout=PIPELINE_TIMEOUT_SECONDS
+        )
+    except TimeoutError:
+        status = None
     return {
         "bytes": path.stat().st_size,
         "boto3_s": round(plain, 2),
         "presigned_s": round(ours, 2),
         "multipart_ratio": round(plain / ours, 3),
-        "file_id": file_id,
+        "status": status,
+        "ready_s": round(time.perf_counter() - completed, 1) if status else None,
     }

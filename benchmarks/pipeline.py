@@ -27,7 +27,9 @@ from benchmarks.client import (
 from benchmarks.cpu import difference
 
 FILE_BYTES = 100 * 1024
-LOSS_TIMEOUT_SECONDS = 120.0
+# A file still PROCESSING when no file has finished for this long is counted lost.
+STALL_SECONDS = 180.0
+UPLOAD_ATTEMPTS = 3
 
 
 def state_durations(sfn: Any, execution_arn: str) -> dict[str, float]:
@@ -88,17 +90,24 @@ def sustained(stack: StackProcess, files: int, clients: int) -> dict[str, Any]:
     lock = threading.Lock()
     share = [files // clients + (1 if i < files % clients else 0) for i in range(clients)]
 
+    retries: list[str] = []
+
     def person(account: Account, count: int) -> None:
+        """Sends the next file as soon as S3 took the last one; a refused request is sent again,
+        as the web app's retry does, at most twice."""
         http = requests.Session()
         for _ in range(count):
-            try:
-                file_id = upload(http, stack.api_url, account, text_body(FILE_BYTES))
-            except (requests.RequestException, RuntimeError) as exc:
+            for attempt in range(1, UPLOAD_ATTEMPTS + 1):
+                try:
+                    file_id = upload(http, stack.api_url, account, text_body(FILE_BYTES))
+                except (requests.RequestException, RuntimeError) as exc:
+                    with lock:
+                        (errors if attempt == UPLOAD_ATTEMPTS else retries).append(repr(exc))
+                    time.sleep(attempt)
+                    continue
                 with lock:
-                    errors.append(repr(exc))
-                continue
-            with lock:
-                sent[account.sub].append(file_id)
+                    sent[account.sub].append(file_id)
+                break
 
     before = stack.cpu()
     started = time.perf_counter()
@@ -107,17 +116,20 @@ def sustained(stack: StackProcess, files: int, clients: int) -> dict[str, Any]:
             pool.submit(person, account, count)
     uploaded = time.perf_counter() - started
     terminal: dict[str, str] = {}
-    deadline = time.monotonic() + LOSS_TIMEOUT_SECONDS
     expected = sum(len(ids) for ids in sent.values())
-    while time.monotonic() < deadline:
-        terminal = {}
+    progress, last_done = time.monotonic(), time.perf_counter()
+    while time.monotonic() - progress < STALL_SECONDS:
+        now_terminal: dict[str, str] = {}
         for account in accounts:
             statuses = owner_statuses(ddb, stack.table, account.sub)
-            terminal.update({f: s for f, s in statuses.items() if f in sent[account.sub] and s in TERMINAL})
+            now_terminal.update({f: s for f, s in statuses.items() if f in sent[account.sub] and s in TERMINAL})
+        if len(now_terminal) > len(terminal):
+            progress, last_done = time.monotonic(), time.perf_counter()
+        terminal = now_terminal
         if len(terminal) >= expected:
             break
         time.sleep(0.5)
-    elapsed = time.perf_counter() - started
+    elapsed = last_done - started
     spent = difference(stack.cpu(), before)
     total = sum(spent.values())
     outcomes: dict[str, int] = defaultdict(int)
@@ -128,6 +140,7 @@ def sustained(stack: StackProcess, files: int, clients: int) -> dict[str, Any]:
         "clients": clients,
         "file_bytes": FILE_BYTES,
         "upload_errors": len(errors),
+        "upload_retries": len(retries),
         "uploads_s": round(uploaded, 2),
         "elapsed_s": round(elapsed, 2),
         "files_per_s": round(len(terminal) / elapsed, 2),

@@ -51,8 +51,12 @@ class TargetDelivery:
         self.log = log
         self.base_delay = base_delay
         self.pool = ThreadPoolExecutor(max_workers=8, thread_name_prefix="eventbridge")
+        self.closed = False
 
     def __call__(self, rule: Any, targets: list[dict[str, Any]], event: dict[str, Any]) -> None:
+        if self.closed:  # the stack is stopping: what runs now (an execution failing) has nowhere to go
+            self.log("eventbridge", f"stopped: not delivering {event.get('detail-type')!r} from {rule.arn}")
+            return
         normalised = normalise_event(event)
         for target in targets:
             self.pool.submit(self._deliver, rule.arn, target, normalised)
@@ -106,4 +110,5 @@ class TargetDelivery:
         )
 
     def close(self) -> None:
+        self.closed = True
         self.pool.shutdown(wait=False, cancel_futures=True)
