@@ -36,7 +36,9 @@ def to_attribute_values(item: dict[str, Any]) -> dict[str, Any]:
 
 
 def from_attribute_values(item: dict[str, Any]) -> dict[str, Any]:
-    return {k: _deserializer.deserialize(v) for k, v in item.items()}
+    """Plain values; a set (``shareKeys``) as a sorted list, so every item is JSON as it is."""
+    plain = {k: _deserializer.deserialize(v) for k, v in item.items()}
+    return {k: sorted(v) if isinstance(v, set) else v for k, v in plain.items()}
 
 
 class IndexReader:
