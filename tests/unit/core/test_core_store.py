@@ -13,7 +13,7 @@ from hypothesis import assume, given
 from hypothesis import strategies as st
 
 from fileshare.core.records import owner_gsi1pk
-from fileshare.core.store import BadPageToken, decode_page_token, encode_page_token
+from fileshare.core.store import BadPageToken, decode_page_token, encode_page_token, from_attribute_values
 
 OWNERS = st.uuids().map(str)
 KEY_TEXT = st.text(min_size=1, max_size=60)
@@ -112,3 +112,10 @@ def test_any_token_either_decodes_into_the_callers_partition_or_is_refused(token
         return
     assert key["gsi1pk"] == {"S": MINE}
     assert set(key) == {"pk", "sk", "gsi1pk", "gsi1sk"}
+
+
+def test_a_string_set_reads_as_a_sorted_list_so_an_item_is_json_as_it_is() -> None:
+    # GET /ops/files/{id} answers the file item as stored; a set would not serialise (a 500)
+    item = from_attribute_values({"pk": {"S": "FILE#1"}, "shareKeys": {"SS": ["SHARE#b", "SHARE#a"]}})
+    assert item["shareKeys"] == ["SHARE#a", "SHARE#b"]
+    assert json.loads(json.dumps(item)) == item
