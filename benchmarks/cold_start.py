@@ -46,12 +46,14 @@ def _artifact(function: str, imported: set[str]) -> dict[str, Any]:
     if not root.is_dir():
         return {"artifact_kb": None}
     artifact = measure(BUILD_DIR, function)
-    shipped = {p.name.removesuffix(".py") for p in root.iterdir() if not p.name.endswith((".dist-info", ".pth"))}
+    # Importable top-level names: packages, modules and extension modules (yara.cpython-313-….so).
+    metadata = (".dist-info", ".data", ".libs", "-stubs", ".pth", ".txt")
+    shipped = {p.name.split(".")[0] for p in root.iterdir() if not p.name.endswith(metadata)}
     shipped.discard("__pycache__")
     return {
         "artifact_kb": round(artifact.unzipped / 1024),
         "artifact_zipped_kb": round(artifact.zipped / 1024),
-        "never_imported": sorted(p for p in shipped if p not in imported and not p.endswith(".libs")),
+        "never_imported": sorted(shipped - imported),
     }
 
 
