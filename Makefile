@@ -125,8 +125,8 @@ destroy: $(VENV)/.installed $(SAM_VENV)/.installed ## delete STAGE's stack (the 
 docs: $(VENV)/.installed ## regenerate docs/api.md from schemas/api/openapi.yaml
 	$(BIN)/python -m delivery.api_doc > docs/api.md
 
-bench: $(VENV)/.installed ## print performance figures (not pass/fail tests)
-	$(BIN)/python -m benchmarks
+bench: $(VENV)/.installed ## performance figures (docs/performance.md) into bench/results; QUICK=1: small sizes, under 2 minutes
+	$(BIN)/python -m benchmarks $(if $(QUICK),--quick)
 
 clean: ## remove build output and caches (keeps the virtualenvs and node_modules)
 	rm -rf .aws-sam .pytest_cache .mypy_cache .ruff_cache $(FRONTEND)/dist

@@ -11,7 +11,6 @@ import tempfile
 import time
 from pathlib import Path
 
-GIB = 1024**3
 PROBE = r"""
 import json, sys, time
 from pathlib import Path
@@ -52,23 +51,20 @@ def measure(path: Path) -> dict[str, float]:
     return figures
 
 
-def main() -> int:
-    size = int(os.environ.get("BENCH_CONTENT_BYTES", str(GIB)))
-    print("Content safety (validate + SHA-256 + YARA scan, one process, as the workflow steps do):")
+def inspect(size: int) -> dict[str, float]:
+    """The step's throughput against ``sha256sum`` on ``size`` bytes, and its peak memory on 64 MiB
+    and on ``size`` (flat when the step streams)."""
+    results: dict[str, float] = {}
     with tempfile.TemporaryDirectory() as scratch:
-        for label, n in (("64 MiB", 64 * 1024 * 1024), (f"{size / GIB:.2f} GiB", size)):
-            path = Path(scratch) / "object"
+        path = Path(scratch) / "object"
+        for label, n in (("64m", 64 * 1024 * 1024), ("large", size)):
             make_file(path, n)
             figures = measure(path)
-            mib = n / 1024**2
-            print(
-                f"  {label:>9}: {mib / figures['seconds']:7.0f} MiB/s (sha256sum alone: "
-                f"{mib / figures['sha256sum_seconds']:5.0f} MiB/s), peak RSS {figures['max_rss_kib'] / 1024:.0f} MiB, "
-                f"verdict {figures['verdict']}"
-            )
+            results[f"peak_rss_mib_{label}"] = round(figures["max_rss_kib"] / 1024, 1)
+            if label == "large":
+                mib = n / 1024**2
+                results["inspect_mib_per_s"] = round(mib / figures["seconds"], 1)
+                results["sha256sum_mib_per_s"] = round(mib / figures["sha256sum_seconds"], 1)
+                results["inspect_ratio"] = round(figures["sha256sum_seconds"] / figures["seconds"], 3)
             path.unlink()
-    return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())
+    return results

@@ -75,8 +75,12 @@ class TargetDelivery:
             yield
         finally:
             self.copies, self.spread_seconds = 1, 0.0
+        self.closed = False
 
     def __call__(self, rule: Any, targets: list[dict[str, Any]], event: dict[str, Any]) -> None:
+        if self.closed:  # the stack is stopping: what runs now (an execution failing) has nowhere to go
+            self.log("eventbridge", f"stopped: not delivering {event.get('detail-type')!r} from {rule.arn}")
+            return
         normalised = normalise_event(event)
         for target in targets:
             if self.copies == 1:
@@ -142,4 +146,5 @@ class TargetDelivery:
         )
 
     def close(self) -> None:
+        self.closed = True
         self.pool.shutdown(wait=False, cancel_futures=True)

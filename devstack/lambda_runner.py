@@ -47,7 +47,8 @@ class Invocation:
 class _Worker:
     """One execution environment: a process forked from its function's fork server."""
 
-    def __init__(self, conn: socket.socket, pid: int, cold_start_ms: float) -> None:
+    def __init__(self, conn: socket.socket, pid: int, cold_start_ms: float, function: str) -> None:
+        self.function = function
         self.conn = conn
         self.pid = pid
         self.cold_start_ms = cold_start_ms
@@ -143,7 +144,7 @@ class _ForkServer:
                 conn, _ = self._listener.accept()
             except TimeoutError as exc:
                 raise RuntimeError(f"{self.spec.logical_id}: no worker within {SPAWN_TIMEOUT_SECONDS:.0f} s") from exc
-            worker = _Worker(conn, 0, 0.0)
+            worker = _Worker(conn, 0, 0.0, self.spec.logical_id)
             hello = worker._read_line(time.monotonic() + SPAWN_TIMEOUT_SECONDS)
             if not hello:
                 worker.kill()
@@ -306,6 +307,17 @@ class LambdaRunner:
         worker = self._new_worker(spec)
         self._checkin(logical_id, worker)
         return worker.cold_start_ms
+
+    def pids(self) -> dict[str, list[int]]:
+        """Each function's live processes (its fork server and workers), for CPU accounting."""
+        with self._lock:
+            found: dict[str, list[int]] = {name: [] for name in self.functions}
+            for name, server in self._servers.items():
+                found[name].append(server.process.pid)
+            for worker in self._all:
+                if worker.alive():
+                    found[worker.function].append(worker.pid)
+            return found
 
     def reset(self, logical_id: str | None = None) -> None:
         """Retire warm workers and fork servers (all, or one function's): the next call cold-starts

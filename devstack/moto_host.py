@@ -30,12 +30,20 @@
   (``EventBridge.ThrottlingException``), which a Retry can name; moto's engine turned it into
   ``States.Runtime``, which no Retry or Catch may name;
 
-and one for speed: moto parses a state machine's definition again for every execution (about
-0.2 s for ours); parsed programs are cached per definition and each execution gets its own copy.
+and four for speed (``make bench`` found them; docs/performance.md): moto parses a state
+machine's definition again for every execution (about 0.2 s for ours), so parsed programs are
+cached per definition and each execution gets its own copy; its engine built a new boto3 client
+for every Task (about a third of the stack's CPU per upload), so clients are kept per region and
+service (moto's builder ignores the state's credentials, so the client is the same); it compiled
+every JSONPath again each time a state read one (a yacc parser per call), so compiled paths are
+kept; and its generic, model-driven response serializer spent three quarters of DynamoDB's CPU
+turning items that are already in DynamoDB's wire form into JSON, so the item operations' answers
+are written with ``json.dumps`` (binary values base64, as the wire has them).
 """
 
 from __future__ import annotations
 
+import base64
 import copy
 import datetime
 import functools
@@ -63,7 +71,7 @@ from moto.core.authorization import ActionAuthenticatorMixin
 from moto.core.exceptions import InvalidClientTokenIdError
 from moto.core.responses import ActionResult, EmptyResult
 from moto.dynamodb.models import DynamoDBBackend
-from moto.dynamodb.responses import DynamoHandler
+from moto.dynamodb.responses import DynamoHandler, DynamoResult
 from moto.events.models import Rule
 from moto.iam import access_control
 from moto.iam.aws_managed_policies import aws_managed_policies_data
@@ -89,7 +97,8 @@ from moto.stepfunctions.parser.asl.component.state.exec.state_task.service.state
     StateTaskServiceSfn,
 )
 from moto.stepfunctions.parser.asl.parse.asl_parser import AmazonStateLanguageParser
-from moto.stepfunctions.parser.asl.utils import boto_client
+from moto.stepfunctions.parser.asl.utils import boto_client as engine_clients
+from moto.stepfunctions.parser.asl.utils import json_path
 from moto.stepfunctions.parser.backend.execution_worker import ExecutionWorker
 from moto.stepfunctions.parser.models import StepFunctionsParserBackend
 from moto.sts.models import sts_backends
@@ -288,6 +297,76 @@ def _evaluation_entrypoint(self: ExecutionWorker) -> Any:
         return copy.deepcopy(program)
 
 
+_engine_clients: dict[tuple[str, str, str, bool, int], Any] = {}
+_engine_clients_lock = threading.Lock()
+
+
+def _kept_engine_client(region: str, service: str, state_credentials: Any = None) -> Any:
+    """The engine's client (``_state_machine_client``), once per region, service and role: a botocore
+    client costs ~20 ms of CPU to build and is safe to share between threads."""
+    from moto.core.models import botocore_stubber
+
+    role = getattr(state_credentials, "role_arn", None) or ""
+    key = (region, service, role, bool(botocore_stubber.enabled), int(moto_server_port()))
+    with _engine_clients_lock:
+        client = _engine_clients.get(key)
+        if client is None:
+            client = _engine_clients[key] = _state_machine_client(region, service, state_credentials)
+        return client
+
+
+# Item operations only: their answers are items and counts, already shaped as the JSON protocol's.
+_DYNAMODB_ITEM_ACTIONS = frozenset(
+    {
+        "GetItem",
+        "BatchGetItem",
+        "Query",
+        "Scan",
+        "PutItem",
+        "UpdateItem",
+        "DeleteItem",
+        "TransactGetItems",
+        "TransactWriteItems",
+        "BatchWriteItem",
+    }
+)
+
+
+def _wire_value(value: Any) -> Any:
+    if isinstance(value, bytes):
+        return base64.b64encode(value).decode("ascii")
+    if isinstance(value, datetime.datetime):
+        return value.timestamp()
+    raise TypeError(f"{type(value).__name__} is not part of a DynamoDB answer")
+
+
+def _dynamodb_serialized(self: DynamoHandler, action_result: ActionResult) -> Any:
+    if (
+        type(action_result) in (ActionResult, DynamoResult)
+        and not isinstance(action_result.result, Exception)
+        and self._get_action() in _DYNAMODB_ITEM_ACTIONS
+    ):
+        body = json.dumps(action_result.result, default=_wire_value)
+        return 200, {**self.response_headers, "Content-Type": "application/x-amz-json-1.0"}, body
+    return _originals["dynamodb_serialized"](self, action_result)
+
+
+def _install_speedups() -> None:
+    _originals["dynamodb_serialized"] = DynamoHandler.serialized
+    DynamoHandler.serialized = _dynamodb_serialized  # type: ignore[method-assign,assignment]  # same call, a faster body
+    _originals["boto_client_for"] = engine_clients.boto_client_for
+    engine_clients.boto_client_for = _kept_engine_client  # for modules imported from now on
+    # Each Task's module imported the builder by name: replace it where it was imported.
+    for name, module in list(sys.modules.items()):
+        if (
+            name.startswith("moto.stepfunctions.parser")
+            and getattr(module, "boto_client_for", None) is (_originals["boto_client_for"])
+        ):
+            module.boto_client_for = _kept_engine_client  # type: ignore[attr-defined]
+    # Compiled paths are only read (``find``), never changed, so one copy serves every thread.
+    json_path.parse = functools.lru_cache(maxsize=4096)(json_path.parse)  # type: ignore[attr-defined]
+
+
 def install_hooks(
     *,
     runner: LambdaRunner,
@@ -314,9 +393,6 @@ def install_hooks(
         StateTaskServiceEvents._from_error = _events_error(StateTaskServiceEvents._from_error)  # type: ignore[method-assign]
         for task in (StateTaskServiceAwsSdk, StateTaskServiceSfn):
             task._eval_service_task = _api_cased(task._eval_service_task)  # type: ignore[method-assign]
-        for module in list(sys.modules.values()):
-            if getattr(module, "boto_client_for", None) is _engine_client:
-                module.boto_client_for = _state_machine_client  # type: ignore[attr-defined]
         access_control.IAMRequestBase.__init__ = _iam_request_init(access_control.IAMRequestBase.__init__)  # type: ignore[method-assign]
         access_control.IAMRequestBase.check_action_permitted = _per_item_actions(  # type: ignore[method-assign]
             access_control.IAMRequestBase.check_action_permitted
@@ -332,6 +408,7 @@ def install_hooks(
         ]
         express.install()
         redrive.install()
+        _install_speedups()
         for name in _DYNAMODB_WRITES:
             setattr(DynamoDBBackend, name, _serialised(getattr(DynamoDBBackend, name)))
         for name in _DYNAMODB_READS:
@@ -398,7 +475,7 @@ def role_credentials(role_arn: str, session_name: str = "fileshare-local") -> di
         return dict(_sessions[role_arn])
 
 
-_engine_client = boto_client.boto_client_for
+_engine_client = engine_clients.boto_client_for
 
 
 def _state_machine_client(region: str, service: str, state_credentials: Any = None) -> Any:
