@@ -60,6 +60,7 @@ class TargetDelivery:
         self.log = log
         self.base_delay = base_delay
         self.pool = ThreadPoolExecutor(max_workers=8, thread_name_prefix="eventbridge")
+        self.closed = False
         self.copies = 1
         self.spread_seconds = 0.0
         self._random = random.Random()  # noqa: S311 - seeded delays for tests, not a secret
@@ -75,7 +76,6 @@ class TargetDelivery:
             yield
         finally:
             self.copies, self.spread_seconds = 1, 0.0
-        self.closed = False
 
     def __call__(self, rule: Any, targets: list[dict[str, Any]], event: dict[str, Any]) -> None:
         if self.closed:  # the stack is stopping: what runs now (an execution failing) has nowhere to go

@@ -12,7 +12,10 @@ from typing import Any
 import boto3
 from botocore.config import Config
 
-_CONFIG = Config(retries={"mode": "standard", "max_attempts": 3}, signature_version="v4")
+# Eight attempts (standard mode: exponential backoff with jitter, capped at 20 s, and a retry quota
+# per client): a workflow step rides out a burst of throttles or 500s instead of failing its Task,
+# whose Retry list names only Lambda's own errors (docs/decisions.md).
+_CONFIG = Config(retries={"mode": "standard", "max_attempts": 8}, signature_version="v4")
 _S3_CONFIG = _CONFIG.merge(Config(signature_version="s3v4", s3={"addressing_style": "auto"}))
 
 
