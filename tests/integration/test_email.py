@@ -174,7 +174,7 @@ def test_a_file_received_by_a_request_is_emailed_to_the_owner_in_their_locale(
         "Detail": json.dumps(
             {
                 "ownerId": sub_of(owner),
-                "requestId": "req-1",
+                "requestId": uuid.uuid4().hex[:16],
                 "requestTitle": "Tax <papers>",
                 "fileId": uuid.uuid4().hex,
                 "name": "w2.pdf",
