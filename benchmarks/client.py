@@ -53,8 +53,8 @@ class StackProcess:
 
     def client(self, service: str) -> Any:
         return boto3.session.Session(
-            aws_access_key_id="local",
-            aws_secret_access_key="local",  # noqa: S106 - moto takes any key
+            aws_access_key_id=self.hello["admin"]["AWS_ACCESS_KEY_ID"],
+            aws_secret_access_key=self.hello["admin"]["AWS_SECRET_ACCESS_KEY"],
             region_name="us-east-1",
         ).client(
             service,

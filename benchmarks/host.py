@@ -41,6 +41,8 @@ def main() -> int:
             hello = {
                 "apiUrl": stack.api_url,
                 "motoEndpoint": stack.moto.endpoint,
+                # IAM is enforced locally: the bench's own calls act as the stack's administrator.
+                "admin": stack.admin_credentials,
                 "outputs": stack.stack.outputs,
                 "table": stack.stack.ref("Table"),
                 "bucket": stack.stack.ref("UploadsBucket"),

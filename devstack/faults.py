@@ -13,7 +13,8 @@ Two kinds, chosen at random for each injected fault:
   or may not have succeeded, so a retried step must be idempotent.
 
 Who called is read from the request itself, as a service would see it: the engine signs with
-moto's fixed access key ``ak``; a Lambda worker's SDK names its runtime in the User-Agent
+moto's fixed access key ``ak``, or as a state machine's role with ``ENGINE_AGENT`` in its
+User-Agent; a Lambda worker's SDK names its runtime in the User-Agent
 (``exec-env/AWS_Lambda_python3.13``, from ``AWS_EXECUTION_ENV``). The service is the signature's
 credential scope. Decisions come from one seeded generator, so a run injects the same sequence.
 """
@@ -37,6 +38,8 @@ WsgiApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
 
 SERVICES = frozenset({"dynamodb", "s3", "kms", "events", "lambda"})
 SOURCES = frozenset({"engine", "lambda"})
+# What the local engine's clients add to their User-Agent (devstack.moto_host._state_machine_client).
+ENGINE_AGENT = "fileshare-local-states-engine"
 _SCOPE = re.compile(r"Credential=([^/]+)/[^/]+/[^/]+/([^/]+)/aws4_request")
 
 
@@ -62,7 +65,7 @@ def caller(environ: dict[str, Any]) -> tuple[str | None, str | None]:
     if scope is None:
         return None, None  # unsigned (presigned URLs carry the scope in the query; not ours to fault)
     key, service = scope.groups()
-    if key == "ak":
+    if key == "ak" or ENGINE_AGENT in environ.get("HTTP_USER_AGENT", ""):
         return "engine", service
     if "exec-env/AWS_Lambda" in environ.get("HTTP_USER_AGENT", ""):
         return "lambda", service

@@ -106,7 +106,7 @@ from moto.utilities.arns import parse_arn
 from werkzeug.serving import BaseWSGIServer, make_server
 
 from devstack import express, redrive
-from devstack.faults import FaultInjector
+from devstack.faults import ENGINE_AGENT, FaultInjector
 from devstack.lambda_runner import LambdaRunner
 from devstack.mail import SentMail
 from devstack.mail import read as read_mail
@@ -493,6 +493,7 @@ def _state_machine_client(region: str, service: str, state_credentials: Any = No
         aws_secret_access_key=keys["AWS_SECRET_ACCESS_KEY"],
         aws_session_token=keys["AWS_SESSION_TOKEN"],
         config=Config(
+            user_agent_extra=ENGINE_AGENT,
             parameter_validation=False,
             retries={"max_attempts": 0, "total_max_attempts": 1},
             connect_timeout=TimeoutSeconds.DEFAULT_TIMEOUT_SECONDS,

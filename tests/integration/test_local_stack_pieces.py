@@ -27,7 +27,7 @@ def test_functions_get_exactly_the_environment_the_template_gives_them(local_sta
     assert files_api["APP_URL"] == local_stack.app_url  # a parameter the local stack sets
     assert files_api["POWERTOOLS_SERVICE_NAME"] == "fileshare"  # from Globals
     assert mint["TOKEN_KEY_ID"] == stack.attr("TokenKey", "Arn")  # !GetAtt resolved
-    assert "TABLE_NAME" not in mint  # not given to this function in the template
+    assert "UPLOADS_BUCKET" not in mint  # not given to this function in the template
     assert files_api["AWS_ENDPOINT_URL"] == local_stack.moto.endpoint
 
 
@@ -201,7 +201,7 @@ def test_a_workflow_step_its_role_may_not_take_fails_with_access_denied(local_st
     iam, sfn = local_stack.client("iam"), sync_client(local_stack)
     role = local_stack.stack.ref("RevokeShareStateMachineRole")
     machine = local_stack.stack.state_machines["RevokeShareStateMachine"]
-    command = json.dumps({"fileId": "f" * 32, "ownerId": "someone", "shareId": "s" * 16, "tokenHash": "0" * 64})
+    command = json.dumps({"fileIds": ["f" * 32], "ownerId": "someone", "shareId": "s" * 16, "tokenHash": "0" * 64})
 
     def step_error() -> str:
         # Started asynchronously (moto keeps the history of such executions, not of sync ones)

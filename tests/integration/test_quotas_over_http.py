@@ -95,7 +95,8 @@ def test_a_file_gets_no_more_links_than_its_limit_and_revoked_ones_show_no_token
         refused = owner.call("POST", f"/files/{file_id}/shares", json={})
         assert refused.status_code == 409 and refused.json()["error"]["code"] == "share_limit_reached"
         assert refused.json()["error"]["message"] == (
-            "This file already has 2 links, the most a file may have (revoked ones count too)."
+            "This file already has 2 links, the most a file may have "
+            "(revoked ones and links to several files count too)."
         )
         assert owner.call("DELETE", f"/files/{file_id}/shares/{default['shareId']}").status_code == 204
         assert owner.call("POST", f"/files/{file_id}/shares", json={}).status_code == 409

@@ -19,6 +19,7 @@ import requests
 from botocore.config import Config
 from botocore.exceptions import ClientError
 
+from devstack.moto_host import role_credentials
 from devstack.stack import REGION, LocalStack
 from tests.integration.test_upload_to_download import Owner
 
@@ -107,13 +108,18 @@ def test_an_unsigned_request_is_refused(local_stack: LocalStack, stored: tuple[s
 
 def test_sdk_requests_are_checked_against_the_callers_secret(local_stack: LocalStack, stored: tuple[str, str]) -> None:
     bucket, key = stored
+    admin = local_stack.admin_credentials
     assert (
-        s3_as(local_stack, aws_access_key_id="local", aws_secret_access_key="local")
+        s3_as(
+            local_stack,
+            aws_access_key_id=admin["AWS_ACCESS_KEY_ID"],
+            aws_secret_access_key=admin["AWS_SECRET_ACCESS_KEY"],
+        )
         .get_object(Bucket=bucket, Key=key)["Body"]
         .read()
         == b"hello"
     )
-    wrong_secret = s3_as(local_stack, aws_access_key_id="local", aws_secret_access_key="guessed")
+    wrong_secret = s3_as(local_stack, aws_access_key_id=admin["AWS_ACCESS_KEY_ID"], aws_secret_access_key="guessed")
     with pytest.raises(ClientError) as refused:
         wrong_secret.get_object(Bucket=bucket, Key=key)
     assert refused.value.response["Error"]["Code"] == "SignatureDoesNotMatch"
@@ -232,14 +238,15 @@ def test_a_part_of_another_size_than_signed_is_refused(owner: Owner) -> None:
 
 
 def role_session(stack: LocalStack, role_suffix: str) -> dict[str, str]:
-    """Credentials of an ``sts:AssumeRole`` session of one of the template's roles."""
+    """Credentials of an ``sts:AssumeRole`` session of one of the template's roles, as its function
+    gets them (the role trusts the service, not the test, so the stack assumes it)."""
     roles = stack.client("iam").list_roles()["Roles"]
     [arn] = [r["Arn"] for r in roles if r["RoleName"].endswith(role_suffix)]
-    credentials = stack.client("sts").assume_role(RoleArn=arn, RoleSessionName="s3-front-test")["Credentials"]
+    credentials = role_credentials(arn, "s3-front-test")
     return {
-        "aws_access_key_id": credentials["AccessKeyId"],
-        "aws_secret_access_key": credentials["SecretAccessKey"],
-        "aws_session_token": credentials["SessionToken"],
+        "aws_access_key_id": credentials["AWS_ACCESS_KEY_ID"],
+        "aws_secret_access_key": credentials["AWS_SECRET_ACCESS_KEY"],
+        "aws_session_token": credentials["AWS_SESSION_TOKEN"],
     }
 
 

@@ -372,13 +372,14 @@ def test_a_file_stuck_in_processing_can_be_deleted_by_its_owner(owner: Owner, lo
 
 
 def uploaded(stack: LocalStack, owner: Owner, file_id: str) -> Uploaded:
-    """The object key and version of one of ``owner``'s uploads, once it has arrived."""
-    [key] = [
-        v["Key"]
+    """The object key and version of one of ``owner``'s uploads, once it has arrived (listed, not
+    read: the bucket policy refuses reading an object not yet tagged clean, to the admin too)."""
+    [version] = [
+        v
         for v in stack.client("s3").list_object_versions(Bucket=stack.stack.ref("UploadsBucket"), Prefix="uploads/")[
             "Versions"
         ]
-        if v["Key"].endswith(file_id)
+        if v["Key"].endswith(file_id) and v["IsLatest"]
     ]
-    head = stack.client("s3").head_object(Bucket=stack.stack.ref("UploadsBucket"), Key=key)
-    return Uploaded(file_id, key.split("/")[1], key, head["VersionId"])
+    key = version["Key"]
+    return Uploaded(file_id, key.split("/")[1], key, version["VersionId"])
