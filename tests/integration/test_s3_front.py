@@ -109,25 +109,20 @@ def test_an_unsigned_request_is_refused(local_stack: LocalStack, stored: tuple[s
 def test_sdk_requests_are_checked_against_the_callers_secret(local_stack: LocalStack, stored: tuple[str, str]) -> None:
     bucket, key = stored
     admin = local_stack.admin_credentials
-    assert (
-        s3_as(
-            local_stack,
-            aws_access_key_id=admin["AWS_ACCESS_KEY_ID"],
-            aws_secret_access_key=admin["AWS_SECRET_ACCESS_KEY"],
-        )
-        .get_object(Bucket=bucket, Key=key)["Body"]
-        .read()
-        == b"hello"
+    # The admin may list (reading an object not yet tagged clean is denied to every principal).
+    right = s3_as(
+        local_stack, aws_access_key_id=admin["AWS_ACCESS_KEY_ID"], aws_secret_access_key=admin["AWS_SECRET_ACCESS_KEY"]
     )
+    assert right.list_objects_v2(Bucket=bucket, Prefix=key)["KeyCount"] == 1
     wrong_secret = s3_as(local_stack, aws_access_key_id=admin["AWS_ACCESS_KEY_ID"], aws_secret_access_key="guessed")
     with pytest.raises(ClientError) as refused:
-        wrong_secret.get_object(Bucket=bucket, Key=key)
+        wrong_secret.list_objects_v2(Bucket=bucket, Prefix=key)
     assert refused.value.response["Error"]["Code"] == "SignatureDoesNotMatch"
     unknown = s3_as(local_stack, aws_access_key_id="AKIAUNKNOWNUNKNOWN00", aws_secret_access_key="x")
     with pytest.raises(ClientError) as refused:
         unknown.put_object(Bucket=bucket, Key=key, Body=b"overwritten")
     assert refused.value.response["Error"]["Code"] == "InvalidAccessKeyId"
-    assert local_stack.client("s3").get_object(Bucket=bucket, Key=key)["Body"].read() == b"hello"
+    assert len(right.list_object_versions(Bucket=bucket, Prefix=key)["Versions"]) == 1  # nothing overwritten
 
 
 # ---------------------------------------------------------------------------- presigned POST policies
@@ -250,10 +245,11 @@ def role_session(stack: LocalStack, role_suffix: str) -> dict[str, str]:
     }
 
 
-def test_only_clean_objects_are_read_and_only_the_workflow_tags(
-    local_stack: LocalStack, stored: tuple[str, str]
-) -> None:
-    bucket, key = stored
+def test_only_clean_objects_are_read_and_only_the_workflow_tags(local_stack: LocalStack) -> None:
+    # Under uploads/, where the workflow's role may tag (its IAM policy), with a key that is no
+    # upload the app issued: the workflow it starts ends UnrecognisedUpload and touches nothing.
+    bucket, key = local_stack.stack.ref("UploadsBucket"), f"uploads/s3-front-tests/{uuid.uuid4()}"
+    local_stack.client("s3").put_object(Bucket=bucket, Key=key, Body=b"hello", ContentType="text/plain")
     downloads = s3_as(local_stack, **role_session(local_stack, "-PublicSharesApiFunctionRole"))
     scanner = s3_as(local_stack, **role_session(local_stack, "-ScanUploadFunctionRole"))
     workflow = s3_as(local_stack, **role_session(local_stack, "-ProcessUploadStateMachineRole"))
@@ -271,7 +267,9 @@ def test_only_clean_objects_are_read_and_only_the_workflow_tags(
     assert refused.value.response["Error"]["Code"] == "AccessDenied"
     assert requests.get(presigned_get(downloads, bucket, key), timeout=10).status_code == 403
 
-    workflow.put_object_tagging(Bucket=bucket, Key=key, Tagging=clean)
+    # as the workflow's TagVerdict does: the version it judged (s3:PutObjectVersionTagging)
+    [version] = local_stack.client("s3").list_object_versions(Bucket=bucket, Prefix=key)["Versions"]
+    workflow.put_object_tagging(Bucket=bucket, Key=key, VersionId=version["VersionId"], Tagging=clean)
     assert requests.get(presigned_get(downloads, bucket, key), timeout=10).content == b"hello"
 
 
