@@ -113,6 +113,26 @@ def test_every_task_retries_transient_errors_and_catches_the_rest(logical_id: st
         assert catches_all != (name in redrive_points), f"{name}: catches everything: {catches_all}"
 
 
+THROTTLES = {
+    "Lambda.TooManyRequestsException",
+    "DynamoDB.ProvisionedThroughputExceededException",
+    "DynamoDb.ProvisionedThroughputExceededException",
+    "S3.SlowDownException",
+    "EventBridge.ThrottlingException",
+}
+STANDARD_MACHINES = sorted(k for k, v in STATE_MACHINES.items() if v["Properties"]["Type"] == "STANDARD")
+
+
+@pytest.mark.parametrize("logical_id", STANDARD_MACHINES)
+def test_a_background_workflow_rides_out_a_burst_of_throttling(logical_id: str) -> None:
+    # Nobody waits on a Standard workflow, so a throttle is retried six times (a step fails only when
+    # seven answers in a row are refused) with full jitter, each pause at most 8 s.
+    tasks = {name: s for name, s in all_states(definition(logical_id)["States"]).items() if s["Type"] == "Task"}
+    for name, task in tasks.items():
+        [retrier] = [r for r in task["Retry"] if THROTTLES & set(r["ErrorEquals"])]
+        assert retrier["MaxAttempts"] >= 6 and retrier["MaxDelaySeconds"] <= 8, name
+
+
 def test_a_failed_upload_execution_is_recorded_from_its_status_change() -> None:
     machine = STATE_MACHINES["RecordUploadFailureStateMachine"]["Properties"]
     [event] = machine["Events"].values()
