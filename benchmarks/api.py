@@ -92,6 +92,7 @@ def seed_files(stack: StackProcess, account: Account, template_file_id: str, cou
         for gone in ("gsi2pk", "gsi2sk"):  # the sweep need not see the copies
             item.pop(gone, None)
         share_pk = f"SHARE#{hashlib.sha256(token.encode()).hexdigest()}"
+        item["shareKeys"] = {"L": [{"S": share_pk}]}
         share = dict(share_item)
         share.update(
             pk={"S": share_pk},

@@ -119,6 +119,35 @@ def test_a_revoked_link_stops_working_at_once(owner: Owner, ready_file: dict[str
     assert bus.events_for(ready_file["fileId"], "ShareRevoked")
 
 
+def test_the_listing_shows_every_link_of_every_file_as_the_file_itself_does(
+    owner: Owner, local_stack: LocalStack, ready_file: dict[str, Any]
+) -> None:
+    # Given a file with its default link, two more made later, one of them revoked
+    file_id = ready_file["fileId"]
+    later = [share(owner, file_id).json() for _ in range(2)]
+    assert owner.call("DELETE", f"/files/{file_id}/shares/{later[1]['shareId']}").status_code == 204
+
+    def listed() -> dict[str, Any]:
+        [item] = [f for f in owner.call("GET", "/files").json()["items"] if f["fileId"] == file_id]
+        return item
+
+    # Then the listing (links read by the keys the file keeps) shows what GET /files/{id} shows
+    alone = owner.call("GET", f"/files/{file_id}").json()
+    assert listed() == alone
+    assert [(s["shareId"], s["revoked"], "token" in s) for s in alone["shares"][1:]] == [
+        (later[0]["shareId"], False, True),
+        (later[1]["shareId"], True, False),
+    ]
+
+    # and so does a file indexed before files kept their links' keys (its links are queried)
+    local_stack.client("dynamodb").update_item(
+        TableName=local_stack.stack.ref("Table"),
+        Key={"pk": {"S": f"FILE#{file_id}"}, "sk": {"S": "FILE"}},
+        UpdateExpression="REMOVE shareKeys",
+    )
+    assert listed() == alone
+
+
 def test_deleting_a_file_removes_the_object_and_every_link(
     owner: Owner, ready_file: dict[str, Any], local_stack: LocalStack, bus: BusRecorder
 ) -> None:

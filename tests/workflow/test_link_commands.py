@@ -89,6 +89,8 @@ def test_a_link_to_several_files_claims_each_and_announces_each(
     [link] = link_items(local_stack, owner_id)
     assert link["fileIds"] == file_ids and link["maxDownloads"] == 1 and "fileId" not in link
     assert [file_item(local_stack, f)["sharesCreated"] for f in file_ids] == [2, 2, 2]  # default link + this one
+    # a link to several files is listed apart (GET /shares): no file names it among its own links
+    assert all(link["pk"] not in file_item(local_stack, f)["shareKeys"] for f in file_ids)
     for file_id in file_ids:  # one FileShared per file, each valid against its schema
         [event] = [e for e in bus.events_for(file_id, "FileShared") if e["detail"]["shareId"] == link["shareId"]]
         assert event["detail"]["ownerId"] == owner_id

@@ -108,5 +108,10 @@ def test_links_per_file_are_capped_atomically(local_stack: LocalStack, owner_id:
     # Then exactly three more are made, the others refused by name, and the count matches the links
     assert sorted(a["status"] for a in answers) == ["FAILED"] * 7 + ["SUCCEEDED"] * 3
     assert {a.get("error") for a in answers if a["status"] == "FAILED"} == {"ShareLimitReached"}
-    assert len(share_items(local_stack, upload.file_id)) == 4
-    assert file_item(local_stack, upload.file_id)["sharesCreated"] == 4
+    shares = share_items(local_stack, upload.file_id)
+    assert len(shares) == 4
+    record = file_item(local_stack, upload.file_id)
+    assert record is not None and record["sharesCreated"] == 4
+    # and the file names exactly those links, each once, its default link first (GET /files reads them by key)
+    assert sorted(record["shareKeys"]) == sorted(s["pk"] for s in shares)
+    assert record["shareKeys"][0] == min(shares, key=lambda s: s["createdAt"])["pk"]

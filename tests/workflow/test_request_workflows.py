@@ -73,7 +73,7 @@ def test_a_file_sent_through_a_request_is_ready_without_a_link_and_its_owner_is_
 
     record = wait_for_status(local_stack, upload.file_id)
 
-    assert record["status"] == "READY" and record["sharesCreated"] == 0
+    assert record["status"] == "READY" and record["sharesCreated"] == 0 and record["shareKeys"] == []
     assert record["requestId"] == request["requestId"] and record["uploaderName"] == "Grace Hopper"
     assert record["gsi4pk"] == f"REQUEST#{request['requestId']}"
     assert share_items(local_stack, upload.file_id) == []  # no link until the owner makes one
@@ -106,7 +106,8 @@ def test_an_owners_own_upload_keeps_its_default_link_and_tells_no_request(
 
     assert record["status"] == "READY" and record["sharesCreated"] == 1 and "requestId" not in record
     [ready] = bus.events_for(upload.file_id, "FileReady")
-    assert ready["detail"]["shareId"] == share_items(local_stack, upload.file_id)[0]["shareId"]
+    [share] = share_items(local_stack, upload.file_id)
+    assert ready["detail"]["shareId"] == share["shareId"] and record["shareKeys"] == [share["pk"]]
     assert bus.events_for(upload.file_id, "RequestFileReceived", timeout=1) == []
 
 

@@ -15,7 +15,7 @@ from fileshare.core import clock, config
 from fileshare.core.file_requests import owner_view as request_view
 from fileshare.core.ownership import owned_file, owned_request
 from fileshare.core.quota import window_start
-from fileshare.core.shares import file_view
+from fileshare.core.shares import file_view, file_views
 from fileshare.core.store import IndexReader, list_downloads
 from fileshare.observability import logger, tracer
 
@@ -42,8 +42,7 @@ def list_files() -> dict[str, Any]:
     limit = page_size(app.current_event.get_query_string_value("limit"))
     next_token = app.current_event.get_query_string_value("nextToken")
     records, token = index.list_files(owner_id, limit=limit, next_token=next_token)
-    items = [file_view(r, index.list_shares(r.file_id), app_url=settings.app_url) for r in records]
-    answer: dict[str, Any] = {"items": items}
+    answer: dict[str, Any] = {"items": file_views(records, index.list_shares_of(records), app_url=settings.app_url)}
     if token:
         answer["nextToken"] = token
     return answer

@@ -21,7 +21,14 @@ from fileshare.core.file_requests import owner_view as request_view
 from fileshare.core.ownership import owned_file, owned_files, owned_link, owned_request, owned_share
 from fileshare.core.records import FileRecord, RequestRecord, ShareRecord
 from fileshare.core.share_emails import RateWindow, rate_exceeded, recipients, send_share_email_input, share_not_live
-from fileshare.core.shares import ShareLimits, create_share_input, owner_view, present_files, share_limit_reached
+from fileshare.core.shares import (
+    ShareLimits,
+    create_share_input,
+    decrypt_live_tokens,
+    owner_view,
+    present_files,
+    share_limit_reached,
+)
 from fileshare.core.store import IndexReader, from_attribute_values
 from fileshare.observability import logger, metrics, tracer
 
@@ -127,6 +134,7 @@ def list_links() -> dict[str, Any]:
     next_token = app.current_event.get_query_string_value("nextToken")
     links, token = index.list_links(owner_id, limit=limit, next_token=next_token)
     now = clock.now()
+    decrypt_live_tokens(links)
     items = [
         owner_view(link, app_url=settings.app_url, files=present_files(link, index.get_files(link.file_ids), now))
         for link in links

@@ -129,6 +129,8 @@ class FileRecord:
     processing_execution: str | None = None  # the process-upload execution that registered it
     request_id: str | None = None  # the file request it arrived through, if any
     uploader_name: str | None = None  # the name its uploader gave, if any (file requests only)
+    # the table keys of its own links, in the order made (None: a file indexed before they were kept)
+    share_keys: tuple[str, ...] | None = None
 
     @classmethod
     def new(
@@ -245,6 +247,7 @@ class FileRecord:
             processing_execution=item.get("processingExecution"),
             request_id=item.get("requestId"),
             uploader_name=item.get("uploaderName"),
+            share_keys=tuple(dict.fromkeys(item["shareKeys"])) if "shareKeys" in item else None,
         )
 
     def is_stuck(self, at: datetime) -> bool:
@@ -475,8 +478,20 @@ def create_share_transaction(
     *, table_name: str, share_item: dict[str, Any], file_ids: Sequence[str], owner_id: str, max_shares: int
 ) -> list[dict[str, Any]]:
     """The create-share workflow's one transaction, in attribute-value form: for every file of the
-    link, ``ADD sharesCreated 1`` only while it is its owner's READY file below ``max_shares``; and
-    the share item, only if new. Any file that fails its condition cancels the whole link."""
+    link, ``ADD sharesCreated 1`` only while it is its owner's READY file below ``max_shares`` (a
+    file's own link also joins its ``shareKeys``, which GET /files reads by key); and the share item,
+    only if new. Any file that fails its condition cancels the whole link, so a retried transaction
+    never adds a key twice."""
+    values: dict[str, dict[str, Any]] = {
+        ":owner": {"S": owner_id},
+        ":ready": {"S": "READY"},
+        ":max": {"N": str(max_shares)},
+        ":one": {"N": "1"},
+    }
+    update = "ADD sharesCreated :one"
+    if "fileId" in share_item:  # a file's own link (a link to several files is listed apart, GET /shares)
+        update += " SET shareKeys = list_append(if_not_exists(shareKeys, :none), :key)"
+        values.update({":none": {"L": []}, ":key": {"L": [share_item["pk"]]}})
     claims = [
         {
             "Update": {
@@ -484,14 +499,9 @@ def create_share_transaction(
                 "Key": {"pk": {"S": file_pk(file_id)}, "sk": {"S": "FILE"}},
                 "ConditionExpression": "ownerId = :owner AND #status = :ready"
                 " AND (attribute_not_exists(sharesCreated) OR sharesCreated < :max)",
-                "UpdateExpression": "ADD sharesCreated :one",
+                "UpdateExpression": update,
                 "ExpressionAttributeNames": {"#status": "status"},
-                "ExpressionAttributeValues": {
-                    ":owner": {"S": owner_id},
-                    ":ready": {"S": "READY"},
-                    ":max": {"N": str(max_shares)},
-                    ":one": {"N": "1"},
-                },
+                "ExpressionAttributeValues": values,
             }
         }
         for file_id in file_ids

@@ -9,7 +9,7 @@ presigns every file still present and counts as one download.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
@@ -119,6 +119,20 @@ def present_files(share: ShareRecord, records: Sequence[FileRecord | None], at: 
         for r in records
         if r is not None and r.is_downloadable(at) and (share.owner_id is None or r.owner_id == share.owner_id)
     ]
+
+
+def decrypt_live_tokens(shares: Iterable[ShareRecord]) -> None:
+    """Decrypt the tokens of a page's live links side by side, before their views are made one by
+    one (each then finds its token kept: ``keyring.decrypt_tokens``)."""
+    keyring.decrypt_tokens((s.token_ciphertext, token_context_of(s)) for s in shares if not s.revoked)
+
+
+def file_views(
+    records: Sequence[FileRecord], shares_of: dict[str, list[ShareRecord]], *, app_url: str
+) -> list[dict[str, Any]]:
+    """A page of files, with their own links."""
+    decrypt_live_tokens(s for r in records for s in shares_of[r.file_id])
+    return [file_view(r, shares_of[r.file_id], app_url=app_url) for r in records]
 
 
 def file_view(record: FileRecord, shares: list[ShareRecord], *, app_url: str) -> dict[str, Any]:

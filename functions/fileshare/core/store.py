@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import base64
+import itertools
 import json
+import random
+import time
 from collections.abc import Sequence
 from typing import Any
 
@@ -30,6 +33,7 @@ from fileshare.core.records import (
     share_pk,
 )
 
+BATCH_GET_KEYS = 100  # BatchGetItem's limit per call
 _deserializer = TypeDeserializer()
 _serializer = TypeSerializer()
 
@@ -62,19 +66,27 @@ class IndexReader:
         return self._get(file_pk(file_id), "FILE")
 
     def get_files(self, file_ids: Sequence[str]) -> list[FileRecord | None]:
-        """Several files by id, strongly consistent (BatchGetItem), in the order asked: None for a
-        file that is not there."""
-        found: dict[str, FileRecord] = {}
-        keys = [{"pk": {"S": file_pk(f)}, "sk": {"S": "FILE"}} for f in dict.fromkeys(file_ids)]
-        for start in range(0, len(keys), 100):
-            request: dict[str, Any] = {self.table_name: {"Keys": keys[start : start + 100], "ConsistentRead": True}}
-            while request:
-                answer = client("dynamodb").batch_get_item(RequestItems=request)
-                for item in answer.get("Responses", {}).get(self.table_name, []):
-                    record = FileRecord.from_item(from_attribute_values(item))
-                    found[record.file_id] = record
-                request = answer.get("UnprocessedKeys") or {}
+        """Several files by id, strongly consistent, in the order asked: None for a file that is
+        not there."""
+        items = self._batch_get([(file_pk(f), "FILE") for f in dict.fromkeys(file_ids)])
+        found = {record.file_id: record for record in map(FileRecord.from_item, items)}
         return [found.get(f) for f in file_ids]
+
+    def _batch_get(self, keys: Sequence[tuple[str, str]]) -> list[dict[str, Any]]:
+        """Items by (pk, sk), strongly consistent, in no particular order, as BatchGetItem allows:
+        at most 100 keys a call, and the keys it left unprocessed asked again after a pause."""
+        items: list[dict[str, Any]] = []
+        for start in range(0, len(keys), BATCH_GET_KEYS):
+            batch = [{"pk": {"S": pk}, "sk": {"S": sk}} for pk, sk in keys[start : start + BATCH_GET_KEYS]]
+            request: dict[str, Any] = {self.table_name: {"Keys": batch, "ConsistentRead": True}}
+            for attempt in itertools.count():
+                answer = client("dynamodb").batch_get_item(RequestItems=request)
+                items += map(from_attribute_values, answer.get("Responses", {}).get(self.table_name, []))
+                request = answer.get("UnprocessedKeys") or {}
+                if not request:
+                    break
+                time.sleep(min(1.0, 0.05 * 2**attempt) * random.random())  # noqa: S311 - jitter, not a secret
+        return items
 
     def get_share(self, token_hash: str) -> ShareRecord | None:
         item = self._get(share_pk(token_hash), "SHARE")
@@ -153,6 +165,20 @@ class IndexReader:
 
     def list_shares(self, file_id: str) -> list[ShareRecord]:
         return [ShareRecord.from_item(item) for item in self.share_items(file_id)]
+
+    def list_shares_of(self, records: Sequence[FileRecord]) -> dict[str, list[ShareRecord]]:
+        """The own links of a page of files. A file keeps its links' keys (``shareKeys``), so they
+        are read by key, a hundred a call, not one query per file; a file indexed before it kept
+        them is queried."""
+        found: dict[str, list[ShareRecord]] = {r.file_id: [] for r in records}
+        keys = [(pk, "SHARE") for r in records for pk in r.share_keys or ()]
+        for share in map(ShareRecord.from_item, self._batch_get(keys)):
+            if share.file_id in found:
+                found[share.file_id].append(share)
+        for record in records:
+            if record.share_keys is None and record.shares_created > 0:
+                found[record.file_id] = self.list_shares(record.file_id)
+        return found
 
     def share_items(self, file_id: str) -> list[dict[str, Any]]:
         shares: list[dict[str, Any]] = []

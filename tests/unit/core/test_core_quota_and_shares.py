@@ -4,6 +4,8 @@ what they are told when they may not."""
 from __future__ import annotations
 
 import base64
+import threading
+from collections import OrderedDict
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
@@ -12,8 +14,8 @@ import pytest
 from fileshare.core import clock, keyring
 from fileshare.core.errors import Conflict, QuotaExceeded, UploadRateExceeded
 from fileshare.core.quota import QuotaLimits, Usage, check_new_upload, rate_problem, storage_problem, window_start
-from fileshare.core.records import ShareRecord
-from fileshare.core.shares import ShareLimits, create_share_input, file_view, owner_view
+from fileshare.core.records import FileRecord, ShareRecord
+from fileshare.core.shares import ShareLimits, create_share_input, file_view, file_views, owner_view
 from tests.contracts import validate
 from tests.unit.core.test_core_records import a_file
 
@@ -117,3 +119,78 @@ def test_revoked_links_are_listed_but_never_decrypted(monkeypatch: pytest.Monkey
     assert "token" not in shown_revoked and "url" not in shown_revoked and shown_revoked["revoked"] is True
     validate("api/file.json", view)
     validate("api/share.json", owner_view(revoked, app_url="https://app.example"))
+
+
+class CountingKms:
+    """A KMS stand-in whose ciphertext is the token itself, bound to its context; it counts calls."""
+
+    def __init__(self) -> None:
+        self.decrypts = 0
+        self.lock = threading.Lock()
+
+    def decrypt(self, *, CiphertextBlob: bytes, EncryptionContext: dict[str, str]) -> dict[str, bytes]:
+        with self.lock:
+            self.decrypts += 1
+        token, share_id = CiphertextBlob.decode().split("@")
+        if EncryptionContext.get("shareId") != share_id:
+            raise ValueError("InvalidCiphertextException")
+        return {"Plaintext": token.encode()}
+
+
+@pytest.fixture
+def kms(monkeypatch: pytest.MonkeyPatch) -> CountingKms:
+    counting = CountingKms()
+    monkeypatch.setattr(keyring, "client", lambda service: counting)
+    monkeypatch.setattr(keyring, "_kept", OrderedDict())
+    return counting
+
+
+def a_page(count: int) -> tuple[list[FileRecord], dict[str, list[ShareRecord]]]:
+    """``count`` files, each with one live link whose token is ``n`` in 43 digits, and a revoked one."""
+    records: list[FileRecord] = []
+    shares_of: dict[str, list[ShareRecord]] = {}
+    for n in range(count):
+        file_id, share_id = f"{n:032x}", f"{n:016x}"
+        sealed = base64.b64encode(f"{n:043d}@{share_id}".encode()).decode()
+        records.append(a_file(file_id=file_id))
+        shares_of[file_id] = [
+            a_share(file_id=file_id, share_id=share_id, token_ciphertext=sealed),
+            a_share(file_id=file_id, share_id=f"{n + 1000:016x}", token_ciphertext="", revoked=True),
+        ]
+    return records, shares_of
+
+
+def test_listing_a_page_decrypts_each_live_link_once_and_a_warm_listing_asks_kms_nothing(kms: CountingKms) -> None:
+    # Given a page of 50 files, each with a live link and a revoked one
+    records, shares_of = a_page(50)
+
+    # When the owner lists the page twice
+    first = file_views(records, shares_of, app_url="https://app.example")
+    after_first = kms.decrypts
+    second = file_views(records, shares_of, app_url="https://app.example")
+
+    # Then every live link shows its own token; KMS decrypted each once, the revoked ones never,
+    # and the second listing asked it nothing
+    assert [v["shares"][0]["token"] for v in first] == [f"{n:043d}" for n in range(50)]
+    assert all("token" not in v["shares"][1] for v in first)
+    assert second == first
+    assert (after_first, kms.decrypts) == (50, 50)
+
+
+def test_a_kept_token_is_found_only_with_its_own_context_and_the_oldest_is_forgotten(
+    kms: CountingKms, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(keyring, "TOKENS_KEPT", 2)
+    sealed = [base64.b64encode(f"{n:043d}@{n:016x}".encode()).decode() for n in range(3)]
+    for n, ciphertext in enumerate(sealed):
+        keyring.decrypt_token(ciphertext=ciphertext, context={"fileId": "f", "shareId": f"{n:016x}"})
+    assert kms.decrypts == 3
+
+    # A ciphertext copied under another link's context is asked of KMS again, which refuses it
+    with pytest.raises(ValueError, match="InvalidCiphertext"):
+        keyring.decrypt_token(ciphertext=sealed[2], context={"fileId": "f", "shareId": f"{1:016x}"})
+    # The newest two are kept; the first was forgotten and is asked again
+    keyring.decrypt_token(ciphertext=sealed[2], context={"fileId": "f", "shareId": f"{2:016x}"})
+    assert kms.decrypts == 4
+    keyring.decrypt_token(ciphertext=sealed[0], context={"fileId": "f", "shareId": f"{0:016x}"})
+    assert kms.decrypts == 5
