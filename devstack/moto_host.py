@@ -30,7 +30,7 @@
   (``EventBridge.ThrottlingException``), which a Retry can name; moto's engine turned it into
   ``States.Runtime``, which no Retry or Catch may name;
 
-and four for speed (``make bench`` found them; docs/performance.md): moto parses a state
+and five for speed (``make bench`` found them; docs/performance.md): moto parses a state
 machine's definition again for every execution (about 0.2 s for ours), so parsed programs are
 cached per definition and each execution gets its own copy; its engine built a new boto3 client
 for every Task (about a third of the stack's CPU per upload), so clients are kept per region and
@@ -38,7 +38,10 @@ service (moto's builder ignores the state's credentials, so the client is the sa
 every JSONPath again each time a state read one (a yacc parser per call), so compiled paths are
 kept; and its generic, model-driven response serializer spent three quarters of DynamoDB's CPU
 turning items that are already in DynamoDB's wire form into JSON, so the item operations' answers
-are written with ``json.dumps`` (binary values base64, as the wire has them).
+are written with ``json.dumps`` (binary values base64, as the wire has them); and a DynamoDB
+transaction deep-copied every table it touched, once per entry, to undo itself if cancelled (so
+each cost the table's size, under the lock every DynamoDB call takes), so it copies the items it
+names and puts those back instead.
 """
 
 from __future__ import annotations
@@ -54,10 +57,12 @@ import sys
 import threading
 import uuid
 from collections.abc import Callable
+from types import SimpleNamespace
 from typing import Any, cast
 
 import boto3
 import botocore.session
+import moto.dynamodb.models as dynamodb_models
 import requests
 import xmltodict
 from botocore import xform_name
@@ -71,6 +76,8 @@ from moto.core.authorization import ActionAuthenticatorMixin
 from moto.core.exceptions import InvalidClientTokenIdError
 from moto.core.responses import ActionResult, EmptyResult
 from moto.dynamodb.models import DynamoDBBackend
+from moto.dynamodb.models.dynamo_type import DynamoType
+from moto.dynamodb.models.table import Table
 from moto.dynamodb.responses import DynamoHandler, DynamoResult
 from moto.events.models import Rule
 from moto.iam import access_control
@@ -351,7 +358,47 @@ def _dynamodb_serialized(self: DynamoHandler, action_result: ActionResult) -> An
     return _originals["dynamodb_serialized"](self, action_result)
 
 
+def _tables_kept(value: Any, memo: dict[int, Any] | None = None) -> Any:
+    """``copy.deepcopy`` as moto's DynamoDB module sees it: a whole table is not copied (that was
+    moto's way to undo a cancelled transaction, and it made every transaction cost the table's
+    size); every other value is."""
+    return value if isinstance(value, Table) else copy.deepcopy(value, memo)
+
+
+def _transact_write_items(self: DynamoDBBackend, transact_items: list[dict[str, Any]]) -> None:
+    """moto's ``transact_write_items``, undoing a cancelled transaction by putting back the items
+    it names (copied first) instead of a copy of every table it touches."""
+    kept: list[tuple[Table, DynamoType, DynamoType | None, Any]] = []
+    for entry in transact_items:
+        for op in entry.values():
+            table = self.tables.get(str(op.get("TableName"))) if isinstance(op, dict) else None
+            if table is None:
+                continue  # moto refuses the entry itself
+            attrs = op.get("Key") or op.get("Item") or {}
+            key_names = [table.hash_key_attr, *([table.range_key_attr] if table.range_key_attr else [])]
+            if any(name not in attrs for name in key_names):
+                continue
+            hash_value = DynamoType(attrs[table.hash_key_attr])
+            range_value = DynamoType(attrs[table.range_key_attr]) if table.range_key_attr else None
+            kept.append((table, hash_value, range_value, copy.deepcopy(table.get_item(hash_value, range_value))))
+    try:
+        _originals["transact_write_items"](self, transact_items)
+    except Exception:
+        for table, hash_value, range_value, item in reversed(kept):
+            if item is None:
+                if table.get_item(hash_value, range_value) is not None:
+                    table.delete_item(hash_value, range_value)
+            elif range_value is not None:
+                table.items[hash_value][range_value] = item
+            else:
+                table.items[hash_value] = item
+        raise
+
+
 def _install_speedups() -> None:
+    _originals["transact_write_items"] = DynamoDBBackend.transact_write_items
+    DynamoDBBackend.transact_write_items = _transact_write_items  # type: ignore[method-assign]
+    dynamodb_models.copy = SimpleNamespace(deepcopy=_tables_kept)  # type: ignore[attr-defined,assignment]
     _originals["dynamodb_serialized"] = DynamoHandler.serialized
     DynamoHandler.serialized = _dynamodb_serialized  # type: ignore[method-assign,assignment]  # same call, a faster body
     _originals["boto_client_for"] = engine_clients.boto_client_for

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import time
+from typing import Any
 
 import boto3
 import jwt
@@ -228,3 +229,41 @@ def test_a_workflow_step_its_role_may_not_take_fails_with_access_denied(local_st
     finally:
         iam.put_role_policy(RoleName=role, PolicyName=name, PolicyDocument=json.dumps(granted))
     assert "AccessDenied" in refused and "dynamodb:UpdateItem" in refused
+
+
+def test_a_cancelled_transaction_leaves_every_item_as_it_was(local_stack: LocalStack) -> None:
+    # (moto undid a cancelled transaction by copying whole tables; the stack puts back the items named.)
+    ddb, table = local_stack.client("dynamodb"), local_stack.stack.ref("Table")
+    kept = {"pk": {"S": "TEST#kept"}, "sk": {"S": "ITEM"}, "count": {"N": "1"}}
+    ddb.put_item(TableName=table, Item=kept)
+
+    key = {"pk": kept["pk"], "sk": kept["sk"]}
+    count_up = {
+        "TableName": table,
+        "Key": key,
+        "UpdateExpression": "ADD #c :one",
+        "ExpressionAttributeNames": {"#c": "count"},
+        "ExpressionAttributeValues": {":one": {"N": "1"}},
+    }
+    new_item = {"TableName": table, "Item": {"pk": {"S": "TEST#new"}, "sk": {"S": "ITEM"}}}
+
+    def transact(condition: str) -> None:
+        check = {"TableName": table, "Key": {**key, "sk": {"S": "OTHER"}}, "ConditionExpression": condition}
+        ddb.transact_write_items(TransactItems=[{"Update": count_up}, {"Put": new_item}, {"ConditionCheck": check}])
+
+    def item(pk: str) -> dict[str, Any] | None:
+        found = ddb.get_item(TableName=table, Key={"pk": {"S": pk}, "sk": {"S": "ITEM"}}, ConsistentRead=True)
+        return found.get("Item")
+
+    # When the last entry's condition fails, after the first two were applied
+    with pytest.raises(ClientError) as refused:
+        transact("attribute_exists(pk)")
+
+    # Then the transaction is cancelled by name and neither write is left
+    assert refused.value.response["Error"]["Code"] == "TransactionCanceledException"
+    assert item("TEST#kept") == kept and item("TEST#new") is None
+
+    # and a transaction whose conditions hold applies every write
+    transact("attribute_not_exists(pk)")
+    assert item("TEST#kept")["count"] == {"N": "2"}  # type: ignore[index]
+    assert item("TEST#new") is not None
