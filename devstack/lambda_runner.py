@@ -9,7 +9,9 @@ Each function has a fork server (``devstack.lambda_worker``) that imports the ha
 worker is forked from it in milliseconds instead of importing boto3 and Powertools again (a third
 of a second of CPU each, which made bursts of concurrent uploads a storm of cold starts on two
 cores). The cold start a new worker reports is still the one AWS would have: the handler's import
-time, measured in the fork server.
+time, measured in the fork server. The fork server also loads the SDK's models of the services the
+function's role may call, which on AWS each new environment loads on its first call to each (tens
+of milliseconds a service): that part of a first call is cheaper locally (docs/local-stack.md).
 """
 
 from __future__ import annotations
@@ -114,7 +116,10 @@ class _ForkServer:
         self._started = time.perf_counter()
         self._first = True
         self.process = subprocess.Popen(
-            [sys.executable, "-u", "-m", "devstack.lambda_worker", str(spec.code_dir), spec.handler, path],
+            [
+                *(sys.executable, "-u", "-m", "devstack.lambda_worker"),
+                *(str(spec.code_dir), spec.handler, path, ",".join(spec.aws_services)),
+            ],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT,

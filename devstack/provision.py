@@ -32,6 +32,7 @@ class FunctionSpec:
     timeout: int
     memory: int
     role_arn: str = ""  # the function's execution role: its workers act with this role's credentials
+    aws_services: tuple[str, ...] = ()  # boto3's names of the services its role may call
     reserved_concurrency: int | None = None  # ReservedConcurrentExecutions: at most this many at once
 
 
@@ -75,6 +76,9 @@ class Stack:
     state_machine_sources: dict[str, tuple[str, dict[str, str]]] = field(default_factory=dict)
     schedules: list[ScheduleSpec] = field(default_factory=list)
     bucket_policies: dict[str, Any] = field(default_factory=dict)
+    # role ARN -> the AWS services its inline policies allow calls to (boto3's names): a function's
+    # fork server loads their SDK models once (devstack.lambda_worker)
+    role_services: dict[str, tuple[str, ...]] = field(default_factory=dict)
     # CloudFront is not emulated: the web server serves the app as the distribution would, with the
     # headers of its response-headers policy (both kept here, resolved).
     distributions: dict[str, dict[str, Any]] = field(default_factory=dict)
@@ -395,6 +399,7 @@ def _create_function(p: Provisioner, logical_id: str, raw: dict[str, Any]) -> di
         timeout=timeout,
         memory=memory,
         role_arn=props["Role"],
+        aws_services=p.stack.role_services.get(props["Role"], ()),
         reserved_concurrency=(
             int(props["ReservedConcurrentExecutions"]) if "ReservedConcurrentExecutions" in props else None
         ),
@@ -495,15 +500,36 @@ def _create_role(p: Provisioner, logical_id: str, raw: dict[str, Any]) -> dict[s
         Path=props.get("Path", "/"),
         AssumeRolePolicyDocument=json.dumps(props["AssumeRolePolicyDocument"]),
     )["Role"]
+    services: set[str] = set()
     for policy in props.get("Policies", []):
         # SAM writes its policies without a Version, which IAM accepts and moto refuses.
         document = {"Version": "2012-10-17", **policy["PolicyDocument"]}
         iam.put_role_policy(RoleName=name, PolicyName=policy["PolicyName"], PolicyDocument=json.dumps(document))
+        services |= _services_allowed(document)
+    p.stack.role_services[role["Arn"]] = tuple(sorted(services))
     for arn in props.get("ManagedPolicyArns", []):
         if arn.startswith("arn:aws:iam::aws:policy/") and p.install_managed_policy is not None:
             p.install_managed_policy(arn)
         iam.attach_role_policy(RoleName=name, PolicyArn=arn)
     return {"Ref": name, "Arn": role["Arn"], "RoleId": role["RoleId"]}
+
+
+# IAM's action prefixes that boto3 names otherwise (``ses:`` covers both versions of SES's API)
+_SDK_NAMES = {"states": ("stepfunctions",), "ses": ("ses", "sesv2")}
+
+
+def _services_allowed(document: dict[str, Any]) -> set[str]:
+    """boto3's names of the services a policy allows actions on."""
+    statements = document.get("Statement", [])
+    found: set[str] = set()
+    for statement in statements if isinstance(statements, list) else [statements]:
+        if statement.get("Effect") != "Allow":
+            continue
+        actions = statement.get("Action", [])
+        for action in actions if isinstance(actions, list) else [actions]:
+            prefix = action.split(":", 1)[0]
+            found.update(_SDK_NAMES.get(prefix, (prefix,)))
+    return found & set(boto3.session.Session().get_available_services())
 
 
 def _create_not_emulated(p: Provisioner, logical_id: str, raw: dict[str, Any]) -> dict[str, Any]:

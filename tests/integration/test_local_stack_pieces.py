@@ -197,6 +197,17 @@ def test_functions_and_workflows_act_as_their_own_roles(local_stack: LocalStack)
         dynamodb.put_item(TableName=stack.ref("Table"), Item=key)
 
 
+def test_a_function_loads_ahead_the_sdk_models_of_exactly_the_services_its_role_may_call(
+    local_stack: LocalStack,
+) -> None:
+    # (Its fork server makes a throwaway client of each, so forked workers make theirs from memory.)
+    functions = local_stack.stack.functions
+    assert functions["FilesApiFunction"].aws_services == ("dynamodb", "kms")
+    assert functions["PublicSharesApiFunction"].aws_services == ("dynamodb", "s3", "stepfunctions")
+    mailer = ("cognito-idp", "dynamodb", "kms", "ses", "sesv2", "sqs")  # sqs: its dead-letter queue
+    assert functions["MailerFunction"].aws_services == mailer
+
+
 def test_a_workflow_step_its_role_may_not_take_fails_with_access_denied(local_stack: LocalStack) -> None:
     # Given the revoke-share workflow, whose one step updates the table
     iam, sfn = local_stack.client("iam"), sync_client(local_stack)
