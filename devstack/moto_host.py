@@ -63,6 +63,7 @@ from typing import Any, cast
 import boto3
 import botocore.session
 import moto.dynamodb.models as dynamodb_models
+import moto.dynamodb.responses as dynamodb_responses
 import requests
 import xmltodict
 from botocore import xform_name
@@ -420,7 +421,37 @@ def _query(self: Table, hash_key: DynamoType | None, *args: Any, **kwargs: Any) 
         del self.all_items
 
 
+def _dynamo_to_dict(obj: Any) -> Any:
+    """moto's ``dynamo_to_dict`` (what DynamoDB's answers are made of, before ``json.dumps``), the
+    same result, without its import statement on every call and its type tests on every string:
+    it was a third of a listing's CPU."""
+    value = obj
+    kind = type(value)
+    if kind is str or kind is int or kind is bool or value is None:
+        return value
+    if kind is dict:
+        return {k: _dynamo_to_dict(v) for k, v in value.items()}
+    if kind is list:
+        return [_dynamo_to_dict(v) for v in value]
+    if isinstance(value, datetime.datetime):
+        return value
+    if isinstance(value, DynamoType):
+        if value.type == "B":
+            return {"B": value.value if isinstance(value.value, bytes) else base64.b64decode(value.value)}
+        if value.type == "BS":
+            return {"BS": [v if isinstance(v, bytes) else base64.b64decode(v) for v in value.value]}
+        return {value.type: _dynamo_to_dict(value.value)}
+    if hasattr(value, "to_json"):
+        return _dynamo_to_dict(value.to_json())
+    if isinstance(value, dict):
+        return {k: _dynamo_to_dict(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_dynamo_to_dict(v) for v in value]
+    return value
+
+
 def _install_speedups() -> None:
+    dynamodb_responses.dynamo_to_dict = _dynamo_to_dict  # type: ignore[attr-defined]  # the name DynamoResult calls
     _originals["table_query"] = Table.query
     Table.query = _query  # type: ignore[method-assign]
     _originals["transact_write_items"] = DynamoDBBackend.transact_write_items
