@@ -1,7 +1,7 @@
 """Each function's cold start, as Lambda's init phase has it: the handler's import in a fresh
 interpreter with the function's own environment, against ``import boto3`` alone; and its
-deployment artifact from ``sam build`` (``.aws-sam/build``), with the packages in it that the
-handler never imports."""
+deployment artifact from ``sam build`` (``.aws-sam/build``: its code and its layers), with the
+packages in it that the handler's import does not load."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from delivery.build_report import functions as layers_by_function
 from delivery.build_report import measure
 
 PROBE = r"""
@@ -42,17 +43,22 @@ def _probe(env: dict[str, str], module: str, code_dir: str) -> dict[str, Any]:
 
 
 def _artifact(function: str, imported: set[str]) -> dict[str, Any]:
-    root = BUILD_DIR / function
-    if not root.is_dir():
+    """The function's code and its layers as ``sam build`` left them: sizes, and the importable
+    top-level names in them that its handler's import did not load (lazy imports show here too)."""
+    if not (BUILD_DIR / function).is_dir():
         return {"artifact_kb": None}
-    artifact = measure(BUILD_DIR, function)
+    layers = layers_by_function(BUILD_DIR / "template.yaml").get(function, [])
+    parts = [measure(BUILD_DIR, part) for part in (function, *layers)]
+    roots = [BUILD_DIR / function, *(BUILD_DIR / layer / "python" for layer in layers)]
     # Importable top-level names: packages, modules and extension modules (yara.cpython-313-….so).
     metadata = (".dist-info", ".data", ".libs", "-stubs", ".pth", ".txt")
-    shipped = {p.name.split(".")[0] for p in root.iterdir() if not p.name.endswith(metadata)}
-    shipped.discard("__pycache__")
+    shipped = {p.name.split(".")[0] for root in roots for p in root.iterdir() if not p.name.endswith(metadata)}
+    shipped -= {"__pycache__", "layers"}  # layers/: the requirement lists under functions/
     return {
-        "artifact_kb": round(artifact.unzipped / 1024),
-        "artifact_zipped_kb": round(artifact.zipped / 1024),
+        "artifact_kb": round(sum(a.unzipped for a in parts) / 1024),
+        "artifact_zipped_kb": round(sum(a.zipped for a in parts) / 1024),
+        "code_kb": round(parts[0].unzipped / 1024),
+        "layers": layers,
         "never_imported": sorted(shipped - imported),
     }
 

@@ -1,5 +1,6 @@
-"""After ``sam build``: each function's artifact size, unzipped and zipped, against Lambda's
-limits (250 MB unzipped; 50 MB zipped for a direct upload)."""
+"""After ``sam build``: each function's artifact size, unzipped and zipped: its own code, and with
+the layers it takes, against Lambda's limits (250 MB unzipped for a function and its layers
+together; 50 MB zipped for each direct upload)."""
 
 from __future__ import annotations
 
@@ -36,17 +37,29 @@ def measure(build_dir: Path, function: str) -> Artifact:
     return Artifact(function, len(files), sum(p.stat().st_size for p in files), buffer.tell())
 
 
-def functions(template_path: Path) -> list[str]:
-    resources = load_template(template_path)["Resources"]
-    return sorted(k for k, v in resources.items() if v["Type"] == "AWS::Serverless::Function")
+def functions(template_path: Path) -> dict[str, list[str]]:
+    """Each function's layers (logical ids): the template's global ones, then its own."""
+    template = load_template(template_path)
+    shared = [layer["Ref"] for layer in template.get("Globals", {}).get("Function", {}).get("Layers", [])]
+    return {
+        name: shared + [layer["Ref"] for layer in resource.get("Properties", {}).get("Layers", [])]
+        for name, resource in sorted(template["Resources"].items())
+        if resource["Type"] == "AWS::Serverless::Function"
+    }
 
 
 def report(build_dir: Path, template_path: Path) -> list[str]:
-    lines = [f"{'function':<28} {'files':>6} {'unzipped':>10} {'zipped':>9}"]
-    for function in functions(template_path):
-        a = measure(build_dir, function)
-        warn = "  OVER LAMBDA'S LIMIT" if a.unzipped > UNZIPPED_LIMIT or a.zipped > ZIPPED_LIMIT else ""
-        lines.append(f"{a.function:<28} {a.files:>6} {a.unzipped / 1e6:>8.1f}MB {a.zipped / 1e6:>7.1f}MB{warn}")
+    lines = [f"{'function':<28} {'files':>6} {'code':>9} {'+ layers':>10} {'zipped':>9}  layers"]
+    for function, layers in functions(template_path).items():
+        code = measure(build_dir, function)
+        parts = [code, *(measure(build_dir, layer) for layer in layers)]
+        unzipped, zipped = sum(a.unzipped for a in parts), sum(a.zipped for a in parts)
+        over = unzipped > UNZIPPED_LIMIT or any(a.zipped > ZIPPED_LIMIT for a in parts)
+        warn = "  OVER LAMBDA'S LIMIT" if over else ""
+        lines.append(
+            f"{function:<28} {code.files:>6} {code.unzipped / 1e6:>7.1f}MB {unzipped / 1e6:>8.1f}MB "
+            f"{zipped / 1e6:>7.1f}MB  {', '.join(layers) or '-'}{warn}"
+        )
     return lines
 
 

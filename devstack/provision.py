@@ -540,6 +540,15 @@ def _create_not_emulated(p: Provisioner, logical_id: str, raw: dict[str, Any]) -
     return {"Ref": arn, "Arn": arn}
 
 
+def _create_layer(p: Provisioner, logical_id: str, raw: dict[str, Any]) -> dict[str, Any]:
+    """A function's dependency layer: locally every worker imports from the environment the stack
+    runs in, which installs every layer's requirements (tests/unit/test_packaging.py checks that each
+    function's layers hold all it imports, as Lambda would need)."""
+    props = p.props(raw)
+    arn = f"arn:aws:lambda:{p.stack.region}:{ACCOUNT_ID}:layer:{props.get('LayerName', logical_id)}:1"
+    return {"Ref": arn}
+
+
 def _create_topic(p: Provisioner, logical_id: str, raw: dict[str, Any]) -> dict[str, Any]:
     props = p.props(raw)
     name = props.get("TopicName") or p._physical_name(logical_id, limit=256)
@@ -649,6 +658,7 @@ _CREATORS: dict[str, Callable[[Provisioner, str, dict[str, Any]], dict[str, Any]
     "AWS::CloudFront::Distribution": _create_distribution,
     "AWS::SQS::QueuePolicy": _create_queue_policy,
     "AWS::Lambda::Function": _create_function,
+    "AWS::Lambda::LayerVersion": _create_layer,
     "AWS::Lambda::Permission": _create_resolved_only,
     "AWS::Lambda::EventInvokeConfig": _create_resolved_only,
     "AWS::ApiGatewayV2::Api": _create_http_api,

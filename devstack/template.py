@@ -58,12 +58,12 @@ def transform(template: dict[str, Any], parameters: dict[str, Any], region: str)
 
 
 def _local_uris(sam: dict[str, Any]) -> None:
-    """Local ``CodeUri``/``DefinitionUri`` paths as S3 URIs in WORK_TREE_BUCKET (the translator takes
+    """Local ``CodeUri``/``DefinitionUri``/``ContentUri`` paths as S3 URIs in WORK_TREE_BUCKET (the translator takes
     only S3 locations; ``sam package`` would have uploaded them)."""
     sections = [sam.get("Globals", {}).get("Function", {}), sam.get("Globals", {}).get("StateMachine", {})]
     sections += [r.get("Properties", {}) for r in sam.get("Resources", {}).values()]
     for properties in sections:
-        for key in ("CodeUri", "DefinitionUri"):
+        for key in ("CodeUri", "DefinitionUri", "ContentUri"):
             uri = properties.get(key)
             if isinstance(uri, str) and not uri.startswith("s3://"):
                 properties[key] = f"s3://{WORK_TREE_BUCKET}/{uri}"

@@ -106,22 +106,33 @@ def test_destroy_names_every_retained_resource_and_how_to_remove_it() -> None:
     assert "AppBucket" not in "\n".join(lines)  # the built app is not user data: emptied and deleted
 
 
-def test_the_build_report_gives_each_functions_artifact_size(tmp_path: Path) -> None:
+def test_the_build_report_gives_each_functions_artifact_size_with_its_layers(tmp_path: Path) -> None:
     (tmp_path / "template.yaml").write_text(
+        "Globals:\n"
+        "  Function: {Layers: [!Ref RuntimeLayer]}\n"
         "Resources:\n"
+        "  RuntimeLayer: {Type: AWS::Serverless::LayerVersion}\n"
+        "  YaraLayer: {Type: AWS::Serverless::LayerVersion}\n"
         "  FilesApiFunction: {Type: AWS::Serverless::Function}\n"
-        "  ScanUploadFunction: {Type: AWS::Serverless::Function}\n"
+        "  ScanUploadFunction: {Type: AWS::Serverless::Function, Properties: {Layers: [!Ref YaraLayer]}}\n"
         "  Table: {Type: AWS::DynamoDB::Table}\n"
     )
-    for function, size in (("FilesApiFunction", 2_000_000), ("ScanUploadFunction", 300_000)):
-        (tmp_path / function / "fileshare").mkdir(parents=True)
-        (tmp_path / function / "fileshare" / "code.py").write_bytes(b"x" * size)
+    sizes = {
+        "FilesApiFunction": 2_000_000,
+        "ScanUploadFunction": 300_000,
+        "RuntimeLayer": 1_000_000,
+        "YaraLayer": 500_000,
+    }
+    for part, size in sizes.items():
+        (tmp_path / part / "python").mkdir(parents=True)
+        (tmp_path / part / "python" / "code.py").write_bytes(b"x" * size)
 
     lines = build_report.report(tmp_path, tmp_path / "template.yaml")
 
     assert [line.split()[0] for line in lines] == ["function", "FilesApiFunction", "ScanUploadFunction"]
-    assert lines[1].split()[1:3] == ["1", "2.0MB"]  # files, unzipped
-    assert lines[2].split()[2] == "0.3MB"
+    assert lines[1].split()[1:4] == ["1", "2.0MB", "3.0MB"]  # files, its code, with its layers
+    assert lines[1].endswith("RuntimeLayer")
+    assert lines[2].split()[2:4] == ["0.3MB", "1.8MB"] and lines[2].endswith("RuntimeLayer, YaraLayer")
     with pytest.raises(FileNotFoundError, match="did sam build run"):
         build_report.measure(tmp_path, "MissingFunction")
 
