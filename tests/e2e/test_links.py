@@ -4,6 +4,7 @@ file, downloads one, or all of them as one zip made in the browser."""
 from __future__ import annotations
 
 import io
+import re
 import zipfile
 from collections.abc import Callable
 from pathlib import Path
@@ -101,4 +102,54 @@ def test_one_link_for_several_files_downloads_each_and_all_as_a_zip_with_the_sam
 
     # And the next visit finds the link used up
     recipient.reload()
+    expect(recipient.get_by_role("heading", name="This link does not work")).to_be_visible()
+
+
+def test_the_owner_finds_each_link_to_several_files_under_links_and_revokes_it_there(
+    owner: Page, new_page: Callable[..., Page]
+) -> None:
+    # Given a link to two of the owner's files, made from the files view
+    email = sign_up(owner)
+    two = dict(list(FILES.items())[:2])
+    choose_files(owner, *[(name, body, content_type(name)) for name, body in two.items()])
+    for name in two:
+        wait_for_status(owner, name, "Ready")
+    select(owner, *two)
+    owner.get_by_role("group", name="Selected files").get_by_role("button", name="Share selected").click()
+    dialog = owner.get_by_role("dialog", name="Share 2 files")
+    dialog.get_by_role("button", name="Create link").click()
+    url = dialog.get_by_label("Link", exact=True).input_value()
+
+    # When the owner opens Links, from the dialog's own pointer to it
+    dialog.get_by_role("link", name="Links").click()
+    expect(owner).to_have_url(re.compile(r"/links$"))
+
+    # Then the link is listed with its two files, live, with its address
+    links = owner.get_by_role("list", name="Your links to several files")
+    expect(links.locator("> li")).to_have_count(1)
+    entry = links.locator("> li").first
+    for name in two:
+        expect(entry).to_contain_text(name)
+    expect(entry.get_by_label("Link", exact=True)).to_have_value(url)
+    expect(entry.get_by_text("Active")).to_be_visible()
+    axe_check(owner)
+    save_screenshot(owner, "links-page")
+
+    # and the page fits a phone, in the dark too
+    phone = new_page("phone-links", viewport=PHONE, color_scheme="dark")
+    sign_in(phone, email, PASSWORD)
+    phone.goto("/links")
+    expect(phone.get_by_role("list", name="Your links to several files").locator("> li")).to_have_count(1)
+    no_horizontal_scroll(phone)
+    axe_check(phone)
+    save_screenshot(phone, "links-page-360-dark")
+
+    # When the owner revokes it there, it shows revoked, with no address left to copy
+    entry.get_by_role("button", name="Revoke").click()
+    expect(entry.get_by_text("Revoked")).to_be_visible()
+    expect(entry.get_by_role("button", name="Copy link")).to_have_count(0)
+
+    # and the recipient finds the link dead at once
+    recipient = new_page("recipient")
+    recipient.goto(url)
     expect(recipient.get_by_role("heading", name="This link does not work")).to_be_visible()

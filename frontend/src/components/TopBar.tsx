@@ -18,6 +18,9 @@ export function TopBar() {
         <a href="/" aria-current={path === '/' ? 'page' : undefined}>
           Your files
         </a>
+        <a href="/links" aria-current={path === '/links' ? 'page' : undefined}>
+          Links
+        </a>
         <a href="/requests" aria-current={path === '/requests' ? 'page' : undefined}>
           Requests
         </a>

@@ -12,8 +12,9 @@ import { SignUpPage } from './SignUpPage';
 
 // Only operators load the operations page: the owners' first screen does not carry it.
 const OperationsPage = lazy(() => import('./operations/OperationsPage').then((module) => module.OperationsPage));
-// File requests load when opened: the first screen is the files view.
+// File requests and links to several files load when opened: the first screen is the files view.
 const RequestsPage = lazy(() => import('./requests/RequestsPage').then((module) => module.RequestsPage));
+const LinksPage = lazy(() => import('./links/LinksPage').then((module) => module.LinksPage));
 
 const PUBLIC_ROUTES = ['/sign-in', '/sign-up', '/forgot-password'];
 
@@ -30,6 +31,7 @@ function Gate({ email }: { email: string | null }) {
   return (
     <Router>
       <Route path="/" component={FilesPage} />
+      <Route path="/links" component={LinksPage} />
       <Route path="/requests" component={RequestsPage} />
       <Route path="/operations" component={Operations} />
       <Route path="/sign-in" component={SignInPage} />

@@ -44,6 +44,9 @@ export function SelectionLinkDialog({ files, onClose }: { files: FileView[]; onC
               }}
             />
           </ul>
+          <p class="muted">
+            Your links to several files are listed under <a href="/links">Links</a>.
+          </p>
         </section>
       ) : (
         <NewLinkForm
