@@ -5,11 +5,11 @@ import { CopyButton } from '../../components/CopyButton';
 import { Dialog } from '../../components/Dialog';
 import { ErrorNotice } from '../../components/ErrorNotice';
 import { formatDate } from '../../components/format';
+import { ExpiryField, LinkAddress } from '../../components/LinkFields';
 import { QrCode } from '../../components/QrCode';
 import { useApp } from '../app-context';
 import {
   emailRequest,
-  EXPIRY_CHOICES,
   linkRequest,
   MAX_NOTE,
   MAX_RECIPIENTS,
@@ -114,17 +114,9 @@ export function ShareItem({
   const live = state === 'active' || state === 'locked';
   // The contract gives a link's url while it is not revoked.
   const url = share.url ?? '';
-  const urlId = useId();
   return (
     <li class={`share-item state-${state}`}>
-      <div class="share-line">
-        <label class="visually-hidden" for={urlId}>
-          Link
-        </label>
-        <input id={urlId} class="share-url" readOnly value={share.url} onFocus={(e) => {
-            e.currentTarget.select();
-          }} />
-      </div>
+      <LinkAddress url={url} />
       <p class="share-facts muted">
         <span class={`share-state state-${state}`}>{STATE_LABELS[state]}</span>
         <span>
@@ -215,22 +207,7 @@ export function NewLinkForm({ onCreate }: { onCreate: (body: CreateShareRequest)
       <h3>New link</h3>
       {problem && <ErrorNotice message={problem} />}
       <div class="new-link-fields">
-        <div class="field">
-          <label for="link-expiry">Expires after</label>
-          <select
-            id="link-expiry"
-            value={String(expires)}
-            onChange={(event) => {
-              setExpires(Number(event.currentTarget.value));
-            }}
-          >
-            {EXPIRY_CHOICES.map((choice) => (
-              <option key={choice.seconds} value={String(choice.seconds)}>
-                {choice.label}
-              </option>
-            ))}
-          </select>
-        </div>
+        <ExpiryField label="Expires after" seconds={expires} onChange={setExpires} />
         <div class="field">
           <label for="link-limit">Download limit</label>
           <input

@@ -9,11 +9,11 @@ import { ApiError, describe } from '../../api/errors';
 import { CopyButton } from '../../components/CopyButton';
 import { ErrorNotice } from '../../components/ErrorNotice';
 import { formatBytes, formatDate } from '../../components/format';
+import { ExpiryField, LinkAddress } from '../../components/LinkFields';
 import { QrCode } from '../../components/QrCode';
 import { StatusBadge } from '../../components/StatusBadge';
 import { TopBar } from '../../components/TopBar';
 import { useApp } from '../app-context';
-import { EXPIRY_CHOICES } from '../files/share-state';
 import { useSessionEnded } from '../useSessionEnded';
 import { newRequest, REQUEST_LABELS, requestState } from './request-state';
 
@@ -81,22 +81,7 @@ function NewRequestForm({ onCreated }: { onCreated: (request: FileRequest) => vo
         </span>
       </div>
       <div class="new-link-fields">
-        <div class="field">
-          <label for={`${id}-expiry`}>Open for</label>
-          <select
-            id={`${id}-expiry`}
-            value={String(expires)}
-            onChange={(event) => {
-              setExpires(Number(event.currentTarget.value));
-            }}
-          >
-            {EXPIRY_CHOICES.map((choice) => (
-              <option key={choice.seconds} value={String(choice.seconds)}>
-                {choice.label}
-              </option>
-            ))}
-          </select>
-        </div>
+        <ExpiryField label="Open for" seconds={expires} onChange={setExpires} />
         <div class="field">
           <label for={`${id}-files`}>Files at most (optional)</label>
           <input
@@ -136,7 +121,6 @@ function RequestItem({ request, onClose }: { request: FileRequest; onClose: () =
   const [busy, setBusy] = useState(false);
   const [problem, setProblem] = useState('');
   const state = requestState(request);
-  const urlId = useId();
   const url = request.url ?? '';
   return (
     <li class="card request-item">
@@ -157,20 +141,7 @@ function RequestItem({ request, onClose }: { request: FileRequest; onClose: () =
       </p>
       {!request.closed && (
         <>
-          <div class="share-line">
-            <label class="visually-hidden" for={urlId}>
-              Link for {request.title}
-            </label>
-            <input
-              id={urlId}
-              class="share-url"
-              readOnly
-              value={url}
-              onFocus={(event) => {
-                event.currentTarget.select();
-              }}
-            />
-          </div>
+          <LinkAddress url={url} label={`Link for ${request.title}`} />
           {problem && <ErrorNotice message={problem} />}
           <div class="share-actions">
             <CopyButton text={url} />
