@@ -97,8 +97,10 @@ def test_a_kms_outage_fails_the_upload_with_its_execution_and_a_redrive_finishes
 
     # Given KMS refuses every call from the Lambda workers (the share token cannot be encrypted)
     with local_stack.transient_faults(1.0, seed=15, services={"kms"}) as faults:
-        # Then the upload ends FAILED, naming the execution that failed
-        record = wait_for_status(local_stack, upload.file_id)
+        # Then the upload ends FAILED, naming the execution that failed: once the mint step has
+        # timed out on every attempt the workflow allows (7 runs of up to the function's 10 s,
+        # pauses of at most 8 s between: at most about two minutes)
+        record = wait_for_status(local_stack, upload.file_id, timeout=180)
         assert record["status"] == "FAILED", why(local_stack, upload)
         [execution] = executions_for(local_stack, upload.key)
         assert execution["status"] == "FAILED"
