@@ -46,9 +46,21 @@ def upload_many(stack: LocalStack, count: int, tag: str) -> list[Uploaded]:
         return list(pool.map(one, range(count)))
 
 
-def why(stack: LocalStack, upload: Uploaded) -> list[tuple[str, str | None]]:
-    """Each execution for the upload: its status and error (what a failed assertion shows)."""
-    return [(e["status"], e.get("error")) for e in executions_for(stack, upload.key)]
+def why(stack: LocalStack, upload: Uploaded) -> list[tuple[str, str | None, list[str]]]:
+    """Each execution for the upload: its status, its error and the errors its steps met (retried
+    or caught), so that a failed assertion shows which step failed and how."""
+    sfn = stack.client("stepfunctions")
+    found = []
+    for execution in executions_for(stack, upload.key):
+        events = sfn.get_execution_history(executionArn=execution["executionArn"], maxResults=1000)["events"]
+        failures = [
+            f"{details.get('error')}: {str(details.get('cause'))[:200]}"
+            for event in events
+            for name, details in event.items()
+            if name.endswith("FailedEventDetails") and isinstance(details, dict)
+        ]
+        found.append((execution["status"], execution.get("error"), failures))
+    return found
 
 
 def assert_ready_once(stack: LocalStack, uploads: list[Uploaded], timeout: float = 90) -> None:
