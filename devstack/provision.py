@@ -6,6 +6,7 @@ reference, so the template's own dependency order is followed without being writ
 
 from __future__ import annotations
 
+import functools
 import io
 import json
 import re
@@ -529,7 +530,13 @@ def _services_allowed(document: dict[str, Any]) -> set[str]:
         for action in actions if isinstance(actions, list) else [actions]:
             prefix = action.split(":", 1)[0]
             found.update(_SDK_NAMES.get(prefix, (prefix,)))
-    return found & set(boto3.session.Session().get_available_services())
+    return found & _sdk_services()
+
+
+@functools.cache
+def _sdk_services() -> frozenset[str]:
+    """boto3's service names, read from its data once (a session per role policy cost a lookup each)."""
+    return frozenset(boto3.session.Session().get_available_services())
 
 
 def _create_not_emulated(p: Provisioner, logical_id: str, raw: dict[str, Any]) -> dict[str, Any]:
