@@ -73,7 +73,9 @@ from moto import settings
 from moto.awslambda_simple.models import LambdaSimpleBackend
 from moto.cognitoidp.models import CognitoIdpBackend
 from moto.cognitoidp.responses import CognitoIdpResponse
+from moto.core import responses as moto_responses
 from moto.core.authorization import ActionAuthenticatorMixin
+from moto.core.base_backend import BackendDict
 from moto.core.exceptions import InvalidClientTokenIdError
 from moto.core.responses import ActionResult, EmptyResult
 from moto.dynamodb.models import DynamoDBBackend
@@ -90,7 +92,10 @@ from moto.settings import moto_server_port
 from moto.stepfunctions.parser.api import HistoryEventType, TaskFailedEventDetails
 from moto.stepfunctions.parser.asl.component.common.error_name.custom_error_name import CustomErrorName
 from moto.stepfunctions.parser.asl.component.common.error_name.failure_event import FailureEvent
+from moto.stepfunctions.parser.asl.component.common.path import result_path
 from moto.stepfunctions.parser.asl.component.common.timeouts.timeout import TimeoutSeconds
+from moto.stepfunctions.parser.asl.component.component import Component
+from moto.stepfunctions.parser.asl.component.eval_component import EvalComponent
 from moto.stepfunctions.parser.asl.component.state import state as asl_state
 from moto.stepfunctions.parser.asl.component.state.exec.state_task.service import (
     state_task_service_aws_sdk as aws_sdk_errors,
@@ -297,12 +302,40 @@ _programs_lock = threading.Lock()
 
 
 def _evaluation_entrypoint(self: ExecutionWorker) -> Any:
+    """The definition's parsed program, parsed once and shared by every execution of it.
+
+    Evaluation keeps its state in each execution's ``Environment`` (its stack, heap and context);
+    the components only read their own fields, which is also why moto's engine runs one Map
+    iterator's states for many items at once. The one field a component writes is its heap key
+    (made on first use, for the retry counters it keeps in the heap): every key is made here,
+    before a second execution can race to make its own. A deep copy per execution was 14 % of the
+    stack's CPU under load."""
     definition = self._evaluation_details.state_machine_details.definition
     with _programs_lock:
         program = _programs.get(definition)
         if program is None:
-            program = _programs[definition] = AmazonStateLanguageParser.parse(definition)[0]
-        return copy.deepcopy(program)
+            program = AmazonStateLanguageParser.parse(definition)[0]
+            _make_heap_keys(program)
+            _programs[definition] = program
+        return program
+
+
+def _make_heap_keys(program: Any) -> None:
+    seen: set[int] = set()
+    pending = [program]
+    while pending:
+        node = pending.pop()
+        if id(node) in seen:
+            continue
+        seen.add(id(node))
+        if isinstance(node, EvalComponent):
+            _ = node.heap_key
+        if isinstance(node, Component):
+            pending.extend(vars(node).values())
+        elif isinstance(node, list | tuple | set | frozenset):
+            pending.extend(node)
+        elif isinstance(node, dict):
+            pending.extend(node.values())
 
 
 _engine_clients: dict[tuple[str, str, str, bool, int], Any] = {}
@@ -450,6 +483,16 @@ def _dynamo_to_dict(obj: Any) -> Any:
     return value
 
 
+def _backend_for_account(self: BackendDict[Any], account_id: str) -> Any:
+    """moto's ``BackendDict[account_id]`` without its process-wide lock once the account's backend
+    exists: moto took the lock on every lookup (several per request), and under load the threads
+    queued on it behind whichever holder the GIL had paused. Making a backend still takes it."""
+    try:
+        return dict.__getitem__(self, account_id)
+    except KeyError:
+        return _originals["backend_for_account"](self, account_id)
+
+
 def _install_speedups() -> None:
     dynamodb_responses.dynamo_to_dict = _dynamo_to_dict  # type: ignore[attr-defined]  # the name DynamoResult calls
     _originals["table_query"] = Table.query
@@ -468,8 +511,16 @@ def _install_speedups() -> None:
             and getattr(module, "boto_client_for", None) is (_originals["boto_client_for"])
         ):
             module.boto_client_for = _kept_engine_client  # type: ignore[attr-defined]
-    # Compiled paths are only read (``find``), never changed, so one copy serves every thread.
+    # Compiled paths are only read (``find``, ``update_or_create``), never changed, so one copy
+    # serves every thread; ResultPath compiled its path on every state.
     json_path.parse = functools.lru_cache(maxsize=4096)(json_path.parse)  # type: ignore[attr-defined]
+    result_path.parse = functools.lru_cache(maxsize=4096)(result_path.parse)  # type: ignore[attr-defined]
+    # moto lists a response class's methods (``inspect.getmembers``) on every request to find the
+    # action's; the classes are complete once the hooks are in.
+    names_of = moto_responses.method_names_from_class  # type: ignore[attr-defined]  # the name call_action calls
+    moto_responses.method_names_from_class = functools.lru_cache(maxsize=None)(names_of)  # type: ignore[attr-defined]
+    _originals["backend_for_account"] = BackendDict.__getitem__
+    BackendDict.__getitem__ = _backend_for_account  # type: ignore[method-assign,assignment]
 
 
 def install_hooks(

@@ -4,11 +4,16 @@ from __future__ import annotations
 
 import base64
 import datetime
+import json
+from types import SimpleNamespace
+from typing import Any
 
 from moto.dynamodb.models.dynamo_type import DynamoType, Item
 from moto.dynamodb.models.utilities import dynamo_to_dict
+from moto.stepfunctions.parser.asl.component.component import Component
+from moto.stepfunctions.parser.asl.component.eval_component import EvalComponent
 
-from devstack.moto_host import _dynamo_to_dict
+from devstack.moto_host import _dynamo_to_dict, _evaluation_entrypoint
 
 ATTRIBUTES = {
     "pk": {"S": "FILE#0123"},
@@ -35,3 +40,59 @@ def test_an_answer_made_of_items_is_what_moto_makes_of_it() -> None:
         "Empty": None,
     }
     assert _dynamo_to_dict(answer) == dynamo_to_dict(answer)
+
+
+DEFINITION = json.dumps(
+    {
+        "StartAt": "Each",
+        "States": {
+            "Each": {
+                "Type": "Map",
+                "ItemsPath": "$.items",
+                "ItemProcessor": {"StartAt": "Echo", "States": {"Echo": {"Type": "Pass", "End": True}}},
+                "ResultPath": "$.echoed",
+                "Next": "Call",
+            },
+            "Call": {
+                "Type": "Task",
+                "Resource": "arn:aws:states:::lambda:invoke",
+                "Parameters": {"FunctionName": "f", "Payload.$": "$"},
+                "Retry": [{"ErrorEquals": ["States.ALL"], "MaxAttempts": 2}],
+                "End": True,
+            },
+        },
+    }
+)
+
+
+def _worker(definition: str) -> SimpleNamespace:
+    details = SimpleNamespace(state_machine_details=SimpleNamespace(definition=definition))
+    return SimpleNamespace(_evaluation_details=details)
+
+
+def test_executions_of_one_definition_share_a_program_whose_retry_counters_are_already_keyed() -> None:
+    """Each execution keeps its retry counts in its own heap under each component's heap key; with
+    one program shared by concurrent executions, every key must exist before the first runs, or two
+    executions could each make one and one of them lose its count."""
+    first = _evaluation_entrypoint(_worker(DEFINITION))  # type: ignore[arg-type]
+    again = _evaluation_entrypoint(_worker(DEFINITION))  # type: ignore[arg-type]
+    assert again is first
+    components = _components(first)
+    assert {type(c).__name__ for c in components} >= {"StateMap", "StateTaskServiceLambda", "RetrierDecl"}
+    keyless = [c for c in components if isinstance(c, EvalComponent) and c._EvalComponent__heap_key is None]  # type: ignore[attr-defined]
+    assert keyless == []
+
+
+def _components(root: Any) -> list[Component]:
+    found: dict[int, Component] = {}
+    pending = [root]
+    while pending:
+        node = pending.pop()
+        if isinstance(node, Component) and id(node) not in found:
+            found[id(node)] = node
+            pending.extend(vars(node).values())
+        elif isinstance(node, list | tuple):
+            pending.extend(node)
+        elif isinstance(node, dict):
+            pending.extend(node.values())
+    return list(found.values())
