@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import copy
 import datetime
 import json
 from types import SimpleNamespace
@@ -13,7 +14,7 @@ from moto.dynamodb.models.utilities import dynamo_to_dict
 from moto.stepfunctions.parser.asl.component.component import Component
 from moto.stepfunctions.parser.asl.component.eval_component import EvalComponent
 
-from devstack.moto_host import _dynamo_to_dict, _evaluation_entrypoint
+from devstack.moto_host import _dynamo_to_dict, _evaluation_entrypoint, _json_copy
 
 ATTRIBUTES = {
     "pk": {"S": "FILE#0123"},
@@ -96,3 +97,16 @@ def _components(root: Any) -> list[Component]:
         elif isinstance(node, dict):
             pending.extend(node.values())
     return list(found.values())
+
+
+def test_a_state_value_copied_for_the_engine_is_equal_and_shares_nothing_mutable() -> None:
+    value = {"upload": {"tags": ["a", "b"], "size": 1.5, "n": 3, "clean": True, "note": None}, "list": [{"x": []}]}
+    before = copy.deepcopy(value)
+    copied = _json_copy(value)
+    assert copied == copy.deepcopy(value)
+    copied["upload"]["tags"].append("c")
+    copied["list"][0]["x"].append(1)
+    assert value == before
+    other = (datetime.datetime(2026, 11, 29, tzinfo=datetime.UTC), {"a": [1]})
+    assert _json_copy(other) == other
+    assert _json_copy(other)[1] is not other[1]
