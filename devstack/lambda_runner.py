@@ -5,13 +5,14 @@ function gets another worker, up to a concurrency limit (the runner's, or the fu
 concurrency when lower), as Lambda scales out; calls beyond it wait. A worker that times out is
 killed, and the next invocation cold-starts a fresh one.
 
-Each function has a fork server (``devstack.lambda_worker``) that imports the handler once; a new
-worker is forked from it in milliseconds instead of importing boto3 and Powertools again (a third
-of a second of CPU each, which made bursts of concurrent uploads a storm of cold starts on two
-cores). The cold start a new worker reports is still the one AWS would have: the handler's import
-time, measured in the fork server. The fork server also loads the SDK's models of the services the
-function's role may call, which on AWS each new environment loads on its first call to each (tens
-of milliseconds a service): that part of a first call is cheaper locally (docs/local-stack.md).
+Each function has a fork server (``devstack.lambda_worker``), started with the stack, that imports
+the handler once; a new worker is forked from it in milliseconds instead of importing boto3 and
+Powertools again (a third of a second of CPU each, which made bursts of concurrent uploads a storm
+of cold starts on two cores). The cold start a new worker reports is still the one AWS would have:
+the handler's import time, measured in the fork server. The fork server also makes the function's
+SDK clients for the services its role may call, which on AWS each new environment makes on its
+first call to each (tens of milliseconds a service): that part of a first call is cheaper locally
+(docs/local-stack.md).
 """
 
 from __future__ import annotations
@@ -113,8 +114,6 @@ class _ForkServer:
         self._listener.bind(path)
         self._listener.listen(64)
         self._lock = threading.Lock()
-        self._started = time.perf_counter()
-        self._first = True
         self.process = subprocess.Popen(
             [
                 *(sys.executable, "-u", "-m", "devstack.lambda_worker"),
@@ -156,11 +155,10 @@ class _ForkServer:
                 raise RuntimeError(f"{self.spec.logical_id}: worker exited during init")
             facts = json.loads(hello)
             worker.pid = facts["pid"]
-            # What AWS would report: the handler's import. The first worker also waited for it here.
+            # What AWS would report: the handler's import. A worker asked for while the fork server
+            # was still importing waited for that too, which forked_ms shows.
             worker.cold_start_ms = facts["initMs"]
-            forked_ms = (time.perf_counter() - (self._started if self._first else asked)) * 1000
-            self._first = False
-            return worker, forked_ms
+            return worker, (time.perf_counter() - asked) * 1000
 
     def alive(self) -> bool:
         return self.process.poll() is None
@@ -283,6 +281,14 @@ class LambdaRunner:
         """The pids of a function's workers that are running an invocation now."""
         with self._lock:
             return sorted(self._busy[logical_id])
+
+    def start_fork_servers(self) -> None:
+        """Start every function's fork server now, as a deploy makes each function's code ready:
+        they import their handlers in their own processes while the stack finishes starting, so a
+        function's first call waits for a fork, not for an import (a burst of first calls waited
+        half a second for it). The cold start each new worker reports is unchanged."""
+        for spec in self.functions.values():
+            self._fork_server(spec)
 
     def _fork_server(self, spec: FunctionSpec) -> _ForkServer:
         with self._lock:

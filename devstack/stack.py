@@ -133,6 +133,7 @@ class LocalStack:
             credentials=lambda spec: role_credentials(spec.role_arn, spec.name),
             log=self.log,
         )
+        self.runner.start_fork_servers()
         self.delivery = TargetDelivery(self.client, invoke=self.runner.invoke, log=self.log)
         install_hooks(
             runner=self.runner,

@@ -197,10 +197,10 @@ def test_functions_and_workflows_act_as_their_own_roles(local_stack: LocalStack)
         dynamodb.put_item(TableName=stack.ref("Table"), Item=key)
 
 
-def test_a_function_loads_ahead_the_sdk_models_of_exactly_the_services_its_role_may_call(
+def test_a_function_makes_ahead_the_sdk_clients_of_exactly_the_services_its_role_may_call(
     local_stack: LocalStack,
 ) -> None:
-    # (Its fork server makes a throwaway client of each, so forked workers make theirs from memory.)
+    # (Its fork server makes the function's client of each before it forks workers.)
     functions = local_stack.stack.functions
     assert functions["FilesApiFunction"].aws_services == ("dynamodb", "kms")
     assert functions["PublicSharesApiFunction"].aws_services == ("dynamodb", "s3", "stepfunctions")

@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from devstack.lambda_runner import LambdaRunner
+from devstack.lambda_runner import REPO_ROOT, LambdaRunner
 from devstack.provision import FunctionSpec
 
 HANDLERS = """
@@ -33,11 +33,19 @@ def slow(event, context):
     return {"started": STARTED, "pid": os.getpid()}
 """
 
+SDK_HANDLER = """
+from fileshare.core import aws
+
+def made(event, context):
+    return {"clients": aws.client.cache_info().currsize}
+"""
+
 
 @pytest.fixture
 def code_dir(tmp_path: Path) -> Path:
     (tmp_path / "app.py").write_text(HANDLERS)
     (tmp_path / "broken.py").write_text("raise RuntimeError('cannot start')\n")
+    (tmp_path / "sdk.py").write_text(SDK_HANDLER)
     return tmp_path
 
 
@@ -48,6 +56,7 @@ def spec(
     timeout: int = 5,
     env: dict[str, str] | None = None,
     reserved_concurrency: int | None = None,
+    aws_services: tuple[str, ...] = (),
 ) -> FunctionSpec:
     name = handler.replace(".", "-")
     return FunctionSpec(
@@ -60,6 +69,7 @@ def spec(
         timeout=timeout,
         memory=128,
         reserved_concurrency=reserved_concurrency,
+        aws_services=aws_services,
     )
 
 
@@ -100,6 +110,20 @@ def test_the_first_call_is_a_cold_start_and_the_next_is_warm(code_dir: Path, mak
 
     assert first.cold_start_ms is not None and first.cold_start_ms > 0
     assert second.cold_start_ms is None
+
+
+def test_a_new_worker_starts_with_the_functions_clients_for_the_services_its_role_may_call(
+    code_dir: Path, make_runner: Any
+) -> None:
+    """The fork server makes them once (on AWS each new environment makes them on its first call)."""
+    path = f"{REPO_ROOT}{os.pathsep}{REPO_ROOT / 'functions'}"  # devstack, and the functions' package
+    env = {"PYTHONPATH": path, "AWS_DEFAULT_REGION": "us-east-1"}
+    runner = make_runner(spec(code_dir, "sdk.made", env=env, aws_services=("s3", "dynamodb")))
+
+    answer = runner.invoke("sdk-made", {})
+
+    assert answer.cold_start_ms is not None
+    assert json.loads(answer.payload) == {"clients": 2}
 
 
 def test_a_function_sees_exactly_its_own_environment(
