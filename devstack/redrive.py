@@ -13,6 +13,7 @@
 
 from __future__ import annotations
 
+import copy
 import datetime
 import json
 from typing import Any, cast
@@ -77,7 +78,9 @@ class RedriveWorker(ExecutionWorker):
         self._redrive_count = redrive_count
 
     def _execution_logic(self) -> None:
-        program: Any = self._get_evaluation_entrypoint()
+        # The program is shared by every execution of its definition: start this one elsewhere on a
+        # copy of its top level only (the states themselves keep no execution's state).
+        program: Any = copy.copy(self._get_evaluation_entrypoint())
         program.start_at = StartAt(self._state)
         self.env = self._get_evaluation_environment()
         self.env.states.context_object.context_object_data["Execution"]["RedriveCount"] = self._redrive_count  # type: ignore[typeddict-unknown-key]

@@ -120,6 +120,12 @@ def test_a_failed_step_is_listed_traced_and_redriven_to_ready_once(
     assert again.status_code == 409
     assert again.json()["error"]["code"] == "not_redrivable"
 
+    # And the next upload's run starts at the workflow's first step, not where the redrive began
+    after = owner.upload(b"after a redrive\n", name="after.txt")
+    assert owner.wait_until_done(after)["status"] == "READY"
+    [run] = operator.call("GET", f"/ops/files/{after}").json()["executions"]
+    assert run["steps"][0]["name"] == "DescribeUpload"
+
 
 def test_the_terminal_lists_failures_and_traces_a_file(local_stack: LocalStack, tmp_path: Path) -> None:
     # An operator signed in with `fileshare login`
