@@ -47,6 +47,7 @@ names and puts those back instead.
 from __future__ import annotations
 
 import base64
+import bisect
 import copy
 import datetime
 import functools
@@ -231,6 +232,17 @@ def _serialised(method: Callable[..., Any]) -> Callable[..., Any]:
     return one_at_a_time
 
 
+def _serialised_write(method: Callable[..., Any]) -> Callable[..., Any]:
+    def one_at_a_time(*args: Any, **kwargs: Any) -> Any:
+        with _dynamodb_items:
+            try:
+                return method(*args, **kwargs)
+            finally:
+                _index_buckets.wrote()  # also after a failed write: it may have changed items
+
+    return one_at_a_time
+
+
 @functools.cache
 def _input_members(service: str, action: str) -> dict[str, str]:
     """The operation's input member names by lower case (``executionarn`` -> ``executionArn``)."""
@@ -313,7 +325,8 @@ def _evaluation_entrypoint(self: ExecutionWorker) -> Any:
     iterator's states for many items at once. The one field a component writes is its heap key
     (made on first use, for the retry counters it keeps in the heap): every key is made here,
     before a second execution can race to make its own. A deep copy per execution was 14 % of the
-    stack's CPU under load."""
+    stack's CPU under load. Whoever changes a program for one execution copies it first (a redrive
+    starts its copy at the failed state)."""
     definition = self._evaluation_details.state_machine_details.definition
     with _programs_lock:
         program = _programs.get(definition)
@@ -446,16 +459,90 @@ def _items_in_any_order(self: Table, hash_key: DynamoType | None, by_table_key: 
     return list(self.items.values())  # type: ignore[arg-type]
 
 
+class _IndexBuckets:
+    """An index query's candidates, sorted, per table, index and key condition, with the attributes
+    they are sorted by; kept until the next DynamoDB write (every read and write runs under
+    ``_dynamodb_items``, so none slips between)."""
+
+    def __init__(self) -> None:
+        self.writes = 0
+        self._kept_at = 0
+        # Each bucket keeps its table, so a table deleted and made again cannot take its id.
+        self._buckets: dict[tuple[int, str, tuple[Any, ...]], tuple[Table, list[Item], list[str]]] = {}
+
+    def wrote(self) -> None:
+        self.writes += 1
+
+    def get(self, table: Table, key: tuple[int, str, tuple[Any, ...]]) -> tuple[list[Item], list[str]] | None:
+        if self._kept_at != self.writes:
+            self._buckets.clear()
+            self._kept_at = self.writes
+        kept = self._buckets.get(key)
+        return (kept[1], kept[2]) if kept is not None and kept[0] is table else None
+
+    def keep(self, table: Table, key: tuple[int, str, tuple[Any, ...]], items: list[Item], by: list[str]) -> None:
+        self._buckets[key] = (table, items, by)
+
+
+def _after_start_key(items: list[Item], by: list[str], start: dict[str, Any] | None, forward: bool) -> list[Item]:
+    """The kept, ascending candidates that come after a page's start key in the query's direction,
+    found by bisection: moto compared every earlier item with the start key, page after page."""
+    if not start or any(name not in start for name in by):
+        return list(items)
+    at = tuple(DynamoType(start[name]) for name in by)
+
+    def sort_key(item: Item) -> tuple[DynamoType, ...]:
+        return tuple(item.attrs[name] for name in by)
+
+    if forward:
+        return items[bisect.bisect_right(items, at, key=sort_key) :]
+    return items[: bisect.bisect_left(items, at, key=sort_key)]
+
+
+_index_buckets = _IndexBuckets()
+
+
+def _index_bucket_key(self: Table, index_name: str | None, conditions: Any) -> tuple[int, str, tuple[Any, ...]] | None:
+    if not index_name or not conditions or len(conditions) != 1:
+        return None
+    attribute, value = conditions[0]
+    return (id(self), index_name, (attribute, value.type, str(value.value)))
+
+
 def _query(self: Table, hash_key: DynamoType | None, *args: Any, **kwargs: Any) -> Any:
-    """moto's ``Table.query``, whose candidates come unsorted: moto sorted every item of the table
-    by key on every query (most of a query's time on a table of thousands) and then sorted the ones
-    that matched again."""
-    by_table_key = args[6] is None if len(args) > 6 else kwargs.get("index_name") is None
-    self.all_items = lambda: _items_in_any_order(self, hash_key, by_table_key)  # type: ignore[method-assign]
+    """moto's ``Table.query``, with two shortcuts. Its candidates come unsorted: moto sorted every
+    item of the table by key on every query (most of a query's time on a table of thousands) and
+    then sorted the ones that matched again. And an index query's sorted candidates are kept until
+    the next write: moto walked the whole table and sorted an owner's items for every page of a
+    listing, where DynamoDB reads an index."""
+    index_name = args[6] if len(args) > 6 else kwargs.get("index_name")
+    bucket_key = _index_bucket_key(self, index_name, kwargs.get("hash_key_conditions"))
+    if len(kwargs.get("range_key_conditions") or ()) > 1:
+        bucket_key = None  # range equalities (multi-attribute range keys) also narrow the candidates
+    kept = _index_buckets.get(self, bucket_key) if bucket_key else None
+    if kept is not None:
+        start = args[3] if len(args) > 3 else kwargs.get("exclusive_start_key")
+        forward = args[4] if len(args) > 4 else kwargs.get("scan_index_forward", True)
+        candidates = _after_start_key(*kept, start, forward is not False)
+        self.all_items = lambda: candidates  # type: ignore[method-assign]
+        self.sorted_items = lambda _hash_attrs, _range_attrs, items: items  # type: ignore[method-assign,assignment]
+    else:
+        self.all_items = lambda: _items_in_any_order(self, hash_key, index_name is None)  # type: ignore[method-assign]
+        if bucket_key:
+
+            def sort_and_keep(hash_attrs: list[str], range_attrs: list[str | None], items: list[Item]) -> list[Item]:
+                ordered = Table.sorted_items(self, hash_attrs, range_attrs, items)
+                by = self._generate_attr_to_sort_by(hash_attrs, range_attrs)
+                _index_buckets.keep(self, bucket_key, list(ordered), by)  # moto reverses its own list in place
+                return ordered
+
+            self.sorted_items = sort_and_keep  # type: ignore[method-assign,assignment]
     try:
         return _originals["table_query"](self, hash_key, *args, **kwargs)
     finally:
         del self.all_items
+        if "sorted_items" in vars(self):
+            del self.sorted_items
 
 
 def _dynamo_to_dict(obj: Any) -> Any:
@@ -588,7 +675,7 @@ def install_hooks(
         redrive.install()
         _install_speedups()
         for name in _DYNAMODB_WRITES:
-            setattr(DynamoDBBackend, name, _serialised(getattr(DynamoDBBackend, name)))
+            setattr(DynamoDBBackend, name, _serialised_write(getattr(DynamoDBBackend, name)))
         for name in _DYNAMODB_READS:
             setattr(DynamoHandler, name, _serialised(getattr(DynamoHandler, name)))
 

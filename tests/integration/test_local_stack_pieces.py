@@ -278,3 +278,62 @@ def test_a_cancelled_transaction_leaves_every_item_as_it_was(local_stack: LocalS
     transact("attribute_not_exists(pk)")
     assert item("TEST#kept")["count"] == {"N": "2"}  # type: ignore[index]
     assert item("TEST#new") is not None
+
+
+def test_an_index_query_sees_every_write_since_the_last_identical_query(local_stack: LocalStack) -> None:
+    """The local stack keeps an index query's sorted candidates until the next write: each kind of
+    write, in place or not, must show in the next query."""
+    ddb, table = local_stack.client("dynamodb"), local_stack.stack.ref("Table")
+    owner = f"TEST#{time.time_ns()}"
+
+    def item(name: str, order: str) -> dict[str, Any]:
+        return {"pk": {"S": f"{owner}#{name}"}, "sk": {"S": "X"}, "gsi1pk": {"S": owner}, "gsi1sk": {"S": order}}
+
+    def listed(forward: bool = True, **page: Any) -> list[str]:
+        answer = ddb.query(
+            TableName=table,
+            IndexName="gsi1",
+            KeyConditionExpression="gsi1pk = :o",
+            ExpressionAttributeValues={":o": {"S": owner}},
+            ScanIndexForward=forward,
+            **page,
+        )
+        return [i["gsi1sk"]["S"] for i in answer["Items"]]
+
+    for name, order in (("a", "1"), ("b", "2"), ("c", "3")):
+        ddb.put_item(TableName=table, Item=item(name, order))
+    assert listed() == ["1", "2", "3"]
+    assert listed(forward=False) == ["3", "2", "1"]
+    assert listed() == ["1", "2", "3"]  # the reverse did not turn the kept order around
+
+    ddb.update_item(
+        TableName=table,
+        Key={"pk": {"S": f"{owner}#b"}, "sk": {"S": "X"}},
+        UpdateExpression="SET gsi1sk = :s",
+        ExpressionAttributeValues={":s": {"S": "4"}},
+    )
+    assert listed() == ["1", "3", "4"]
+    ddb.delete_item(TableName=table, Key={"pk": {"S": f"{owner}#a"}, "sk": {"S": "X"}})
+    assert listed() == ["3", "4"]
+    ddb.transact_write_items(TransactItems=[{"Put": {"TableName": table, "Item": item("d", "0")}}])
+    assert listed() == ["0", "3", "4"]
+    ddb.batch_write_item(RequestItems={table: [{"PutRequest": {"Item": item("e", "5")}}]})
+    assert listed() == ["0", "3", "4", "5"]
+    for forward in (True, False):  # page by page, each page starting after the last one's key
+        paged: list[str] = []
+        page: dict[str, Any] = {}
+        while True:
+            answer = ddb.query(
+                TableName=table,
+                IndexName="gsi1",
+                KeyConditionExpression="gsi1pk = :o",
+                ExpressionAttributeValues={":o": {"S": owner}},
+                ScanIndexForward=forward,
+                Limit=1,
+                **page,
+            )
+            paged += [i["gsi1sk"]["S"] for i in answer["Items"]]
+            if "LastEvaluatedKey" not in answer:
+                break
+            page = {"ExclusiveStartKey": answer["LastEvaluatedKey"]}
+        assert paged == listed(forward)
