@@ -23,7 +23,7 @@ from typing import Any
 import fastjsonschema
 import pytest
 import yaml
-from aws_lambda_powertools.utilities.data_classes import APIGatewayProxyEventV2, EventBridgeEvent
+from aws_lambda_powertools.utilities.data_classes import APIGatewayProxyEventV2
 from jsonschema import Draft202012Validator, ValidationError
 from openapi_spec_validator import validate as validate_openapi
 from referencing.exceptions import Unresolvable
@@ -828,7 +828,7 @@ def _head(body: bytes) -> dict[str, Any]:
 def described(function: Callable[[str], ModuleType], monkeypatch: pytest.MonkeyPatch, body: bytes) -> dict[str, Any]:
     step = function("fileshare.workflow.describe_upload")
     monkeypatch.setattr(storage, "head_object", lambda **_: _head(body))
-    return dict(step.describe(EventBridgeEvent(fixture("s3/object-created.json"))))
+    return dict(step.describe(fixture("s3/object-created.json")))
 
 
 def test_describe_upload_on_the_s3_fixture_matches_and_its_item_is_a_file_item(
@@ -840,7 +840,7 @@ def test_describe_upload_on_the_s3_fixture_matches_and_its_item_is_a_file_item(
     assert upload["fileId"] == FILE_ID and upload["ownerId"] == OWNER and upload["declaredName"] == "hello world.txt"
 
     monkeypatch.setattr(storage, "head_object", lambda **_: {"ContentLength": 0, "Metadata": {}})
-    bare = function("fileshare.workflow.describe_upload").describe(EventBridgeEvent(fixture("s3/object-created.json")))
+    bare = function("fileshare.workflow.describe_upload").describe(fixture("s3/object-created.json"))
     validate("workflow/describe-upload.output.json", bare)  # no metadata, no checksum: nulls, not gaps
 
 

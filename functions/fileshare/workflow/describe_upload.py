@@ -9,7 +9,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from aws_lambda_powertools.utilities.data_classes import EventBridgeEvent, event_source
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from fileshare.core import clock, config, storage
@@ -47,8 +46,8 @@ def request_facts(metadata: dict[str, str]) -> dict[str, str] | None:
     return facts
 
 
-def describe(event: EventBridgeEvent) -> dict[str, Any]:
-    detail = event.detail
+def describe(event: dict[str, Any]) -> dict[str, Any]:
+    detail = event["detail"]
     bucket = detail["bucket"]["name"]
     key = detail["object"]["key"]
     version_id = detail["object"].get("version-id") or "null"
@@ -99,6 +98,5 @@ def describe(event: EventBridgeEvent) -> dict[str, Any]:
 
 @logger.inject_lambda_context
 @tracer.capture_lambda_handler
-@event_source(data_class=EventBridgeEvent)
-def handler(event: EventBridgeEvent, context: LambdaContext) -> dict[str, Any]:
+def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     return describe(event)

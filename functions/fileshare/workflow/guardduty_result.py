@@ -6,7 +6,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from aws_lambda_powertools.utilities.data_classes import EventBridgeEvent, event_source
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from fileshare.core import config
@@ -25,12 +24,11 @@ settings = config.load(Settings)
 
 @logger.inject_lambda_context
 @tracer.capture_lambda_handler
-@event_source(data_class=EventBridgeEvent)
-def handler(event: EventBridgeEvent, context: LambdaContext) -> dict[str, Any]:
-    details = event.detail["s3ObjectDetails"]
+def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+    details = event["detail"]["s3ObjectDetails"]
     if details["bucketName"] != settings.uploads_bucket:
         raise ValueError(f"scan result for bucket {details['bucketName']!r}")
-    result = guardduty_verdict(event.detail)
+    result = guardduty_verdict(event["detail"])
     resumed = deliver_result(
         table=settings.table_name,
         bucket=details["bucketName"],

@@ -9,7 +9,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from aws_lambda_powertools.utilities.data_classes import EventBridgeEvent, event_source
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from fileshare.core import clock, config, mailbox
@@ -60,11 +59,10 @@ room = Mailroom(
 @logger.inject_lambda_context
 @tracer.capture_lambda_handler(capture_response=False)
 @metrics.log_metrics
-@event_source(data_class=EventBridgeEvent)
-def handler(event: EventBridgeEvent, context: LambdaContext) -> dict[str, Any]:
-    kind = event.detail_type
-    detail = event.detail
-    logger.append_keys(file_id=detail.get("fileId"), event=kind, event_id=event.get_id)
+def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+    kind = event["detail-type"]
+    detail = event["detail"]
+    logger.append_keys(file_id=detail.get("fileId"), event=kind, event_id=event["id"])
     if kind == "ShareEmailRequested":
         sent = on_share_email_requested(room, detail, clock.now())
     elif kind == "FileRejected":
