@@ -31,7 +31,7 @@ SIZES = {
         "listed": 1000,
         "walks": 3,
         "large": 1024 * MIB,
-        "runs": 3,
+        "runs": 5,
     },
     "quick": {"one_at_a_time": 5, "files": 40, "clients": 8, "listed": 100, "walks": 2, "large": 64 * MIB, "runs": 1},
 }

@@ -64,13 +64,19 @@ def _artifact(function: str, imported: set[str]) -> dict[str, Any]:
 
 
 def measure_all(functions: dict[str, Any], runs: int) -> dict[str, Any]:
+    """Each function's import against ``import boto3`` measured right before it, ``runs`` times in
+    turn: the machine's speed drifts over a bench (``import boto3`` alone took 159 to 257 ms in
+    runs of the same code), and a baseline taken once, minutes before, moved the ratio with it."""
     results: dict[str, Any] = {}
-    any_env = next(iter(functions.values()))
-    boto3_ms = statistics.median(_probe(any_env["env"], "", any_env["codeDir"])["ms"] for _ in range(runs))
     for name, spec in sorted(functions.items()):
         module = spec["handler"].rpartition(".")[0]
-        probes = [_probe(spec["env"], module, spec["codeDir"]) for _ in range(runs)]
+        baselines: list[float] = []
+        probes: list[dict[str, Any]] = []
+        for _ in range(runs):
+            baselines.append(_probe(spec["env"], "", spec["codeDir"])["ms"])
+            probes.append(_probe(spec["env"], module, spec["codeDir"]))
         import_ms = statistics.median(p["ms"] for p in probes)
+        boto3_ms = statistics.median(baselines)
         results[name] = {
             "import_ms": round(import_ms, 1),
             "boto3_ms": round(boto3_ms, 1),
