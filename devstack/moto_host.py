@@ -628,6 +628,9 @@ def _install_speedups() -> None:
     json_copy = SimpleNamespace(deepcopy=_json_copy)
     for module in (asl_states, string_expression, execute_state, state_task_service, result_path):
         module.copy = json_copy  # type: ignore[attr-defined]  # each calls copy.deepcopy only
+    # IAM evaluation parsed each policy document of the caller's role on every signed request;
+    # the parsed statements are only read, and a changed policy is a different document.
+    access_control.json = SimpleNamespace(loads=functools.lru_cache(maxsize=1024)(json.loads))  # type: ignore[attr-defined,assignment]
     _originals["backend_for_account"] = BackendDict.__getitem__
     BackendDict.__getitem__ = _backend_for_account  # type: ignore[method-assign,assignment]
 
