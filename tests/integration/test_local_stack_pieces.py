@@ -289,16 +289,20 @@ def test_an_index_query_sees_every_write_since_the_last_identical_query(local_st
     def item(name: str, order: str) -> dict[str, Any]:
         return {"pk": {"S": f"{owner}#{name}"}, "sk": {"S": "X"}, "gsi1pk": {"S": owner}, "gsi1sk": {"S": order}}
 
-    def listed(forward: bool = True, **page: Any) -> list[str]:
-        answer = ddb.query(
-            TableName=table,
-            IndexName="gsi1",
-            KeyConditionExpression="gsi1pk = :o",
-            ExpressionAttributeValues={":o": {"S": owner}},
-            ScanIndexForward=forward,
-            **page,
+    def query(forward: bool = True, **page: Any) -> dict[str, Any]:
+        return dict(
+            ddb.query(
+                TableName=table,
+                IndexName="gsi1",
+                KeyConditionExpression="gsi1pk = :o",
+                ExpressionAttributeValues={":o": {"S": owner}},
+                ScanIndexForward=forward,
+                **page,
+            )
         )
-        return [i["gsi1sk"]["S"] for i in answer["Items"]]
+
+    def listed(forward: bool = True) -> list[str]:
+        return [i["gsi1sk"]["S"] for i in query(forward)["Items"]]
 
     for name, order in (("a", "1"), ("b", "2"), ("c", "3")):
         ddb.put_item(TableName=table, Item=item(name, order))
@@ -323,15 +327,7 @@ def test_an_index_query_sees_every_write_since_the_last_identical_query(local_st
         paged: list[str] = []
         page: dict[str, Any] = {}
         while True:
-            answer = ddb.query(
-                TableName=table,
-                IndexName="gsi1",
-                KeyConditionExpression="gsi1pk = :o",
-                ExpressionAttributeValues={":o": {"S": owner}},
-                ScanIndexForward=forward,
-                Limit=1,
-                **page,
-            )
+            answer = query(forward, Limit=1, **page)
             paged += [i["gsi1sk"]["S"] for i in answer["Items"]]
             if "LastEvaluatedKey" not in answer:
                 break
