@@ -6,12 +6,11 @@ the code directory, the handler, the runner's Unix socket for this function and 
 its role may call (comma-separated boto3 names). After the import it makes the function's client
 for each service (``make_sdk_clients``), so every forked worker starts with them, and freezes the
 garbage collector's view of what exists so far, so collections in a worker do not copy the shared
-pages. Each ``spawn`` line
-on stdin forks a child that connects to that socket, says hello (its pid, the init error if the
-import failed, and how long the import took — the cold start AWS would have), then serves
-invocations: requests and answers are JSON lines on the socket, so the function's own stdout and
-stderr stay free for its logs, as in Lambda. Forking a warm interpreter takes milliseconds where a
-fresh one spends a third of a second importing boto3 and Powertools.
+pages. Each ``spawn`` line on stdin forks a child that connects to that socket, says hello (its
+pid, the init error if the import failed, and how long the import took — the cold start AWS would
+have), then serves invocations: requests and answers are JSON lines on the socket, so the
+function's own stdout and stderr stay free for its logs, as in Lambda. Forking a warm interpreter
+takes milliseconds where a fresh one spends a third of a second importing boto3 and Powertools.
 """
 
 from __future__ import annotations
