@@ -85,3 +85,8 @@ export function describe(error: unknown): string {
   if (error instanceof ApiError) return error.message;
   return 'Something went wrong. Try again in a moment.';
 }
+
+/** Any thrown value as an ApiError: itself, or a server failure described for people. */
+export function asApiError(error: unknown): ApiError {
+  return error instanceof ApiError ? error : new ApiError(describe(error), 'server', 0, undefined);
+}

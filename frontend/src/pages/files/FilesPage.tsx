@@ -1,9 +1,9 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import type { FileView } from '../../api/client';
-import { ApiError, describe } from '../../api/errors';
+import { ApiError, asApiError } from '../../api/errors';
 import { ErrorNotice } from '../../components/ErrorNotice';
 import { formatBytes } from '../../components/format';
-import { TopBar } from '../../components/TopBar';
+import { SignedInPage } from '../../components/SignedInPage';
 import type { Uploaded } from '../../upload/uploader';
 import { useApp } from '../app-context';
 import { useSessionEnded } from '../useSessionEnded';
@@ -66,7 +66,7 @@ export function FilesPage() {
         for (const file of page.items) if (!isFinished(file.status)) poller.watch(file.fileId);
       } catch (error) {
         if (!sessionEnded(error)) {
-          setLoadError(error instanceof ApiError ? error : new ApiError(describe(error), 'server', 0, undefined));
+          setLoadError(asApiError(error));
         }
       } finally {
         setLoading(false);
@@ -133,128 +133,128 @@ export function FilesPage() {
   }
 
   return (
-    <div class="app">
-      <a class="skip-link" href="#main">
-        Skip to your files
-      </a>
-      <TopBar />
-      <main id="main" class="files-main">
-        <section aria-labelledby="upload-heading" class="upload-section">
-          <h1 id="upload-heading">Upload files</h1>
-          <p class="muted">
-            Drop files here, paste them, or browse. Each file is checked for malware before it can be shared. Up to{' '}
-            {formatBytes(config.maxUploadBytes)} per file.
-          </p>
-          <div role="status" aria-live="polite" class={connection ? 'notice info' : 'visually-hidden'}>
-            {connection}
-          </div>
-          {uploaderError && <ErrorNotice message={uploaderError} />}
-          {refusal && <ErrorNotice message={refusal} />}
-          <div ref={uploadTarget} class="upload-area" />
-          <NotificationsToggle />
-        </section>
+    <SignedInPage
+      skipTo="Skip to your files"
+      dialogs={
+        <>
+          {linksFile && (
+            <LinksDialog
+              file={linksFile}
+              onChanged={(file) => {
+                setFiles((current) => upsert(current, file));
+              }}
+              onClose={() => {
+                setLinksFor(null);
+              }}
+            />
+          )}
+          {sharingSelection && (
+            <SelectionLinkDialog
+              files={selectedFiles}
+              onClose={() => {
+                setSharingSelection(false);
+              }}
+            />
+          )}
+          {deleting && (
+            <DeleteDialog
+              file={deleting}
+              onDeleted={() => {
+                poller.unwatch(deleting.fileId);
+                setFiles((current) => current.filter((f) => f.fileId !== deleting.fileId));
+                setDeleting(null);
+              }}
+              onClose={() => {
+                setDeleting(null);
+              }}
+            />
+          )}
+        </>
+      }
+    >
+      <section aria-labelledby="upload-heading" class="upload-section">
+        <h1 id="upload-heading">Upload files</h1>
+        <p class="muted">
+          Drop files here, paste them, or browse. Each file is checked for malware before it can be shared. Up to{' '}
+          {formatBytes(config.maxUploadBytes)} per file.
+        </p>
+        <div role="status" aria-live="polite" class={connection ? 'notice info' : 'visually-hidden'}>
+          {connection}
+        </div>
+        {uploaderError && <ErrorNotice message={uploaderError} />}
+        {refusal && <ErrorNotice message={refusal} />}
+        <div ref={uploadTarget} class="upload-area" />
+        <NotificationsToggle />
+      </section>
 
-        <section aria-labelledby="files-heading" class="files-section">
-          <div class="files-head">
-            <h2 id="files-heading">Your files</h2>
-            <div class="field filter">
-              <label for="filter">Filter by name</label>
-              <input
-                id="filter"
-                type="search"
-                value={filter}
-                onInput={(event) => {
-                  setFilter(event.currentTarget.value);
-                }}
-              />
-            </div>
+      <section aria-labelledby="files-heading" class="files-section">
+        <div class="files-head">
+          <h2 id="files-heading">Your files</h2>
+          <div class="field filter">
+            <label for="filter">Filter by name</label>
+            <input
+              id="filter"
+              type="search"
+              value={filter}
+              onInput={(event) => {
+                setFilter(event.currentTarget.value);
+              }}
+            />
           </div>
-          {selectedFiles.length > 0 && (
-            <div class="selection-bar" role="group" aria-label="Selected files">
-              <span>
-                {selectedFiles.length} {selectedFiles.length === 1 ? 'file' : 'files'} selected
-              </span>
-              <button type="button" class="button small" onClick={shareSelected}>
-                Share selected
-              </button>
-              <button
-                type="button"
-                class="button small secondary"
-                onClick={() => {
-                  setSelected(new Set());
-                  setSelectionProblem('');
-                }}
-              >
-                Clear selection
-              </button>
-            </div>
-          )}
-          {selectionProblem && <ErrorNotice message={selectionProblem} />}
-          {loadError && <ErrorNotice message={loadError.message} onRetry={() => void loadPage(nextToken)} />}
-          {!loading && !loadError && files.length === 0 && <p class="muted">No files yet. Upload one above.</p>}
-          {files.length > 0 && shown.length === 0 && <p class="muted">No file name matches “{filter}”.</p>}
-          <ul class="file-list" aria-label="Your files">
-            {shown.map((file) => (
-              <FileItem
-                key={file.fileId}
-                file={file}
-                selected={selected.has(file.fileId)}
-                onSelect={(on) => {
-                  select(file.fileId, on);
-                }}
-                onLinks={() => {
-                  setLinksFor(file.fileId);
-                }}
-                onDelete={() => {
-                  setDeleting(file);
-                }}
-              />
-            ))}
-          </ul>
-          {loading && (
-            <p class="spinner" role="status">
-              Loading files…
-            </p>
-          )}
-          {nextToken && !loading && (
-            <button type="button" class="button secondary" onClick={() => void loadPage(nextToken)}>
-              Load more
+        </div>
+        {selectedFiles.length > 0 && (
+          <div class="selection-bar" role="group" aria-label="Selected files">
+            <span>
+              {selectedFiles.length} {selectedFiles.length === 1 ? 'file' : 'files'} selected
+            </span>
+            <button type="button" class="button small" onClick={shareSelected}>
+              Share selected
             </button>
-          )}
-        </section>
-      </main>
-      {linksFile && (
-        <LinksDialog
-          file={linksFile}
-          onChanged={(file) => {
-            setFiles((current) => upsert(current, file));
-          }}
-          onClose={() => {
-            setLinksFor(null);
-          }}
-        />
-      )}
-      {sharingSelection && (
-        <SelectionLinkDialog
-          files={selectedFiles}
-          onClose={() => {
-            setSharingSelection(false);
-          }}
-        />
-      )}
-      {deleting && (
-        <DeleteDialog
-          file={deleting}
-          onDeleted={() => {
-            poller.unwatch(deleting.fileId);
-            setFiles((current) => current.filter((f) => f.fileId !== deleting.fileId));
-            setDeleting(null);
-          }}
-          onClose={() => {
-            setDeleting(null);
-          }}
-        />
-      )}
-    </div>
+            <button
+              type="button"
+              class="button small secondary"
+              onClick={() => {
+                setSelected(new Set());
+                setSelectionProblem('');
+              }}
+            >
+              Clear selection
+            </button>
+          </div>
+        )}
+        {selectionProblem && <ErrorNotice message={selectionProblem} />}
+        {loadError && <ErrorNotice message={loadError.message} onRetry={() => void loadPage(nextToken)} />}
+        {!loading && !loadError && files.length === 0 && <p class="muted">No files yet. Upload one above.</p>}
+        {files.length > 0 && shown.length === 0 && <p class="muted">No file name matches “{filter}”.</p>}
+        <ul class="file-list" aria-label="Your files">
+          {shown.map((file) => (
+            <FileItem
+              key={file.fileId}
+              file={file}
+              selected={selected.has(file.fileId)}
+              onSelect={(on) => {
+                select(file.fileId, on);
+              }}
+              onLinks={() => {
+                setLinksFor(file.fileId);
+              }}
+              onDelete={() => {
+                setDeleting(file);
+              }}
+            />
+          ))}
+        </ul>
+        {loading && (
+          <p class="spinner" role="status">
+            Loading files…
+          </p>
+        )}
+        {nextToken && !loading && (
+          <button type="button" class="button secondary" onClick={() => void loadPage(nextToken)}>
+            Load more
+          </button>
+        )}
+      </section>
+    </SignedInPage>
   );
 }

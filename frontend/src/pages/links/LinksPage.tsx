@@ -5,10 +5,10 @@
  */
 import { useCallback, useEffect, useState } from 'preact/hooks';
 import type { Share } from '../../api/client';
-import { ApiError, describe } from '../../api/errors';
+import { ApiError, asApiError, describe } from '../../api/errors';
 import { ErrorNotice } from '../../components/ErrorNotice';
 import { formatBytes } from '../../components/format';
-import { TopBar } from '../../components/TopBar';
+import { SignedInPage } from '../../components/SignedInPage';
 import { useApp } from '../app-context';
 import { ShareItem } from '../files/LinksDialog';
 import { useSessionEnded } from '../useSessionEnded';
@@ -54,7 +54,7 @@ export function LinksPage() {
         setLoadError(null);
       } catch (error) {
         if (!sessionEnded(error)) {
-          setLoadError(error instanceof ApiError ? error : new ApiError(describe(error), 'server', 0, undefined));
+          setLoadError(asApiError(error));
         }
       } finally {
         setLoading(false);
@@ -68,58 +68,52 @@ export function LinksPage() {
   }, [load]);
 
   return (
-    <div class="app">
-      <a class="skip-link" href="#main">
-        Skip to your links
-      </a>
-      <TopBar />
-      <main id="main" class="files-main">
-        <section aria-labelledby="links-heading" class="files-section">
-          <h1 id="links-heading">Links to several files</h1>
-          <p class="muted">
-            Made by selecting files in <a href="/">Your files</a>. A download through one gives every file still
-            present, and counts once toward its limit.
-          </p>
-          {loadError && <ErrorNotice message={loadError.message} onRetry={() => void load()} />}
-          {actionError && <ErrorNotice message={actionError} />}
-          {!loading && !loadError && links.length === 0 && (
-            <p class="muted">No links to several files yet.</p>
-          )}
-          <ul class="file-list" aria-label="Your links to several files">
-            {links.map((link) => (
-              <LinkEntry
-                key={link.shareId}
-                link={link}
-                onRevoke={async () => {
-                  setActionError('');
-                  try {
-                    await api.revokeLink(link.shareId);
-                    await load();
-                  } catch (failure) {
-                    if (!sessionEnded(failure)) setActionError(describe(failure));
-                  }
-                }}
-              />
-            ))}
-          </ul>
-          {loading && (
-            <p class="spinner" role="status">
-              Loading links…
-            </p>
-          )}
-          {!loading && next && (
-            <button
-              type="button"
-              class="button secondary"
-              onClick={() => {
-                void load(next);
+    <SignedInPage skipTo="Skip to your links">
+      <section aria-labelledby="links-heading" class="files-section">
+        <h1 id="links-heading">Links to several files</h1>
+        <p class="muted">
+          Made by selecting files in <a href="/">Your files</a>. A download through one gives every file still
+          present, and counts once toward its limit.
+        </p>
+        {loadError && <ErrorNotice message={loadError.message} onRetry={() => void load()} />}
+        {actionError && <ErrorNotice message={actionError} />}
+        {!loading && !loadError && links.length === 0 && (
+          <p class="muted">No links to several files yet.</p>
+        )}
+        <ul class="file-list" aria-label="Your links to several files">
+          {links.map((link) => (
+            <LinkEntry
+              key={link.shareId}
+              link={link}
+              onRevoke={async () => {
+                setActionError('');
+                try {
+                  await api.revokeLink(link.shareId);
+                  await load();
+                } catch (failure) {
+                  if (!sessionEnded(failure)) setActionError(describe(failure));
+                }
               }}
-            >
-              Show more
-            </button>
-          )}
-        </section>
-      </main>
-    </div>
+            />
+          ))}
+        </ul>
+        {loading && (
+          <p class="spinner" role="status">
+            Loading links…
+          </p>
+        )}
+        {!loading && next && (
+          <button
+            type="button"
+            class="button secondary"
+            onClick={() => {
+              void load(next);
+            }}
+          >
+            Show more
+          </button>
+        )}
+      </section>
+    </SignedInPage>
   );
 }

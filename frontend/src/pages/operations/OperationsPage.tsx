@@ -1,5 +1,5 @@
 import { useLocation } from 'preact-iso';
-import { TopBar } from '../../components/TopBar';
+import { SignedInPage } from '../../components/SignedInPage';
 import { FileTimeline } from './FileTimeline';
 import { RunsView } from './RunsView';
 
@@ -8,14 +8,8 @@ export function OperationsPage() {
   const { query } = useLocation();
   const fileId = query.file;
   return (
-    <div class="app">
-      <a class="skip-link" href="#main">
-        Skip to the content
-      </a>
-      <TopBar />
-      <main id="main" class="files-main">
-        {fileId ? <FileTimeline fileId={fileId} /> : <RunsView />}
-      </main>
-    </div>
+    <SignedInPage skipTo="Skip to the content">
+      {fileId ? <FileTimeline fileId={fileId} /> : <RunsView />}
+    </SignedInPage>
   );
 }

@@ -5,14 +5,14 @@
  */
 import { useCallback, useEffect, useId, useState } from 'preact/hooks';
 import type { FileRequest } from '../../api/client';
-import { ApiError, describe } from '../../api/errors';
+import { ApiError, asApiError, describe } from '../../api/errors';
 import { CopyButton } from '../../components/CopyButton';
 import { ErrorNotice } from '../../components/ErrorNotice';
 import { formatBytes, formatDate } from '../../components/format';
 import { ExpiryField, LinkAddress } from '../../components/LinkFields';
 import { QrCode } from '../../components/QrCode';
 import { StatusBadge } from '../../components/StatusBadge';
-import { TopBar } from '../../components/TopBar';
+import { SignedInPage } from '../../components/SignedInPage';
 import { useApp } from '../app-context';
 import { useSessionEnded } from '../useSessionEnded';
 import { newRequest, REQUEST_LABELS, requestState } from './request-state';
@@ -210,7 +210,7 @@ export function RequestsPage() {
       setLoadError(null);
     } catch (error) {
       if (!sessionEnded(error)) {
-        setLoadError(error instanceof ApiError ? error : new ApiError(describe(error), 'server', 0, undefined));
+        setLoadError(asApiError(error));
       }
     } finally {
       setLoading(false);
@@ -228,43 +228,37 @@ export function RequestsPage() {
   }, [load]);
 
   return (
-    <div class="app">
-      <a class="skip-link" href="#main">
-        Skip to your requests
-      </a>
-      <TopBar />
-      <main id="main" class="files-main">
-        <h1 class="visually-hidden">File requests</h1>
-        <NewRequestForm
-          onCreated={(created) => {
-            setRequests((current) => [created, ...current]);
-          }}
-        />
-        <section aria-labelledby="requests-heading" class="files-section">
-          <h2 id="requests-heading">Your requests</h2>
-          {loadError && <ErrorNotice message={loadError.message} onRetry={() => void load()} />}
-          {!loading && !loadError && requests.length === 0 && (
-            <p class="muted">No requests yet. Make a link above and send it to whoever has the files.</p>
-          )}
-          <ul class="file-list" aria-label="Your requests">
-            {requests.map((request) => (
-              <RequestItem
-                key={request.requestId}
-                request={request}
-                onClose={async () => {
-                  await api.closeRequest(request.requestId);
-                  await load();
-                }}
-              />
-            ))}
-          </ul>
-          {loading && (
-            <p class="spinner" role="status">
-              Loading requests…
-            </p>
-          )}
-        </section>
-      </main>
-    </div>
+    <SignedInPage skipTo="Skip to your requests">
+      <h1 class="visually-hidden">File requests</h1>
+      <NewRequestForm
+        onCreated={(created) => {
+          setRequests((current) => [created, ...current]);
+        }}
+      />
+      <section aria-labelledby="requests-heading" class="files-section">
+        <h2 id="requests-heading">Your requests</h2>
+        {loadError && <ErrorNotice message={loadError.message} onRetry={() => void load()} />}
+        {!loading && !loadError && requests.length === 0 && (
+          <p class="muted">No requests yet. Make a link above and send it to whoever has the files.</p>
+        )}
+        <ul class="file-list" aria-label="Your requests">
+          {requests.map((request) => (
+            <RequestItem
+              key={request.requestId}
+              request={request}
+              onClose={async () => {
+                await api.closeRequest(request.requestId);
+                await load();
+              }}
+            />
+          ))}
+        </ul>
+        {loading && (
+          <p class="spinner" role="status">
+            Loading requests…
+          </p>
+        )}
+      </section>
+    </SignedInPage>
   );
 }

@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'preact/hooks';
 import type { ApiClient, LinkGrant, PublicShare, ShareAnswer } from '../../api/client';
-import { ApiError, describe } from '../../api/errors';
+import { ApiError, asApiError, describe } from '../../api/errors';
 import { ErrorNotice } from '../../components/ErrorNotice';
 import { formatBytes, formatDate, formatRelative, formatType } from '../../components/format';
 import { LinkFiles, type ZipProgress } from './LinkFiles';
@@ -123,7 +123,7 @@ export function SharePage({ api, token }: { api: ApiClient; token: string | null
     } catch (failure) {
       setZip({ kind: 'idle' });
       if (failure instanceof ApiError && failure.status === 404) setView({ kind: 'dead' });
-      else setDownloadError(failure instanceof ApiError ? failure : new ApiError(describe(failure), 'server', 0, undefined));
+      else setDownloadError(asApiError(failure));
     } finally {
       setBusy(false);
     }
