@@ -8,6 +8,8 @@ import base64
 import copy
 import importlib
 import json
+import subprocess
+import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import replace
@@ -323,3 +325,25 @@ def _attribute_values(share: ShareRecord) -> dict[str, Any]:
     from fileshare.core.store import to_attribute_values
 
     return dict(to_attribute_values(share.to_item()))
+
+
+def test_the_tracer_records_every_aws_call_and_loads_no_library_the_functions_do_not_call() -> None:
+    # Imported as Lambda imports a function, tracing on as the template deploys it
+    code = ROOT / "functions"
+    environment = {**ENVIRONMENT, "LAMBDA_TASK_ROOT": str(code), "PATH": "/usr/bin:/bin"}
+    probe = (
+        "import json, sys\n"
+        "import fileshare.observability\n"
+        "from aws_xray_sdk.core.patcher import _PATCHED_MODULES\n"
+        "print(json.dumps({'patched': sorted(_PATCHED_MODULES), 'requests': 'requests' in sys.modules}))\n"
+    )
+    answer = subprocess.run(
+        [sys.executable, "-c", probe],
+        env=environment,
+        cwd=code,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    # Every call to AWS is traced (botocore), and requests, which no function calls, is not imported
+    assert json.loads(answer.stdout) == {"patched": ["botocore"], "requests": False}
