@@ -60,6 +60,7 @@ import uuid
 from collections.abc import Callable
 from types import SimpleNamespace
 from typing import Any, cast
+from urllib.parse import urlsplit
 
 import boto3
 import botocore.session
@@ -68,6 +69,7 @@ import moto.dynamodb.responses as dynamodb_responses
 import requests
 import xmltodict
 from botocore import xform_name
+from botocore.awsrequest import AWSResponse
 from botocore.config import Config
 from botocore.exceptions import ClientError
 from moto import settings
@@ -77,6 +79,7 @@ from moto.cognitoidp.responses import CognitoIdpResponse
 from moto.core import responses as moto_responses
 from moto.core.authorization import ActionAuthenticatorMixin
 from moto.core.base_backend import BackendDict
+from moto.core.botocore_stubber import MockRawResponse
 from moto.core.exceptions import InvalidClientTokenIdError
 from moto.core.responses import ActionResult, EmptyResult
 from moto.dynamodb.models import DynamoDBBackend
@@ -122,6 +125,7 @@ from moto.stepfunctions.parser.models import StepFunctionsParserBackend
 from moto.sts.models import sts_backends
 from moto.utilities.arns import parse_arn
 from werkzeug.serving import BaseWSGIServer, make_server
+from werkzeug.test import Client as WsgiClient
 
 from devstack import express, redrive
 from devstack.faults import ENGINE_AGENT, FaultInjector
@@ -370,7 +374,45 @@ def _kept_engine_client(region: str, service: str, state_credentials: Any = None
         client = _engine_clients.get(key)
         if client is None:
             client = _engine_clients[key] = _state_machine_client(region, service, state_credentials)
+            client.meta.events.register("before-send", _send_in_process)
         return client
+
+
+# The WSGI application moto's server runs (MotoHost.start): the engine's calls are handed to it
+# directly, as moto's own in-process mock hands a request to its backends at ``before-send``.
+_served: dict[str, Any] = {}
+
+
+def _send_in_process(request: Any, **kwargs: Any) -> AWSResponse | None:
+    """An engine client's request, signed as it would be sent, answered by moto's server application
+    (the fault switch, S3's front, Flask, moto) in this thread, without the TCP connection, server
+    thread and HTTP parsing a request costs on both sides (docs/local-stack.md). ``None`` sends it
+    over HTTP, where no server runs in this process."""
+    app = _served.get("app")
+    if app is None:
+        return None
+    url = urlsplit(request.url)
+    body = request.body
+    if body is None:
+        data = b""
+    elif isinstance(body, str):
+        data = body.encode("utf-8")
+    elif isinstance(body, bytes | bytearray):
+        data = bytes(body)
+    else:
+        data = body.read()
+    answer = WsgiClient(app, use_cookies=False).open(
+        path=url.path,
+        base_url=f"{url.scheme}://{url.netloc}",
+        query_string=url.query,
+        method=request.method,
+        headers=[
+            (name, value.decode("latin-1") if isinstance(value, bytes) else value)
+            for name, value in request.headers.items()
+        ],
+        data=data,
+    )
+    return AWSResponse(request.url, answer.status_code, dict(answer.headers), MockRawResponse(answer.get_data()))
 
 
 # Item operations only: their answers are items and counts, already shaped as the JSON protocol's.
@@ -683,12 +725,22 @@ def install_hooks(
             setattr(DynamoHandler, name, _serialised(getattr(DynamoHandler, name)))
 
 
+def _backend_app(service: str) -> Any:
+    """moto's Flask application for one service, out of Flask's debug mode: moto turns it on, which
+    builds a class on every request that has a body (Flask's form-encoding hint) and lets an
+    exception escape the application, where a server answers 500 but a caller in this process (the
+    engine's, ``_send_in_process``) would get the exception; out of it, Flask answers 500 itself."""
+    app = create_backend_app(service)  # type: ignore[arg-type]  # the dispatcher passes a service name
+    app.debug = False
+    return app
+
+
 class _FrontedDispatcher(DomainDispatcherApplication):
     """moto's own dispatcher, with S3's requests (CORS preflights excepted) checked by the front
     before moto's S3 serves them."""
 
     def __init__(self, front: S3Front) -> None:
-        super().__init__(create_backend_app)
+        super().__init__(_backend_app)
         self.front = front
         self._backends: dict[str | None, Any] = {}
 
@@ -908,6 +960,7 @@ class MotoHost:
         # The fault switch sits in front of every service (off until a test turns it on), S3's
         # checks behind it.
         self.faults = FaultInjector(_FrontedDispatcher(self.front))
+        _served["app"] = self.faults
         self._server = make_server(
             "127.0.0.1",
             self._requested_port,
@@ -923,6 +976,7 @@ class MotoHost:
         requests.post(f"{self.endpoint}/moto-api/config", json=MOTO_CONFIG, timeout=10).raise_for_status()
 
     def stop(self) -> None:
+        _served.pop("app", None)
         if self._server:
             self._server.shutdown()
             self._server.server_close()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import time
+from types import SimpleNamespace
 from typing import Any
 
 import boto3
@@ -11,7 +12,9 @@ import jwt
 import pytest
 import requests
 from botocore.exceptions import ClientError
+from moto.dynamodb.models import DynamoDBBackend
 
+from devstack import moto_host
 from devstack.stack import LocalStack
 from devstack.template import load_template
 from tests.stack_support import sync_client
@@ -333,3 +336,43 @@ def test_an_index_query_sees_every_write_since_the_last_identical_query(local_st
                 break
             page = {"ExclusiveStartKey": answer["LastEvaluatedKey"]}
         assert paged == listed(forward)
+
+
+def test_the_engine_reaches_moto_within_the_stack_process_and_is_answered_as_over_http(
+    local_stack: LocalStack, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Given the client the engine calls DynamoDB with as the revoke-share workflow's role
+    role = SimpleNamespace(role_arn=local_stack.stack.attr("RevokeShareStateMachineRole", "Arn"))
+    engine = moto_host._kept_engine_client("us-east-1", "dynamodb", role)
+    table = local_stack.stack.ref("Table")
+
+    def over_http(*args: Any, **kwargs: Any) -> None:
+        raise AssertionError("the engine's call left the stack's process")
+
+    monkeypatch.setattr(engine._endpoint.http_session, "send", over_http)
+    revoke = {
+        "TableName": table,
+        "Key": {"pk": {"S": "SHARE#" + "0" * 64}, "sk": {"S": "SHARE"}},
+        "UpdateExpression": "SET revoked = :yes",
+        "ConditionExpression": "attribute_exists(pk)",
+        "ExpressionAttributeValues": {":yes": {"BOOL": True}},
+    }
+    # A step the role may take reaches the table (no such share: the condition fails)
+    with pytest.raises(ClientError) as no_share:
+        engine.update_item(**revoke)
+    assert no_share.value.response["Error"]["Code"] == "ConditionalCheckFailedException"
+    # One it may not take is refused by IAM, as a signed request over HTTP is
+    with pytest.raises(ClientError) as refused:
+        engine.scan(TableName=table)
+    assert refused.value.response["ResponseMetadata"]["HTTPStatusCode"] == 403
+    assert "is not authorized to perform: dynamodb:Scan" in str(refused.value)
+
+    # When moto itself fails, the engine gets an HTTP 500 (a service error its Retry can name), not
+    # the exception
+    def broken(*args: Any, **kwargs: Any) -> None:
+        raise RuntimeError("moto failed")
+
+    monkeypatch.setattr(DynamoDBBackend, "update_item", broken)
+    with pytest.raises(ClientError) as failed:
+        engine.update_item(**revoke)
+    assert failed.value.response["ResponseMetadata"]["HTTPStatusCode"] == 500
