@@ -65,6 +65,7 @@ from urllib.parse import urlsplit
 import boto3
 import botocore.session
 import moto.dynamodb.models as dynamodb_models
+import moto.dynamodb.models.table as dynamodb_table
 import moto.dynamodb.responses as dynamodb_responses
 import requests
 import xmltodict
@@ -458,6 +459,36 @@ def _tables_kept(value: Any, memo: dict[int, Any] | None = None) -> Any:
     return value if isinstance(value, Table) else copy.deepcopy(value, memo)
 
 
+def _found_items_uncopied(value: Any, memo: dict[int, Any] | None = None) -> Any:
+    """``copy.deepcopy`` as moto's table module sees it: the items a query found are not copied (a
+    seventh of a listing page's CPU). moto copied them so that nothing done to the answer reaches
+    the table; here every read runs under the DynamoDB lock (``_DYNAMODB_READS``), and its handler
+    turns the items into plain values (``DynamoResult``) before the lock is released. Any other
+    value is copied."""
+    if type(value) is list and all(type(item) is Item for item in value):
+        return value
+    return copy.deepcopy(value, memo)
+
+
+def _item_size(self: Item) -> int:
+    """moto's ``Item.size`` (the bytes a query counts against its 1 MB page), the same number with
+    the common types read directly: moto built a ``DynamoType`` and ran four type tests per value,
+    twice per item a query found, a sixth of a listing page's CPU."""
+    size = 0
+    for name, value in self.attrs.items():
+        kind, raw = value.type, value.value
+        size += len(name.encode("utf-8"))
+        if kind == "S":
+            size += len(raw.encode("utf-8"))
+        elif kind == "N":
+            size += len(str(raw))
+        elif isinstance(raw, bool):  # BOOL, and NULL (whose value is true)
+            size += 1
+        else:
+            size += value.size()
+    return size
+
+
 def _transact_write_items(self: DynamoDBBackend, transact_items: list[dict[str, Any]]) -> None:
     """moto's ``transact_write_items``, undoing a cancelled transaction by putting back the items
     it names (copied first) instead of a copy of every table it touches."""
@@ -648,6 +679,9 @@ def _install_speedups() -> None:
     _originals["transact_write_items"] = DynamoDBBackend.transact_write_items
     DynamoDBBackend.transact_write_items = _transact_write_items  # type: ignore[method-assign]
     dynamodb_models.copy = SimpleNamespace(deepcopy=_tables_kept)  # type: ignore[attr-defined,assignment]
+    dynamodb_table.copy = SimpleNamespace(deepcopy=_found_items_uncopied, copy=copy.copy)  # type: ignore[attr-defined,assignment]
+    _originals["item_size"] = Item.size
+    Item.size = _item_size  # type: ignore[method-assign]
     _originals["dynamodb_serialized"] = DynamoHandler.serialized
     DynamoHandler.serialized = _dynamodb_serialized  # type: ignore[method-assign,assignment]  # same call, a faster body
     _originals["boto_client_for"] = engine_clients.boto_client_for

@@ -14,7 +14,7 @@ from moto.dynamodb.models.utilities import dynamo_to_dict
 from moto.stepfunctions.parser.asl.component.component import Component
 from moto.stepfunctions.parser.asl.component.eval_component import EvalComponent
 
-from devstack.moto_host import _dynamo_to_dict, _evaluation_entrypoint, _json_copy
+from devstack.moto_host import _dynamo_to_dict, _evaluation_entrypoint, _item_size, _json_copy, _originals
 
 ATTRIBUTES = {
     "pk": {"S": "FILE#0123"},
@@ -41,6 +41,16 @@ def test_an_answer_made_of_items_is_what_moto_makes_of_it() -> None:
         "Empty": None,
     }
     assert _dynamo_to_dict(answer) == dynamo_to_dict(answer)
+
+
+def test_an_items_size_against_a_query_page_is_what_moto_counts() -> None:
+    item = Item(
+        DynamoType(ATTRIBUTES["pk"]), None, {**ATTRIBUTES, "name": {"S": "résumé ✓.pdf"}, "gone": {"NULL": True}}
+    )
+    morsel = Item(DynamoType(ATTRIBUTES["pk"]), None, {"pk": ATTRIBUTES["pk"]})
+    moto_size = _originals.get("item_size", Item.size)  # Item.size is ours once a stack started here
+    assert _item_size(item) == moto_size(item)
+    assert _item_size(morsel) == moto_size(morsel) == len("pk") + len("FILE#0123")
 
 
 DEFINITION = json.dumps(
