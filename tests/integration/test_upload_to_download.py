@@ -243,6 +243,23 @@ def test_bad_upload_requests_get_a_clear_400(owner: Owner, body: str, code: str)
 
 
 @pytest.mark.parametrize(
+    ("body", "named"),
+    [
+        ('{"name": "a.txt", "size": -1, "contentType": "text/plain"}', "size"),
+        ('{"name": "a.txt", "size": 3}', "contentType"),
+    ],
+)
+def test_a_bad_upload_requests_message_names_the_field_and_repeats_no_data(owner: Owner, body: str, named: str) -> None:
+    # Twice: the second answer comes from the schema as compiled for the first
+    for _ in range(2):
+        answer = owner.call("POST", "/uploads", data=body, headers={"Content-Type": "application/json"})
+        message = answer.json()["error"]["message"]
+        assert answer.status_code == 400
+        assert message.startswith("the request body is invalid: ") and named in message
+        assert "a.txt" not in message  # what was sent is not echoed back
+
+
+@pytest.mark.parametrize(
     ("method", "path", "status"),
     [
         ("GET", "/nope", 404),

@@ -25,8 +25,6 @@ RESOURCES: dict[str, Any] = TEMPLATE["Resources"]
 GLOBAL_LAYERS = [layer["Ref"] for layer in TEMPLATE["Globals"]["Function"].get("Layers", [])]
 FUNCTIONS = sorted(k for k, v in RESOURCES.items() if v["Type"] == "AWS::Serverless::Function")
 LAYERS = {k: v for k, v in RESOURCES.items() if v["Type"] == "AWS::Serverless::LayerVersion"}
-# What Powertools' utilities import that our code does not name (they are Powertools' extras).
-UTILITY_NEEDS = {"aws_lambda_powertools.utilities.validation": "fastjsonschema"}
 
 
 def _source(module: str) -> Path | None:
@@ -73,7 +71,6 @@ def distributions_needed(handler_module: str) -> set[str]:
     tops = {m.split(".")[0] for m in modules}
     owners = importlib.metadata.packages_distributions()
     needed = {canonicalize_name(dist) for top in tops for dist in owners.get(top, [top])}
-    needed |= {canonicalize_name(need) for m, need in UTILITY_NEEDS.items() if any(x.startswith(m) for x in modules)}
     return needed
 
 
