@@ -41,7 +41,9 @@ turning items that are already in DynamoDB's wire form into JSON, so the item op
 are written with ``json.dumps`` (binary values base64, as the wire has them); and a DynamoDB
 transaction deep-copied every table it touched, once per entry, to undo itself if cancelled (so
 each cost the table's size, under the lock every DynamoDB call takes), so it copies the items it
-names and puts those back instead.
+names and puts those back instead. Since then (docs/local-stack.md lists them all): the engine's
+calls reach moto's server application within this process rather than over TCP; a query's found
+items are not deep-copied and their sizes are counted directly; and more kept caches.
 """
 
 from __future__ import annotations
