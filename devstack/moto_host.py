@@ -227,8 +227,21 @@ def _revoke_token(self: CognitoIdpResponse) -> ActionResult:
 # Re-entrant: moto's transact_write_items calls its own put_item/update_item/delete_item.
 _dynamodb_items = threading.RLock()
 _DYNAMODB_WRITES = ("put_item", "update_item", "delete_item", "transact_write_items", "batch_write_item")
-# Handlers, not backend methods: they turn the items into the answer, which must happen under the lock.
-_DYNAMODB_READS = ("get_item", "batch_get_item", "query", "scan", "transact_get_items")
+# Handlers, not backend methods: they turn the items into the answer, which must happen under the
+# lock. A single-item write's handler first reads (and copies) the item it is about to replace, for
+# its ReturnValues: unlocked, that copy raced a concurrent write of the same item ("dictionary
+# changed size during iteration", a 500), and the old values it returned need not be the ones
+# replaced. So those run whole under the lock too, as DynamoDB makes each write atomic.
+_DYNAMODB_HANDLERS = (
+    "get_item",
+    "batch_get_item",
+    "query",
+    "scan",
+    "transact_get_items",
+    "put_item",
+    "update_item",
+    "delete_item",
+)
 
 
 def _serialised(method: Callable[..., Any]) -> Callable[..., Any]:
@@ -464,7 +477,7 @@ def _tables_kept(value: Any, memo: dict[int, Any] | None = None) -> Any:
 def _found_items_uncopied(value: Any, memo: dict[int, Any] | None = None) -> Any:
     """``copy.deepcopy`` as moto's table module sees it: the items a query found are not copied (a
     seventh of a listing page's CPU). moto copied them so that nothing done to the answer reaches
-    the table; here every read runs under the DynamoDB lock (``_DYNAMODB_READS``), and its handler
+    the table; here every read runs under the DynamoDB lock (``_DYNAMODB_HANDLERS``), and its handler
     turns the items into plain values (``DynamoResult``) before the lock is released. Any other
     value is copied."""
     if type(value) is list and all(type(item) is Item for item in value):
@@ -757,7 +770,7 @@ def install_hooks(
         _install_speedups()
         for name in _DYNAMODB_WRITES:
             setattr(DynamoDBBackend, name, _serialised_write(getattr(DynamoDBBackend, name)))
-        for name in _DYNAMODB_READS:
+        for name in _DYNAMODB_HANDLERS:
             setattr(DynamoHandler, name, _serialised(getattr(DynamoHandler, name)))
 
 
