@@ -338,6 +338,44 @@ def test_an_index_query_sees_every_write_since_the_last_identical_query(local_st
         assert paged == listed(forward)
 
 
+def test_an_index_querys_page_counts_its_limit_before_the_filter_and_within_the_key_condition(
+    local_stack: LocalStack,
+) -> None:
+    """The local stack hands moto only the kept candidates a page can reach; DynamoDB's rules for
+    ``Limit`` must hold as before: a filter applies after the limit, a range condition before it."""
+    ddb, table = local_stack.client("dynamodb"), local_stack.stack.ref("Table")
+    owner = f"TEST#{time.time_ns()}"
+    for order in "123456":
+        ddb.put_item(TableName=table, Item=_key_of(owner, order) | {"even": {"BOOL": int(order) % 2 == 0}})
+
+    def page(condition: str = "", forward: bool = True, **more: Any) -> tuple[list[str], str | None]:
+        answer = ddb.query(
+            TableName=table,
+            IndexName="gsi1",
+            KeyConditionExpression="gsi1pk = :o" + condition,
+            ExpressionAttributeValues={":o": {"S": owner}, ":two": {"S": "2"}, ":yes": {"BOOL": True}},
+            ScanIndexForward=forward,
+            Limit=3,
+            **more,
+        )
+        last = answer.get("LastEvaluatedKey")
+        return [i["gsi1sk"]["S"] for i in answer["Items"]], last["gsi1sk"]["S"] if last else None
+
+    assert page() == (["1", "2", "3"], "3")
+    assert page(forward=False) == (["6", "5", "4"], "4")
+    # Three items read, the filter keeps the even ones among them, and the page ends at the third
+    assert page(FilterExpression="even = :yes") == (["2"], "3")
+    assert page(forward=False, FilterExpression="even = :yes") == (["6", "4"], "4")
+    # The range condition chooses the items the limit counts
+    assert page(" AND gsi1sk > :two") == (["3", "4", "5"], "5")
+    assert page(" AND gsi1sk > :two", forward=False) == (["6", "5", "4"], "4")
+    assert page(" AND gsi1sk > :two", ExclusiveStartKey=_key_of(owner, "5")) == (["6"], None)
+
+
+def _key_of(owner: str, order: str) -> dict[str, Any]:
+    return {"pk": {"S": f"{owner}#{order}"}, "sk": {"S": "X"}, "gsi1pk": {"S": owner}, "gsi1sk": {"S": order}}
+
+
 def test_the_engine_reaches_moto_within_the_stack_process_and_is_answered_as_over_http(
     local_stack: LocalStack, monkeypatch: pytest.MonkeyPatch
 ) -> None:

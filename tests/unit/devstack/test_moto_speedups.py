@@ -9,12 +9,20 @@ import json
 from types import SimpleNamespace
 from typing import Any
 
+from moto.core.responses import BaseResponse
 from moto.dynamodb.models.dynamo_type import DynamoType, Item
 from moto.dynamodb.models.utilities import dynamo_to_dict
 from moto.stepfunctions.parser.asl.component.component import Component
 from moto.stepfunctions.parser.asl.component.eval_component import EvalComponent
 
-from devstack.moto_host import _dynamo_to_dict, _evaluation_entrypoint, _item_size, _json_copy, _originals
+from devstack.moto_host import (
+    _dynamo_to_dict,
+    _enrich_response,
+    _evaluation_entrypoint,
+    _item_size,
+    _json_copy,
+    _originals,
+)
 
 ATTRIBUTES = {
     "pk": {"S": "FILE#0123"},
@@ -51,6 +59,18 @@ def test_an_items_size_against_a_query_page_is_what_moto_counts() -> None:
     moto_size = _originals.get("item_size", Item.size)  # Item.size is ours once a stack started here
     assert _item_size(item) == moto_size(item)
     assert _item_size(morsel) == moto_size(morsel) == len("pk") + len("FILE#0123")
+
+
+def test_an_answer_gets_moto_s_request_id_and_an_xml_body_carries_it() -> None:
+    _originals.setdefault("enrich_response", BaseResponse._enrich_response)  # before a stack started here
+    json_body = json.dumps({"Items": [{"name": {"S": "report.pdf"}}]})
+    headers, body = _enrich_response({"status": 200}, json_body)
+    assert headers["status"] == "200" and len(headers["x-amzn-requestid"]) == 52
+    assert body is json_body
+    xml = "<ErrorResponse><RequestId>old</RequestId></ErrorResponse>"
+    headers, body = _enrich_response({}, xml)
+    assert body == f"<ErrorResponse><RequestId>{headers['x-amzn-requestid']}</RequestId></ErrorResponse>"
+    assert _enrich_response({}, b"<RequestId>bytes are left alone</RequestId>")[1].startswith(b"<RequestId>bytes")
 
 
 DEFINITION = json.dumps(
