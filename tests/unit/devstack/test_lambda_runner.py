@@ -225,6 +225,27 @@ def test_reserved_concurrency_caps_a_functions_workers(code_dir: Path, make_runn
     assert sum(a.cold_start_ms is not None for a in answers) == 1
 
 
+def test_a_burst_gets_twice_the_machines_cores_in_workers_and_the_rest_wait_for_a_warm_one(
+    code_dir: Path, make_runner: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(os, "cpu_count", lambda: 1)
+    runner = make_runner(spec(code_dir, "app.slow"))
+    answers: list[Any] = []
+
+    threads = [
+        threading.Thread(target=lambda: answers.append(runner.invoke("app-slow", {"seconds": 0.3}))) for _ in range(5)
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    # Five calls at once on one core: two workers serve them all, three calls reusing a warm one.
+    assert len(answers) == 5 and all(a.function_error is None for a in answers)
+    assert len({json.loads(a.payload)["pid"] for a in answers}) == 2
+    assert sum(a.cold_start_ms is not None for a in answers) == 2
+
+
 def test_an_unknown_function_is_refused(code_dir: Path, make_runner: Any) -> None:
     runner = make_runner(spec(code_dir, "app.echo"))
     with pytest.raises(KeyError):
