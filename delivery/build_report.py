@@ -1,6 +1,13 @@
 """After ``sam build``: each function's artifact size, unzipped and zipped: its own code, and with
 the layers it takes, against Lambda's limits (250 MB unzipped for a function and its layers
-together; 50 MB zipped for each direct upload)."""
+together; 50 MB zipped for each direct upload); and whether every module in them has the bytecode
+Lambda's Python will use.
+
+Lambda cannot write bytecode into a deployed package (``/var/task`` and ``/opt`` are read-only), so
+a module without it is compiled again on every cold start: boto3 alone took 775 ms to import from
+the built layer without bytecode, 293 ms with it. ``make build`` compiles each one after ``sam
+build``, hash-based and unchecked: ``sam deploy`` zips every file dated 1980, so a timestamp-checked
+``.pyc`` would never match its source on Lambda and be compiled again anyway."""
 
 from __future__ import annotations
 
@@ -48,6 +55,27 @@ def functions(template_path: Path) -> dict[str, list[str]]:
     }
 
 
+def cache_tag(template_path: Path) -> str:
+    """The bytecode tag of the functions' runtime: ``python3.13`` -> ``cpython-313``."""
+    runtime = str(load_template(template_path)["Globals"]["Function"]["Runtime"])
+    return "cpython-" + runtime.removeprefix("python").replace(".", "")
+
+
+# A .pyc's flags word (PEP 552): bit 0 hash-based, bit 1 checked against the source.
+UNCHECKED_HASH = 0b01
+
+
+def without_bytecode(root: Path, tag: str) -> list[Path]:
+    """The modules under ``root`` with no unchecked hash-based ``.pyc`` for ``tag`` beside them."""
+    missing = []
+    for source in sorted(root.rglob("*.py")):
+        compiled = source.parent / "__pycache__" / f"{source.stem}.{tag}.pyc"
+        header = compiled.read_bytes()[:8] if compiled.is_file() else b""
+        if len(header) < 8 or int.from_bytes(header[4:8], "little") != UNCHECKED_HASH:
+            missing.append(source)
+    return missing
+
+
 def report(build_dir: Path, template_path: Path) -> list[str]:
     lines = [f"{'function':<28} {'files':>6} {'code':>9} {'+ layers':>10} {'zipped':>9}  layers"]
     for function, layers in functions(template_path).items():
@@ -63,10 +91,20 @@ def report(build_dir: Path, template_path: Path) -> list[str]:
     return lines
 
 
-def main(argv: list[str]) -> None:
+def main(argv: list[str]) -> int:
     build_dir = Path(argv[0]) if argv else ROOT / ".aws-sam" / "build"
-    print("\n".join(report(build_dir, build_dir / "template.yaml")))
+    template_path = build_dir / "template.yaml"
+    print("\n".join(report(build_dir, template_path)))
+    tag = cache_tag(template_path)
+    parts = sorted({part for function, layers in functions(template_path).items() for part in (function, *layers)})
+    missing = [path for part in parts for path in without_bytecode(build_dir / part, tag)]
+    if missing:
+        shown = ", ".join(str(p.relative_to(build_dir)) for p in missing[:5])
+        print(f"{len(missing)} modules have no unchecked {tag} bytecode (each cold start would compile them): {shown}")
+        return 1
+    print(f"bytecode: every module of every function and layer is compiled for {tag}")
+    return 0
 
 
 if __name__ == "__main__":
-    main(sys.argv[1:])
+    sys.exit(main(sys.argv[1:]))

@@ -3,6 +3,7 @@ what the front end's upload caches and invalidates, teardown's list, the build's
 
 from __future__ import annotations
 
+import py_compile
 import shutil
 import subprocess
 from pathlib import Path
@@ -144,9 +145,49 @@ def make_dry_run(*args: str) -> str:
     return subprocess.run([make, "-n", *args], cwd=ROOT, capture_output=True, text=True, check=True).stdout
 
 
-def test_make_build_runs_the_size_report_after_sam_build() -> None:
+def test_make_build_compiles_the_artifacts_for_lambdas_python_then_reports_them() -> None:
     recipe = make_dry_run("build")
-    assert "sam build --template template.yaml && .venv/bin/python -m delivery.build_report .aws-sam/build" in recipe
+    built = recipe.index("sam build --template template.yaml")
+    compiled = recipe.index("$LAMBDA_PYTHON -m compileall -q -j 0 --invalidation-mode unchecked-hash .aws-sam/build")
+    assert built < compiled < recipe.index(".venv/bin/python -m delivery.build_report .aws-sam/build")
+
+
+def test_the_build_report_fails_a_module_lambda_would_compile_on_every_cold_start(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "template.yaml").write_text(
+        "Globals:\n"
+        "  Function: {Runtime: python3.13, Layers: [!Ref RuntimeLayer]}\n"
+        "Resources:\n"
+        "  RuntimeLayer: {Type: AWS::Serverless::LayerVersion}\n"
+        "  FilesApiFunction: {Type: AWS::Serverless::Function}\n"
+    )
+    modules = {
+        name: tmp_path / part / f"{name}.py" for name, part in (("ours", "FilesApiFunction"), ("sdk", "RuntimeLayer"))
+    }
+    for source in modules.values():
+        source.parent.mkdir(parents=True)
+        source.write_text("ANSWER = 42\n")
+
+    def compile_for_lambda(source: Path, mode: py_compile.PycInvalidationMode) -> None:
+        py_compile.compile(
+            str(source),
+            str(source.parent / "__pycache__" / f"{source.stem}.cpython-313.pyc"),
+            invalidation_mode=mode,
+            doraise=True,
+        )
+
+    assert build_report.cache_tag(tmp_path / "template.yaml") == "cpython-313"
+    # sam zips every file dated 1980: a timestamp-checked .pyc would be compiled again on Lambda
+    compile_for_lambda(modules["ours"], py_compile.PycInvalidationMode.UNCHECKED_HASH)
+    compile_for_lambda(modules["sdk"], py_compile.PycInvalidationMode.TIMESTAMP)
+    assert build_report.main([str(tmp_path)]) == 1
+    assert "1 modules have no unchecked cpython-313 bytecode" in capsys.readouterr().out
+    assert build_report.without_bytecode(tmp_path / "RuntimeLayer", "cpython-313") == [modules["sdk"]]
+
+    compile_for_lambda(modules["sdk"], py_compile.PycInvalidationMode.UNCHECKED_HASH)
+    assert build_report.main([str(tmp_path)]) == 0
+    assert "every module of every function and layer is compiled for cpython-313" in capsys.readouterr().out
 
 
 def test_deploy_targets_use_the_stage_given() -> None:
