@@ -11,8 +11,6 @@ from __future__ import annotations
 
 import mimetypes
 
-import filetype
-
 from fileshare.core.names import extension
 
 OCTET_STREAM = "application/octet-stream"
@@ -152,6 +150,8 @@ def sniff(head: bytes, tail: bytes = b"") -> str | None:
     image = disk_image_type(head, tail)
     if image is not None:
         return image
+    import filetype  # only the steps that sniff load it; the API functions serve types (cold start)
+
     kind = filetype.guess(head)
     if kind is not None:
         return normalize(kind.mime)
