@@ -12,6 +12,7 @@ from typing import Any
 from moto.core.responses import BaseResponse
 from moto.dynamodb.models.dynamo_type import DynamoType, Item
 from moto.dynamodb.models.utilities import dynamo_to_dict
+from moto.s3.models import MultipartChecksumBuilder
 from moto.stepfunctions.parser.asl.component.component import Component
 from moto.stepfunctions.parser.asl.component.eval_component import EvalComponent
 
@@ -22,6 +23,7 @@ from devstack.moto_host import (
     _item_size,
     _json_copy,
     _originals,
+    _RunningChecksum,
 )
 
 ATTRIBUTES = {
@@ -71,6 +73,26 @@ def test_an_answer_gets_moto_s_request_id_and_an_xml_body_carries_it() -> None:
     headers, body = _enrich_response({}, xml)
     assert body == f"<ErrorResponse><RequestId>{headers['x-amzn-requestid']}</RequestId></ErrorResponse>"
     assert _enrich_response({}, b"<RequestId>bytes are left alone</RequestId>")[1].startswith(b"<RequestId>bytes")
+
+
+def test_a_completed_multipart_uploads_checksum_is_what_moto_computes() -> None:
+    parts = [bytes(range(256)) * 4096, b"second part", b""]
+    for algorithm, kind in (
+        (None, None),  # S3's default: CRC64NVME over the whole object
+        ("CRC32", "FULL_OBJECT"),
+        ("CRC32", "COMPOSITE"),
+        ("CRC32C", None),
+        ("SHA256", "COMPOSITE"),
+        ("SHA1", None),
+    ):
+        ours, moto = _RunningChecksum(algorithm, kind), MultipartChecksumBuilder(algorithm, kind)
+        for part in parts:
+            ours.addPart(part)
+            moto.addPart(part)
+        assert ours.build() == moto.build(), (algorithm, kind)
+    default = _RunningChecksum(None, None)
+    default.addPart(parts[0])
+    assert default.complete_object == bytearray()  # no second copy of the object kept
 
 
 DEFINITION = json.dumps(
