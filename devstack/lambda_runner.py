@@ -249,7 +249,9 @@ class LambdaRunner:
                 self._idle[logical_id].append(worker)
             else:
                 self._count[logical_id] -= 1
-            self._lock.notify()
+            # Every function's waiting calls share this condition: a single wake-up could go to a
+            # call of another function, which waits again, and leave this one's waiter asleep.
+            self._lock.notify_all()
 
     def invoke(self, function: str, event: Any) -> Invocation:
         spec = self.functions.get(function)

@@ -31,6 +31,9 @@ def boom(event, context):
 def slow(event, context):
     time.sleep(event.get("seconds", 2))
     return {"started": STARTED, "pid": os.getpid()}
+
+def linger(event, context):
+    return slow(event, context)
 """
 
 SDK_HANDLER = """
@@ -244,6 +247,37 @@ def test_a_burst_gets_twice_the_machines_cores_in_workers_and_the_rest_wait_for_
     assert len(answers) == 5 and all(a.function_error is None for a in answers)
     assert len({json.loads(a.payload)["pid"] for a in answers}) == 2
     assert sum(a.cold_start_ms is not None for a in answers) == 2
+
+
+def test_a_waiting_call_gets_its_functions_worker_as_soon_as_it_is_free_whatever_else_waits(
+    code_dir: Path, make_runner: Any
+) -> None:
+    runner = make_runner(
+        spec(code_dir, "app.slow", reserved_concurrency=1), spec(code_dir, "app.linger", reserved_concurrency=1)
+    )
+    done: dict[str, float] = {}
+
+    def call(name: str, function: str, seconds: float) -> None:
+        runner.invoke(function, {"seconds": seconds})
+        done[name] = time.monotonic()
+
+    def start(name: str, function: str, seconds: float) -> threading.Thread:
+        thread = threading.Thread(target=call, args=(name, function, seconds))
+        thread.start()
+        time.sleep(0.3)  # each call in turn: the ones past a limit wait in this order
+        return thread
+
+    threads = [
+        start("long", "app-linger", 4),
+        start("short", "app-slow", 1.5),
+        start("after long", "app-linger", 0),  # waits for the long call
+        start("after short", "app-slow", 0),  # waits for the short call, behind a waiter of the other
+    ]
+    for thread in threads:
+        thread.join()
+
+    # The short call's worker serves the call waiting for it at once, not when the long one ends.
+    assert done["after short"] < done["long"] - 1
 
 
 def test_an_unknown_function_is_refused(code_dir: Path, make_runner: Any) -> None:
