@@ -9,6 +9,7 @@ import json
 from types import SimpleNamespace
 from typing import Any
 
+import pytest
 from moto.core.responses import BaseResponse
 from moto.dynamodb.models.dynamo_type import DynamoType, Item
 from moto.dynamodb.models.utilities import dynamo_to_dict
@@ -63,8 +64,10 @@ def test_an_items_size_against_a_query_page_is_what_moto_counts() -> None:
     assert _item_size(morsel) == moto_size(morsel) == len("pk") + len("FILE#0123")
 
 
-def test_an_answer_gets_moto_s_request_id_and_an_xml_body_carries_it() -> None:
-    _originals.setdefault("enrich_response", BaseResponse._enrich_response)  # before a stack started here
+def test_an_answer_gets_moto_s_request_id_and_an_xml_body_carries_it(monkeypatch: pytest.MonkeyPatch) -> None:
+    # moto's own, also before a stack started in this process (which installs it once, when
+    # ``_originals`` is empty: the test must leave it as it found it)
+    monkeypatch.setitem(_originals, "enrich_response", _originals.get("enrich_response", BaseResponse._enrich_response))
     json_body = json.dumps({"Items": [{"name": {"S": "report.pdf"}}]})
     headers, body = _enrich_response({"status": 200}, json_body)
     assert headers["status"] == "200" and len(headers["x-amzn-requestid"]) == 52
