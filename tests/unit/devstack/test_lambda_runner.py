@@ -94,6 +94,17 @@ def make_runner() -> Any:
         runner.close()
 
 
+def at_once(runner: LambdaRunner, function: str, event: dict[str, Any], calls: int) -> list[Any]:
+    """``calls`` invocations of one function, all started together; their answers once all ended."""
+    answers: list[Any] = []
+    threads = [threading.Thread(target=lambda: answers.append(runner.invoke(function, event))) for _ in range(calls)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return answers
+
+
 def test_a_handler_gets_the_event_and_a_context(code_dir: Path, make_runner: Any) -> None:
     runner = make_runner(spec(code_dir, "app.echo"))
 
@@ -195,15 +206,7 @@ def test_a_timeout_kills_the_worker_and_the_next_call_starts_fresh(code_dir: Pat
 def test_concurrent_calls_run_in_separate_workers(code_dir: Path, make_runner: Any) -> None:
     runner = make_runner(spec(code_dir, "app.slow"))
     runner.invoke("app-slow", {"seconds": 0})  # one warm worker
-    answers: list[Any] = []
-
-    threads = [
-        threading.Thread(target=lambda: answers.append(runner.invoke("app-slow", {"seconds": 1}))) for _ in range(2)
-    ]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    answers = at_once(runner, "app-slow", {"seconds": 1}, 2)
 
     assert all(a.function_error is None for a in answers)
     assert sorted(a.cold_start_ms is None for a in answers) == [False, True]  # one warm, one new worker
@@ -212,15 +215,7 @@ def test_concurrent_calls_run_in_separate_workers(code_dir: Path, make_runner: A
 
 def test_reserved_concurrency_caps_a_functions_workers(code_dir: Path, make_runner: Any) -> None:
     runner = make_runner(spec(code_dir, "app.slow", reserved_concurrency=1))
-    answers: list[Any] = []
-
-    threads = [
-        threading.Thread(target=lambda: answers.append(runner.invoke("app-slow", {"seconds": 0.5}))) for _ in range(3)
-    ]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    answers = at_once(runner, "app-slow", {"seconds": 0.5}, 3)
 
     # All three are served, one after another by the one worker the reservation allows.
     assert all(a.function_error is None for a in answers)
@@ -233,15 +228,7 @@ def test_a_burst_gets_twice_the_machines_cores_in_workers_and_the_rest_wait_for_
 ) -> None:
     monkeypatch.setattr(os, "cpu_count", lambda: 1)
     runner = make_runner(spec(code_dir, "app.slow"))
-    answers: list[Any] = []
-
-    threads = [
-        threading.Thread(target=lambda: answers.append(runner.invoke("app-slow", {"seconds": 0.3}))) for _ in range(5)
-    ]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    answers = at_once(runner, "app-slow", {"seconds": 0.3}, 5)
 
     # Five calls at once on one core: two workers serve them all, three calls reusing a warm one.
     assert len(answers) == 5 and all(a.function_error is None for a in answers)
