@@ -54,6 +54,7 @@ import bisect
 import copy
 import datetime
 import functools
+import inspect
 import json
 import logging
 import os
@@ -605,20 +606,9 @@ def _first_of_page(candidates: list[Item], args: tuple[Any, ...], kwargs: dict[s
     return candidates[: limit + 1] if forward else candidates[-(limit + 1) :]
 
 
+# moto's named parameters of ``Table.query``; any other keyword is a legacy ``QueryFilter`` condition.
 _QUERY_KEYWORDS = frozenset(
-    {
-        "range_comparison",
-        "range_objs",
-        "limit",
-        "exclusive_start_key",
-        "scan_index_forward",
-        "projection_expressions",
-        "index_name",
-        "consistent_read",
-        "filter_expression",
-        "hash_key_conditions",
-        "range_key_conditions",
-    }
+    name for name, p in inspect.signature(Table.query).parameters.items() if p.kind is not p.VAR_KEYWORD
 )
 _index_buckets = _IndexBuckets()
 
