@@ -130,6 +130,11 @@ def new_page(browser: Browser, app_url: str, request: pytest.FixtureRequest) -> 
         context.set_default_timeout(15_000)
         context.tracing.start(screenshots=True, snapshots=True, sources=False)
         page = context.new_page()
+        # File pickers are intercepted for the page's whole life. `expect_file_chooser` alone
+        # turns interception on with a message it does not wait for, and off again after each
+        # picker, so a quick click can reach the browser first: the picker then opens unseen and
+        # the test times out waiting for it (puppeteer#6040 describes the same race).
+        page.on("filechooser", lambda _chooser: None)
         log = PageLog()
         page.on("console", log.console)
         page.on("pageerror", log.page_error)
