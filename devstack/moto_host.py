@@ -29,6 +29,9 @@
 * an EventBridge ``putEvents`` task that the service refuses fails with ``EventBridge.<Code>``
   (``EventBridge.ThrottlingException``), which a Retry can name; moto's engine turned it into
   ``States.Runtime``, which no Retry or Catch may name;
+* the engine forgets the threads it has started once they end: moto kept every one (an
+  execution's, each Task's, each Map iteration's and Parallel branch's) in a list nothing empties,
+  about 2 KB each and some fifteen per upload, for the life of the stack;
 
 and five for speed (``make bench`` found them; docs/performance.md): moto parses a state
 machine's definition again for every execution (about 0.2 s for ours), so parsed programs are
@@ -61,6 +64,7 @@ import os
 import sys
 import threading
 import uuid
+from collections import deque
 from collections.abc import Callable
 from types import SimpleNamespace
 from typing import Any, cast
@@ -101,6 +105,7 @@ from moto.s3 import models as s3_models
 from moto.s3.models import MultipartChecksumBuilder
 from moto.ses.models import RawMessage, SESBackend
 from moto.settings import moto_server_port
+from moto.stepfunctions.parser import utils as engine_utils
 from moto.stepfunctions.parser.api import HistoryEventType, TaskFailedEventDetails
 from moto.stepfunctions.parser.asl.component.common.error_name.custom_error_name import CustomErrorName
 from moto.stepfunctions.parser.asl.component.common.error_name.failure_event import FailureEvent
@@ -748,6 +753,20 @@ def _json_copy(value: Any, memo: dict[int, Any] | None = None) -> Any:
     return copy.deepcopy(value, memo)
 
 
+def _forget_finished_threads() -> None:
+    """moto's engine appends each thread it starts to ``TMP_THREADS``, a module-level list that
+    nothing reads or empties (LocalStack, where the engine comes from, joined them at shutdown).
+    Each module imported the list by name, so every binding of it becomes a queue that keeps
+    nothing, and so does the source for modules imported from now on."""
+    kept = engine_utils.TMP_THREADS
+    nothing_kept: deque[Any] = deque(maxlen=0)
+    engine_utils.TMP_THREADS = nothing_kept  # type: ignore[assignment]  # append() is all the engine calls
+    for name, module in list(sys.modules.items()):
+        if name.startswith("moto.stepfunctions.parser") and getattr(module, "TMP_THREADS", None) is kept:
+            module.TMP_THREADS = nothing_kept  # type: ignore[attr-defined]
+    kept.clear()
+
+
 def _install_speedups() -> None:
     dynamodb_responses.dynamo_to_dict = _dynamo_to_dict  # type: ignore[attr-defined]  # the name DynamoResult calls
     _originals["table_query"] = Table.query
@@ -832,6 +851,7 @@ def install_hooks(
         express.install()
         redrive.install()
         _install_speedups()
+        _forget_finished_threads()
         for name in _DYNAMODB_WRITES:
             setattr(DynamoDBBackend, name, _serialised_write(getattr(DynamoDBBackend, name)))
         for name in _DYNAMODB_HANDLERS:

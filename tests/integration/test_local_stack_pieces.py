@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import gc
 import json
+import threading
 import time
 from types import SimpleNamespace
 from typing import Any
@@ -106,6 +108,49 @@ def test_express_workflows_run_synchronously(local_stack: LocalStack) -> None:
     standard = local_stack.stack.state_machines["ProcessUploadStateMachine"]
     with pytest.raises(sfn.exceptions.ClientError, match="StateMachineTypeNotSupported"):
         sfn.start_sync_execution(stateMachineArn=standard, input="{}")
+
+
+def test_an_ended_executions_threads_are_not_kept(local_stack: LocalStack) -> None:
+    # moto's engine kept every thread it started (the execution's, each Task's, each Map
+    # iteration's and Parallel branch's) for the life of the stack: memory grew with every upload.
+    sfn = sync_client(local_stack)
+    branch = {"StartAt": "B", "States": {"B": {"Type": "Pass", "End": True}}}
+    machine = sfn.create_state_machine(
+        name="threads",
+        # a role of the stack's: the Task below is refused (no such table) and caught
+        roleArn=f"arn:aws:iam::123456789012:role/{local_stack.stack.ref('RevokeShareStateMachineRole')}",
+        type="EXPRESS",
+        definition=json.dumps(
+            {
+                "StartAt": "Both",
+                "States": {
+                    "Both": {"Type": "Parallel", "Branches": [branch, branch], "ResultPath": None, "Next": "Each"},
+                    "Each": {"Type": "Map", "ItemsPath": "$.items", "ItemProcessor": branch, "Next": "Task"},
+                    "Task": {
+                        "Type": "Task",
+                        "Resource": "arn:aws:states:::dynamodb:getItem",
+                        "Parameters": {"TableName": "no-such-table", "Key": {"pk": {"S": "x"}}},
+                        "Catch": [{"ErrorEquals": ["States.ALL"], "ResultPath": None, "Next": "Done"}],
+                        "Next": "Done",
+                    },
+                    "Done": {"Type": "Succeed"},
+                },
+            }
+        ),
+    )["stateMachineArn"]
+
+    def ended_threads() -> int:
+        gc.collect()
+        return sum(1 for o in gc.get_objects() if isinstance(o, threading.Thread) and not o.is_alive())
+
+    before = ended_threads()
+    for _ in range(10):
+        run = sfn.start_sync_execution(stateMachineArn=machine, input=json.dumps({"items": [1, 2, 3]}))
+        assert run["status"] == "SUCCEEDED"
+
+    # Each run started at least seven threads (two branches, three iterations, the Task, the
+    # execution); none of them outlives its run.
+    assert ended_threads() - before < 10
 
 
 def test_sign_up_is_confirmed_at_once(local_stack: LocalStack) -> None:
