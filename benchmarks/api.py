@@ -127,10 +127,10 @@ def list_files(stack: StackProcess, account: Account, walks: int, page: int = 50
                 params["nextToken"] = token
             began = time.perf_counter()
             answer = http.get(f"{stack.api_url}/files", headers=account.headers, params=params, timeout=60)
-            spent = time.perf_counter() - began
+            took = time.perf_counter() - began
             answer.raise_for_status()
             body = answer.json()
-            (first_walk if walk == 0 else seconds).append(spent)
+            (first_walk if walk == 0 else seconds).append(took)
             if walk == 0:
                 items += len(body["items"])
             token = body.get("nextToken")

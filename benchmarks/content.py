@@ -10,6 +10,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 PROBE = r"""
 import json, sys, time
@@ -41,9 +42,9 @@ def make_file(path: Path, size: int) -> None:
             written += len(part)
 
 
-def measure(path: Path) -> dict[str, float]:
+def measure(path: Path) -> dict[str, Any]:
     answer = subprocess.run([sys.executable, "-c", PROBE, str(path)], capture_output=True, text=True, check=True)
-    figures: dict[str, float] = json.loads(answer.stdout)
+    figures: dict[str, Any] = json.loads(answer.stdout)
     started = time.perf_counter()
     reference = subprocess.run(["sha256sum", str(path)], capture_output=True, text=True, check=True)  # noqa: S607 - coreutils from PATH is the point of comparison
     figures["sha256sum_seconds"] = time.perf_counter() - started
