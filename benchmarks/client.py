@@ -139,24 +139,31 @@ def wait_terminal(ddb: Any, table: str, file_id: str, timeout: float = 120.0, in
     raise TimeoutError(f"{file_id} did not leave PROCESSING in {timeout:.0f} s")
 
 
-def owner_statuses(ddb: Any, table: str, sub: str) -> dict[str, str]:
-    """Every file of an owner in the index and its status (the owner's listing, all pages)."""
-    found: dict[str, str] = {}
+def owner_files(ddb: Any, table: str, sub: str) -> dict[str, tuple[str, str]]:
+    """Every file of an owner in the index: its status and when the index last changed it (the
+    workflow's ``updatedAt``, the entry time of the state that wrote it). The owner's listing, all
+    pages."""
+    found: dict[str, tuple[str, str]] = {}
     params: dict[str, Any] = {
         "TableName": table,
         "IndexName": "gsi1",
         "KeyConditionExpression": "gsi1pk = :pk",
         "ExpressionAttributeValues": {":pk": {"S": f"OWNER#{sub}"}},
-        "ProjectionExpression": "pk, #s",
+        "ProjectionExpression": "pk, #s, updatedAt",
         "ExpressionAttributeNames": {"#s": "status"},
     }
     while True:
         answer = ddb.query(**params)
         for item in answer.get("Items", []):
-            found[item["pk"]["S"].removeprefix("FILE#")] = item["status"]["S"]
+            found[item["pk"]["S"].removeprefix("FILE#")] = (item["status"]["S"], item["updatedAt"]["S"])
         if "LastEvaluatedKey" not in answer:
             return found
         params["ExclusiveStartKey"] = answer["LastEvaluatedKey"]
+
+
+def owner_statuses(ddb: Any, table: str, sub: str) -> dict[str, str]:
+    """Every file of an owner in the index and its status."""
+    return {file_id: status for file_id, (status, _) in owner_files(ddb, table, sub).items()}
 
 
 def percentile(values: list[float], fraction: float) -> float:
