@@ -90,7 +90,7 @@ def measure_all(functions: dict[str, Any], runs: int) -> dict[str, Any]:
             "boto3_ms": round(statistics.median(baselines), 1),
             # Each import against the baseline timed just before it, then the median of those: the
             # two medians' ratio paired a fast baseline with a slow import when the machine's speed
-            # moved within the runs (FilesApiFunction 1.90 once, 1.52-1.64 in the runs around it).
+            # moved within the runs (FilesApiFunction 1.90 once, 1.58-1.64 in the full runs around it).
             "ratio": round(statistics.median(p["ms"] / b for p, b in zip(probes, baselines, strict=True)), 2),
             **_artifact(name, set(probes[0]["modules"])),
         }
