@@ -753,17 +753,22 @@ def _json_copy(value: Any, memo: dict[int, Any] | None = None) -> Any:
     return copy.deepcopy(value, memo)
 
 
+def _replace_in_engine(source: Any, name: str, replacement: Any) -> None:
+    """``source.name`` becomes ``replacement`` in ``source`` (for the engine's modules imported from
+    now on) and in every engine module that imported it by name already."""
+    original = getattr(source, name)
+    for module_name, module in list(sys.modules.items()):
+        if module_name.startswith("moto.stepfunctions.parser") and getattr(module, name, None) is original:
+            setattr(module, name, replacement)
+    setattr(source, name, replacement)
+
+
 def _forget_finished_threads() -> None:
     """moto's engine appends each thread it starts to ``TMP_THREADS``, a module-level list that
-    nothing reads or empties (LocalStack, where the engine comes from, joined them at shutdown).
-    Each module imported the list by name, so every binding of it becomes a queue that keeps
-    nothing, and so does the source for modules imported from now on."""
+    nothing reads or empties (LocalStack, where the engine comes from, joined them at shutdown):
+    every binding of it becomes a queue that keeps nothing."""
     kept = engine_utils.TMP_THREADS
-    nothing_kept: deque[Any] = deque(maxlen=0)
-    engine_utils.TMP_THREADS = nothing_kept  # type: ignore[assignment]  # append() is all the engine calls
-    for name, module in list(sys.modules.items()):
-        if name.startswith("moto.stepfunctions.parser") and getattr(module, "TMP_THREADS", None) is kept:
-            module.TMP_THREADS = nothing_kept  # type: ignore[attr-defined]
+    _replace_in_engine(engine_utils, "TMP_THREADS", deque(maxlen=0))  # append() is all the engine calls
     kept.clear()
 
 
@@ -780,14 +785,7 @@ def _install_speedups() -> None:
     _originals["dynamodb_serialized"] = DynamoHandler.serialized
     DynamoHandler.serialized = _dynamodb_serialized  # type: ignore[method-assign,assignment]  # same call, a faster body
     _originals["boto_client_for"] = engine_clients.boto_client_for
-    engine_clients.boto_client_for = _kept_engine_client  # for modules imported from now on
-    # Each Task's module imported the builder by name: replace it where it was imported.
-    for name, module in list(sys.modules.items()):
-        if (
-            name.startswith("moto.stepfunctions.parser")
-            and getattr(module, "boto_client_for", None) is (_originals["boto_client_for"])
-        ):
-            module.boto_client_for = _kept_engine_client  # type: ignore[attr-defined]
+    _replace_in_engine(engine_clients, "boto_client_for", _kept_engine_client)  # each Task imported it by name
     # Compiled paths are only read (``find``, ``update_or_create``), never changed, so one copy
     # serves every thread; ResultPath compiled its path on every state.
     json_path.parse = functools.lru_cache(maxsize=4096)(json_path.parse)  # type: ignore[attr-defined]
