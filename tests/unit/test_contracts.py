@@ -14,7 +14,7 @@ import importlib
 import json
 import re
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from types import ModuleType
@@ -413,7 +413,7 @@ REFUSED: list[tuple[str, str, Callable[[], Any]]] = [
     (
         "records/file-item.json",
         "FAILED without execution",
-        lambda: replace(file_record(), status="FAILED", reason="x").to_item(),
+        lambda: file_record()._replace(status="FAILED", reason="x").to_item(),
     ),
     (
         "records/file-item.json",
@@ -470,7 +470,7 @@ def file_record(**changes: Any) -> FileRecord:
         retention_seconds=30 * 24 * 3600,
         original_name="hello.txt",
     )
-    return replace(record, **changes)
+    return record._replace(**changes)
 
 
 def ready_record() -> FileRecord:
@@ -486,7 +486,7 @@ def share_record(**changes: Any) -> ShareRecord:
         created_at=clock.to_iso(CREATED),
         expires_at=clock.to_iso(clock.later(CREATED, 7 * 24 * 3600)),
     )
-    return replace(share, **changes)
+    return share._replace(**changes)
 
 
 SECOND_FILE_ID = "f" * 32
@@ -494,16 +494,16 @@ SECOND_FILE_ID = "f" * 32
 
 def link_record(**changes: Any) -> ShareRecord:
     """A link to two files (POST /shares)."""
-    return replace(share_record(), file_id=None, file_ids=(FILE_ID, SECOND_FILE_ID), owner_id=OWNER, **changes)
+    return share_record()._replace(file_id=None, file_ids=(FILE_ID, SECOND_FILE_ID), owner_id=OWNER, **changes)
 
 
 def second_record() -> FileRecord:
-    return replace(ready_record(), file_id=SECOND_FILE_ID, name="notes.md", content_type="text/html")
+    return ready_record()._replace(file_id=SECOND_FILE_ID, name="notes.md", content_type="text/html")
 
 
 RECORDS: list[tuple[str, Callable[[], dict[str, Any]]]] = [
     ("new file (PROCESSING)", lambda: file_record().to_item()),
-    ("file kept forever", lambda: replace(file_record(), expires_at=None).to_item()),
+    ("file kept forever", lambda: file_record()._replace(expires_at=None).to_item()),
     ("READY file", lambda: ready_record().to_item()),
     ("INFECTED file", lambda: file_record(status="INFECTED", reason="malware found: EICAR_Test_File").to_item()),
     (
@@ -635,7 +635,7 @@ def test_a_file_with_its_links_matches_file_json() -> None:
     "record",
     [
         file_record(),
-        replace(file_record(), expires_at=None),
+        file_record()._replace(expires_at=None),
         file_record(status="REJECTED", reason="the file is empty"),
         file_record(status="FAILED", reason="processing failed: x", failed_execution="arn:aws:states:x"),
     ],
@@ -992,7 +992,7 @@ def test_a_link_to_several_files_matches_share_json_and_the_link_list() -> None:
 
 def test_the_recipients_view_of_a_link_to_several_files_matches_the_contract() -> None:
     link = Link(link_record(max_downloads=2), [ready_record(), second_record()])
-    locked = replace(link, share=link_record(password_hash="scrypt$1$1$1$AA==$AA=="))
+    locked = link._replace(share=link_record(password_hash="scrypt$1$1$1$AA==$AA=="))
     for body in (public_view(link), public_view(locked)):
         validate("api/public-share.response.json", body)
     validate("api/public-link-details.json", public_view(link))

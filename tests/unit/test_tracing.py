@@ -12,7 +12,6 @@ import subprocess
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import replace
 from pathlib import Path
 from types import ModuleType
 from typing import Any
@@ -226,8 +225,8 @@ def test_a_link_to_several_files_is_not_recorded_when_made_or_listed(
 ) -> None:
     token = mint_share_token()
     shares = api("shares")
-    second = replace(ready_file(), file_id="f" * 32)
-    link = replace(share_for(token), file_id=None, file_ids=(FILE_ID, second.file_id), owner_id=OWNER)
+    second = ready_file()._replace(file_id="f" * 32)
+    link = share_for(token)._replace(file_id=None, file_ids=(FILE_ID, second.file_id), owner_id=OWNER)
     index = FakeIndex(ready_file(), [])
     monkeypatch.setattr(index, "get_files", lambda ids: [ready_file(), second], raising=False)
     monkeypatch.setattr(index, "list_links", lambda owner_id, limit, next_token: ([link], None), raising=False)

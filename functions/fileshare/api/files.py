@@ -4,8 +4,7 @@ through each; ``GET /me``: the owner's usage and limits."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
@@ -20,8 +19,7 @@ from fileshare.core.store import IndexReader, list_downloads
 from fileshare.observability import logger, tracer
 
 
-@dataclass(frozen=True)
-class Settings:
+class Settings(NamedTuple):
     table_name: str
     app_url: str
     max_bytes_stored: int

@@ -9,8 +9,7 @@ leaves: no share token, link, password, password hash or KMS ciphertext.
 from __future__ import annotations
 
 import itertools
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 from urllib.parse import unquote
 
 from aws_lambda_powertools.event_handler import Response, content_types
@@ -38,8 +37,7 @@ from fileshare.core.store import IndexReader
 from fileshare.observability import logger, tracer
 
 
-@dataclass(frozen=True)
-class Settings:
+class Settings(NamedTuple):
     table_name: str
     ops_workflows: tuple[str, ...]  # name=arn of every Standard workflow, process-upload first
     redrive_execution_state_machine_arn: str

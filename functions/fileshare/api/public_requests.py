@@ -7,9 +7,8 @@ names the request's owner or shows any file but the ones uploaded through that r
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from functools import partial
-from typing import Any
+from typing import Any, NamedTuple
 
 from aws_lambda_powertools.event_handler import Response, content_types
 from aws_lambda_powertools.logging import correlation_paths
@@ -34,8 +33,7 @@ from fileshare.core.uploads import UploadLimits
 from fileshare.observability import logger, metrics, tracer
 
 
-@dataclass(frozen=True)
-class Settings:
+class Settings(NamedTuple):
     table_name: str
     uploads_bucket: str
     redeem_request_state_machine_arn: str

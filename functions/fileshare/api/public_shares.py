@@ -8,9 +8,8 @@ This function is also API Gateway's ``$default`` route, so unknown paths get the
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from functools import partial
-from typing import Any
+from typing import Any, NamedTuple
 
 from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
@@ -24,8 +23,7 @@ from fileshare.core.store import IndexReader
 from fileshare.observability import logger, metrics, tracer
 
 
-@dataclass(frozen=True)
-class Settings:
+class Settings(NamedTuple):
     table_name: str
     uploads_bucket: str
     redeem_share_state_machine_arn: str

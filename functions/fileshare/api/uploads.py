@@ -3,8 +3,7 @@ usage, writes no state."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from aws_lambda_powertools.event_handler import Response, content_types
 from aws_lambda_powertools.logging import correlation_paths
@@ -18,8 +17,7 @@ from fileshare.core.uploads import UploadLimits, UploadRequest, check_request, p
 from fileshare.observability import logger, metrics, tracer
 
 
-@dataclass(frozen=True)
-class Settings:
+class Settings(NamedTuple):
     uploads_bucket: str
     table_name: str
     max_upload_bytes: int

@@ -25,9 +25,9 @@ import tempfile
 import zipfile
 from collections.abc import Callable, Generator, Iterable, Iterator
 from contextlib import closing, contextmanager
-from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
+from typing import NamedTuple
 
 COPY_CHUNK = 1024 * 1024
 BOMB_FLOOR = 1024 * 1024  # ratios are only judged above this many expanded bytes
@@ -41,8 +41,7 @@ _ZIP64_LOCATOR_BYTES = 20
 _OPAQUE = {b"7z\xbc\xaf\x27\x1c": "7z", b"Rar!\x1a\x07": "RAR"}
 
 
-@dataclass(frozen=True)
-class ArchiveLimits:
+class ArchiveLimits(NamedTuple):
     max_depth: int = 3
     max_members: int = 1000
     max_expanded_bytes: int = 1024 * 1024 * 1024
@@ -58,10 +57,14 @@ class Unscannable(Exception):
         self.reason = reason
 
 
-@dataclass
 class _Budget:
-    entries: int = 0
-    expanded: int = 0
+    """What one inspection has used so far, across every nested archive."""
+
+    __slots__ = ("entries", "expanded")
+
+    def __init__(self) -> None:
+        self.entries = 0
+        self.expanded = 0
 
 
 def _gzip_chunks(path: Path, _: ArchiveLimits) -> Generator[bytes]:

@@ -5,15 +5,14 @@ the pool signs people in by email; the mailer's role may call it on this one poo
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from fileshare.core.aws import client
 
 _SUB = re.compile(r"^[A-Za-z0-9-]{1,128}\Z")
 
 
-@dataclass(frozen=True)
-class Person:
+class Person(NamedTuple):
     email: str
     locale: str | None
 

@@ -10,9 +10,8 @@ from __future__ import annotations
 import base64
 import json
 import re
-from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, NamedTuple
 
 from fileshare.core import clock
 from fileshare.core.errors import InvalidRequest
@@ -193,8 +192,7 @@ def timeline(events: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return steps
 
 
-@dataclass(frozen=True)
-class Workflow:
+class Workflow(NamedTuple):
     name: str
     arn: str
 
@@ -238,8 +236,7 @@ def summary(workflow: str, described: dict[str, Any], history: list[dict[str, An
     return item
 
 
-@dataclass(frozen=True)
-class Cursor:
+class Cursor(NamedTuple):
     """Where a page of executions ended: newest first, by start time, then ARN."""
 
     started_at: str

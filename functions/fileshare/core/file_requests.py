@@ -13,9 +13,8 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Protocol
+from typing import Any, NamedTuple, Protocol
 
 from fileshare.core import clock, keyring
 from fileshare.core.errors import InvalidRequest, NotFound, QuotaExceeded, UploadRateExceeded, UploadTooLarge
@@ -34,8 +33,7 @@ META_REQUEST = "request"
 META_UPLOADER = "uploader"
 
 
-@dataclass(frozen=True)
-class RequestLimits:
+class RequestLimits(NamedTuple):
     default_ttl_seconds: int
     max_ttl_seconds: int
     max_upload_bytes: int  # the deploy's MaxUploadBytes: no request takes larger files
@@ -259,8 +257,7 @@ def unlock(
     return public_view(request, unlocked=True)
 
 
-@dataclass(frozen=True)
-class TicketRequest:
+class TicketRequest(NamedTuple):
     name: str
     size: int
     content_type: str

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 import secrets
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from fileshare.core.errors import InvalidUploadKey
 
@@ -36,8 +36,7 @@ def is_file_id(value: str) -> bool:
     return bool(FILE_ID_RE.match(value))
 
 
-@dataclass(frozen=True)
-class UploadKey:
+class UploadKey(NamedTuple):
     owner_id: str
     file_id: str
 

@@ -7,9 +7,8 @@ counted; the caller's next command (a download, an unlock, an upload ticket) res
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, NamedTuple
 
 from fileshare.core import clock
 from fileshare.core.commands import CommandFailed
@@ -21,8 +20,7 @@ Command = Callable[[dict[str, Any]], dict[str, Any]]
 UNAVAILABLE = frozenset({"ShareUnavailable", "RequestUnavailable"})
 
 
-@dataclass(frozen=True)
-class PasswordPolicy:
+class PasswordPolicy(NamedTuple):
     max_attempts: int
     lock_seconds: int
 

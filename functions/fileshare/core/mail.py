@@ -13,10 +13,9 @@ from __future__ import annotations
 import html
 import json
 import re
-from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from fileshare.core import clock
 
@@ -27,16 +26,14 @@ _QUOTE_STYLE = "border-left:3px solid #999;margin:0;padding-left:12px"
 _CONTROL = re.compile(r"[\x00-\x1f\x7f\u0085\u2028\u2029]+")
 
 
-@dataclass(frozen=True)
-class Email:
+class Email(NamedTuple):
     locale: str  # the catalogue used
     subject: str
     text: str
     html: str
 
 
-@dataclass(frozen=True)
-class Paragraph:
+class Paragraph(NamedTuple):
     kind: str  # "text", "quote" (a person's own words) or "link"
     template: str = ""
     value: str = ""  # quote: the words; link: the URL

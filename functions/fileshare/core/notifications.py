@@ -13,9 +13,8 @@ be run with fakes.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Protocol
+from typing import Any, NamedTuple, Protocol
 
 from fileshare.core import keyring
 from fileshare.core.directory import Person
@@ -30,9 +29,8 @@ class Index(Protocol):
     def notifications(self, owner_id: str) -> dict[str, bool]: ...
 
 
-@dataclass(frozen=True)
-class Mailroom:
-    index: Index
+class Mailroom(NamedTuple):
+    store: Index
     find_person: Callable[[str], Person | None]
     send: Callable[[str, Email, str | None], None]  # (to, email, reply_to)
     decrypt_token: Callable[[ShareRecord], str]
@@ -45,10 +43,10 @@ def decrypt_share_token(share: ShareRecord) -> str:
 
 def on_share_email_requested(room: Mailroom, detail: dict[str, Any], at: datetime) -> list[str]:
     """Returns the addresses written to (none when the link died or its owner is gone)."""
-    record = room.index.get_file(detail["fileId"])
+    record = room.store.get_file(detail["fileId"])
     if record is None or record.owner_id != detail["ownerId"] or record.status != "READY":
         return []
-    share = next((s for s in room.index.list_shares(record.file_id) if s.share_id == detail["shareId"]), None)
+    share = next((s for s in room.store.list_shares(record.file_id) if s.share_id == detail["shareId"]), None)
     if share is None or not share.is_live(at):
         return []
     owner = room.find_person(record.owner_id)
@@ -71,10 +69,10 @@ def on_share_email_requested(room: Mailroom, detail: dict[str, Any], at: datetim
 
 
 def on_file_rejected(room: Mailroom, detail: dict[str, Any]) -> list[str]:
-    if not room.index.notifications(detail["ownerId"])["uploadProblems"]:
+    if not room.store.notifications(detail["ownerId"])["uploadProblems"]:
         return []
     owner = room.find_person(detail["ownerId"])
-    record = room.index.get_file(detail["fileId"])
+    record = room.store.get_file(detail["fileId"])
     if owner is None or record is None:
         return []
     email = upload_problem_email(

@@ -16,8 +16,8 @@ status. Quotas are checked twice with the same rules:
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import NamedTuple
 
 from fileshare.core import clock
 from fileshare.core.errors import QuotaExceeded, UploadRateExceeded
@@ -25,14 +25,12 @@ from fileshare.core.errors import QuotaExceeded, UploadRateExceeded
 WINDOW_SECONDS = 3600
 
 
-@dataclass(frozen=True)
-class QuotaLimits:
+class QuotaLimits(NamedTuple):
     max_bytes_stored: int
     max_uploads_per_hour: int
 
 
-@dataclass(frozen=True)
-class Usage:
+class Usage(NamedTuple):
     bytes_stored: int
     uploads_last_hour: int
     oldest_upload_at: str | None = None  # the first upload still inside the hourly window

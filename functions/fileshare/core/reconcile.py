@@ -14,9 +14,8 @@ running executions.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, NamedTuple
 
 from fileshare.core import clock
 from fileshare.core.errors import InvalidUploadKey
@@ -25,8 +24,7 @@ from fileshare.core.keys import parse_upload_key
 GONE = ("DELETED", "EXPIRED")
 
 
-@dataclass(frozen=True)
-class StoredVersion:
+class StoredVersion(NamedTuple):
     key: str
     version_id: str
     last_modified: datetime
@@ -35,8 +33,7 @@ class StoredVersion:
     is_latest: bool
 
 
-@dataclass(frozen=True)
-class IndexedFile:
+class IndexedFile(NamedTuple):
     file_id: str
     status: str
     object_key: str
@@ -45,8 +42,7 @@ class IndexedFile:
     processing_execution: str | None = None
 
 
-@dataclass(frozen=True)
-class Findings:
+class Findings(NamedTuple):
     lost_objects: list[StoredVersion]
     stuck_records: list[IndexedFile]
     missing_objects: list[IndexedFile]

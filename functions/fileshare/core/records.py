@@ -34,9 +34,8 @@ the API and the redeem workflow, never by TTL.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, NamedTuple
 
 from fileshare.core import clock
 
@@ -104,8 +103,7 @@ def upload_marker(owner_id: str, file_id: str, created_at: str) -> dict[str, Any
     }
 
 
-@dataclass(frozen=True)
-class FileRecord:
+class FileRecord(NamedTuple):
     file_id: str
     owner_id: str
     name: str
@@ -265,8 +263,7 @@ class FileRecord:
         return self.expires_at is None or clock.from_iso(self.expires_at) > at
 
 
-@dataclass(frozen=True)
-class ShareRecord:
+class ShareRecord(NamedTuple):
     """A link: to one file (``file_id``, listed under the file) or to several of one owner's files
     (``file_ids`` and ``owner_id``, listed under the owner; ``file_id`` is None)."""
 
@@ -285,11 +282,6 @@ class ShareRecord:
     file_ids: tuple[str, ...] = ()
     owner_id: str | None = None
 
-    def __post_init__(self) -> None:
-        several = bool(self.file_ids) and self.owner_id is not None
-        if (self.file_id is None) != several or (self.file_id is not None and self.file_ids):
-            raise ValueError("a share is for one file (file_id) or for several (file_ids and owner_id)")
-
     @property
     def holds_several(self) -> bool:
         return self.file_id is None
@@ -300,6 +292,9 @@ class ShareRecord:
         return self.file_ids if self.file_id is None else (self.file_id,)
 
     def to_item(self) -> dict[str, Any]:
+        several = bool(self.file_ids) and self.owner_id is not None
+        if (self.file_id is None) != several or (self.file_id is not None and self.file_ids):
+            raise ValueError("a share is for one file (file_id) or for several (file_ids and owner_id)")
         item: dict[str, Any] = {
             "pk": share_pk(self.token_hash),
             "sk": "SHARE",
@@ -317,7 +312,7 @@ class ShareRecord:
         if self.file_id is not None:
             item.update(gsi1pk=file_pk(self.file_id), fileId=self.file_id)
         else:
-            owner = str(self.owner_id)  # set: __post_init__
+            owner = str(self.owner_id)  # set: checked above
             item.update(gsi1pk=links_gsi1pk(owner), ownerId=owner, fileIds=list(self.file_ids))
         if self.max_downloads is not None:
             item["maxDownloads"] = self.max_downloads
@@ -359,8 +354,7 @@ class ShareRecord:
         return None if self.max_downloads is None else max(0, self.max_downloads - self.downloads)
 
 
-@dataclass(frozen=True)
-class RequestRecord:
+class RequestRecord(NamedTuple):
     """A file request: a link through which someone without an account uploads files to its owner.
 
     Like a share, it is found by its token's hash and holds the token only as KMS ciphertext.
@@ -447,8 +441,7 @@ class RequestRecord:
         return left is None or left > 0
 
 
-@dataclass(frozen=True)
-class DownloadRecord:
+class DownloadRecord(NamedTuple):
     """One redeemed download, for the owner's audit. The source IP comes from the request context
     API Gateway sets (never from X-Forwarded-For, which the caller controls)."""
 

@@ -21,9 +21,8 @@ import os
 import shutil
 import subprocess
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any, NamedTuple, Protocol
 
 from fileshare.core.archives import ArchiveLimits, Unscannable, extracted_members, is_archive
 from fileshare.core.bounded import clip, clip_all
@@ -44,13 +43,12 @@ OVERLAP_BYTES = 64 * 1024
 READ_BYTES = 1024 * 1024
 
 
-@dataclass(frozen=True)
-class ScanResult:
+class ScanResult(NamedTuple):
     """One verdict. ``refused``: why a content class or archive member is refused here."""
 
     engine: str
     infected: bool
-    signatures: tuple[str, ...] = field(default_factory=tuple)
+    signatures: tuple[str, ...] = ()
     unscannable: str | None = None
     refused: str | None = None  # a content class or archive member the allow-list or type rules refuse
 
@@ -265,7 +263,7 @@ def fit_to_scratch(size: int, limits: ArchiveLimits, free_bytes: int) -> Archive
     room = free_bytes - SCRATCH_RESERVE_BYTES - size
     if room < 0:
         raise Unscannable(f"the file is {size} bytes, more than the {free_bytes} bytes of scratch space to scan it in")
-    return replace(limits, max_expanded_bytes=min(limits.max_expanded_bytes, room))
+    return limits._replace(max_expanded_bytes=min(limits.max_expanded_bytes, room))
 
 
 def scratch_dir() -> Path:

@@ -12,9 +12,8 @@ recipients are accepted in an hour, and a refused request counts for nothing.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, NamedTuple
 
 from fileshare.core import clock
 from fileshare.core.errors import Conflict, EmailRateExceeded, InvalidRequest
@@ -47,8 +46,7 @@ def recipients(addresses: list[str]) -> list[str]:
     return normalised
 
 
-@dataclass(frozen=True)
-class RateWindow:
+class RateWindow(NamedTuple):
     """The clock hour a request falls in: recipients are counted per owner and hour."""
 
     start: datetime

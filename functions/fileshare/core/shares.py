@@ -10,9 +10,8 @@ presigns every file still present and counts as one download.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, replace
 from datetime import datetime
-from typing import Any
+from typing import Any, NamedTuple
 
 from fileshare.core import clock, keyring, storage
 from fileshare.core.content_types import serving_type
@@ -68,7 +67,7 @@ def mint_share(
         password_hash=password_hash,
     )
     ciphertext = keyring.encrypt_token(key_id=key_id, token=token, context=token_context_of(unsealed))
-    return replace(unsealed, token_ciphertext=ciphertext)
+    return unsealed._replace(token_ciphertext=ciphertext)
 
 
 def share_url(app_url: str, token: str) -> str:
@@ -159,8 +158,7 @@ def file_view(record: FileRecord, shares: list[ShareRecord], *, app_url: str) ->
     return view
 
 
-@dataclass(frozen=True)
-class Link:
+class Link(NamedTuple):
     """A live share and the files it still serves (one for a file's link; never none)."""
 
     share: ShareRecord
@@ -214,8 +212,7 @@ def public_view(link: Link, *, unlocked: bool = False) -> dict[str, Any]:
     return view
 
 
-@dataclass(frozen=True)
-class Download:
+class Download(NamedTuple):
     url: str
     expires_at: str
     sha256: str | None = None
@@ -254,8 +251,7 @@ def download_view(link: Link, *, bucket: str, at: datetime) -> dict[str, Any]:
     }
 
 
-@dataclass(frozen=True)
-class ShareLimits:
+class ShareLimits(NamedTuple):
     default_ttl_seconds: int
     max_ttl_seconds: int
     max_shares_per_file: int = 20
@@ -305,8 +301,7 @@ def create_share_input(records: Sequence[FileRecord], body: dict[str, Any], limi
     return payload
 
 
-@dataclass(frozen=True)
-class Requester:
+class Requester(NamedTuple):
     """Who is downloading, from the request context API Gateway sets (never X-Forwarded-For)."""
 
     request_id: str

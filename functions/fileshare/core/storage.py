@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import base64
 from collections.abc import Iterator
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from fileshare.core.aws import client
 
@@ -17,8 +16,7 @@ def _version(version_id: str | None) -> dict[str, str]:
     return {"VersionId": version_id} if version_id and version_id != "null" else {}
 
 
-@dataclass(frozen=True)
-class PresignedPost:
+class PresignedPost(NamedTuple):
     url: str
     fields: dict[str, str]
 

@@ -10,9 +10,8 @@ and all of them expire once the upload has had the time it needs.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, NamedTuple
 from urllib.parse import quote, unquote
 
 from fileshare.core import clock, storage
@@ -30,8 +29,7 @@ META_NAME = "name"
 META_SIZE = "size"
 
 
-@dataclass(frozen=True)
-class UploadLimits:
+class UploadLimits(NamedTuple):
     max_upload_bytes: int
     single_post_max_bytes: int
     part_bytes: int
@@ -40,8 +38,7 @@ class UploadLimits:
     multipart_min_bytes_per_second: int = 512 * 1024  # the slowest upload a plan allows time for
 
 
-@dataclass(frozen=True)
-class UploadRequest:
+class UploadRequest(NamedTuple):
     name: str
     size: int
     content_type: str

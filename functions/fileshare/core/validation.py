@@ -9,8 +9,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterable
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from fileshare.core.bounded import clip
 from fileshare.core.content_types import (
@@ -25,8 +24,7 @@ from fileshare.core.content_types import (
 from fileshare.core.names import sanitize_name
 
 
-@dataclass(frozen=True)
-class UploadFacts:
+class UploadFacts(NamedTuple):
     """What the upload claimed: the key's owner, and the metadata pinned by the presigned POST."""
 
     owner_id: str
@@ -38,8 +36,7 @@ class UploadFacts:
     s3_sha256: str | None = None
 
 
-@dataclass(frozen=True)
-class ContentFacts:
+class ContentFacts(NamedTuple):
     """What the object really is, measured in one streaming pass."""
 
     size: int
@@ -62,8 +59,7 @@ def inspect_stream(chunks: Iterable[bytes]) -> ContentFacts:
     return ContentFacts(size=size, sha256=digest.hexdigest(), head=bytes(head), tail=tail)
 
 
-@dataclass(frozen=True)
-class ValidationResult:
+class ValidationResult(NamedTuple):
     accepted: bool
     name: str
     declared_type: str

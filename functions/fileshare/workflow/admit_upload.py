@@ -3,8 +3,7 @@ in the order uploads register; a refused upload is discarded by the workflow."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
@@ -15,8 +14,7 @@ from fileshare.core.quota import QuotaLimits, window_start
 from fileshare.observability import logger, metrics, tracer
 
 
-@dataclass(frozen=True)
-class Settings:
+class Settings(NamedTuple):
     table_name: str
     max_bytes_stored: int
     max_uploads_per_hour: int

@@ -6,8 +6,7 @@ DynamoDB's attribute-value form, for the ``Register`` state to put conditionally
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
@@ -21,8 +20,7 @@ from fileshare.core.uploads import META_NAME, META_OWNER, META_SIZE, decode_name
 from fileshare.observability import logger, tracer
 
 
-@dataclass(frozen=True)
-class Settings:
+class Settings(NamedTuple):
     uploads_bucket: str
     file_retention_seconds: int
     processing_timeout_seconds: int = 3600

@@ -3,8 +3,7 @@ resumes the upload workflow waiting on that object version."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
@@ -13,8 +12,7 @@ from fileshare.core.scan_rendezvous import deliver_result, guardduty_verdict
 from fileshare.observability import logger, tracer
 
 
-@dataclass(frozen=True)
-class Settings:
+class Settings(NamedTuple):
     table_name: str
     uploads_bucket: str
 

@@ -6,8 +6,7 @@ the mail dead-letter queue."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
@@ -25,8 +24,7 @@ from fileshare.core.store import IndexReader
 from fileshare.observability import logger, metrics, tracer
 
 
-@dataclass(frozen=True)
-class Settings:
+class Settings(NamedTuple):
     table_name: str
     user_pool_id: str
     app_url: str
@@ -48,7 +46,7 @@ def _send(to: str, email: Email, reply_to: str | None) -> None:
 
 
 room = Mailroom(
-    index=IndexReader(settings.table_name),
+    store=IndexReader(settings.table_name),
     find_person=lambda sub: find_person(settings.user_pool_id, sub),
     send=_send,
     decrypt_token=decrypt_share_token,

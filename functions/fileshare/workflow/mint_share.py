@@ -9,8 +9,7 @@ process.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
@@ -22,8 +21,7 @@ from fileshare.core.store import to_attribute_values
 from fileshare.observability import logger, tracer
 
 
-@dataclass(frozen=True)
-class Settings:
+class Settings(NamedTuple):
     token_key_id: str
     share_default_ttl_seconds: int
     table_name: str

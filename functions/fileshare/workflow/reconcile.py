@@ -4,9 +4,8 @@ objects and marks stuck records FAILED)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import timedelta
-from typing import Any
+from typing import Any, NamedTuple
 
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
@@ -16,8 +15,7 @@ from fileshare.core.reconcile import find, report, upload_event
 from fileshare.observability import logger, metrics, tracer
 
 
-@dataclass(frozen=True)
-class Settings:
+class Settings(NamedTuple):
     uploads_bucket: str
     table_name: str
     process_upload_state_machine_arn: str

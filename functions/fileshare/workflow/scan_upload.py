@@ -7,9 +7,8 @@ from __future__ import annotations
 
 import shutil
 import tempfile
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
@@ -20,8 +19,7 @@ from fileshare.core.scanning import ScanResult, engine_for, fit_to_scratch, scan
 from fileshare.observability import logger, metrics, tracer
 
 
-@dataclass(frozen=True)
-class Settings:
+class Settings(NamedTuple):
     scanner_engine: str = "yara"
     archive_max_depth: int = 3
     archive_max_members: int = 1000

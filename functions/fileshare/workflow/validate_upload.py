@@ -3,8 +3,7 @@ object once to measure, hash and sniff it, and judge it."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
@@ -14,8 +13,7 @@ from fileshare.core.validation import UploadFacts, check_before_reading, inspect
 from fileshare.observability import logger, metrics, tracer
 
 
-@dataclass(frozen=True)
-class Settings:
+class Settings(NamedTuple):
     max_upload_bytes: int
     allowed_content: str = ",".join(sorted(DEFAULT_ALLOWED))
 

@@ -3,15 +3,14 @@ reported by the name of its variable (so a broken deployment says what to fix at
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 import pytest
 
 from fileshare.core.config import ConfigError, load
 
 
-@dataclass(frozen=True)
-class Settings:
+class Settings(NamedTuple):
     table_name: str
     max_upload_bytes: int
     scanner_engine: str = "yara"

@@ -4,7 +4,6 @@ redemption, and are made only of the owner's own READY files, each claimed in on
 
 from __future__ import annotations
 
-from dataclasses import replace
 from datetime import timedelta
 from typing import Any
 
@@ -48,7 +47,7 @@ def a_link(**changes: Any) -> ShareRecord:
         created_at=clock.to_iso(NOW - timedelta(hours=1)),
         expires_at=clock.to_iso(NOW + timedelta(days=1)),
     )
-    return replace(link, **changes)
+    return link._replace(**changes)
 
 
 class Index:
@@ -75,8 +74,8 @@ class Workflow:
 
 def test_a_deleted_or_expired_file_drops_out_of_the_link() -> None:
     records = files()
-    records[IDS[0]] = replace(records[IDS[0]], status="DELETED")
-    records[IDS[2]] = replace(records[IDS[2]], expires_at=clock.to_iso(NOW - timedelta(seconds=1)))
+    records[IDS[0]] = records[IDS[0]]._replace(status="DELETED")
+    records[IDS[2]] = records[IDS[2]]._replace(expires_at=clock.to_iso(NOW - timedelta(seconds=1)))
 
     view = public_view(ShareLookup(Index(a_link(), records)).find(TOKEN, NOW))
 
@@ -87,7 +86,7 @@ def test_a_deleted_or_expired_file_drops_out_of_the_link() -> None:
 def test_a_file_gone_from_the_index_or_of_another_owner_is_skipped_too() -> None:
     records = files()
     del records[IDS[0]]
-    records[IDS[1]] = replace(records[IDS[1]], owner_id="someone-else")
+    records[IDS[1]] = records[IDS[1]]._replace(owner_id="someone-else")
 
     link = ShareLookup(Index(a_link(), records)).find(TOKEN, NOW)
 
@@ -95,7 +94,7 @@ def test_a_file_gone_from_the_index_or_of_another_owner_is_skipped_too() -> None
 
 
 def test_a_link_with_none_of_its_files_left_is_the_one_404() -> None:
-    records = {i: replace(r, status="DELETED") for i, r in files().items()}
+    records = {i: r._replace(status="DELETED") for i, r in files().items()}
 
     with pytest.raises(NotFound) as dead:
         ShareLookup(Index(a_link(), records)).find(TOKEN, NOW)
@@ -106,7 +105,7 @@ def test_a_link_with_none_of_its_files_left_is_the_one_404() -> None:
 def test_one_redemption_counts_one_download_and_presigns_every_file_left(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(storage, "presign_get", lambda **kw: f"https://s3.example/{kw['key']}?signed")
     records = files()
-    records[IDS[1]] = replace(records[IDS[1]], status="DELETED")
+    records[IDS[1]] = records[IDS[1]]._replace(status="DELETED")
     workflow = Workflow()
 
     answer = redeem(
@@ -131,7 +130,7 @@ def test_one_redemption_counts_one_download_and_presigns_every_file_left(monkeyp
 
 def test_a_link_is_made_only_of_the_owners_own_files_and_names_the_one_that_is_not() -> None:
     records = files()
-    records[IDS[1]] = replace(records[IDS[1]], owner_id="someone-else")
+    records[IDS[1]] = records[IDS[1]]._replace(owner_id="someone-else")
 
     class Files:
         def get_files(self, file_ids: list[str]) -> list[FileRecord | None]:
@@ -148,9 +147,9 @@ def test_a_file_not_ready_or_at_its_link_limit_is_refused_by_name() -> None:
     records = list(files().values())
 
     with pytest.raises(Conflict) as not_ready:
-        create_share_input([records[0], replace(records[1], status="PROCESSING")], {}, LIMITS)
+        create_share_input([records[0], records[1]._replace(status="PROCESSING")], {}, LIMITS)
     with pytest.raises(Conflict) as full:
-        create_share_input([records[0], replace(records[2], shares_created=20)], {}, LIMITS)
+        create_share_input([records[0], records[2]._replace(shares_created=20)], {}, LIMITS)
 
     assert not_ready.value.code == "file_not_ready" and "y.pdf" in not_ready.value.message
     assert full.value.code == "share_limit_reached" and "z.pdf" in full.value.message
@@ -158,7 +157,7 @@ def test_a_file_not_ready_or_at_its_link_limit_is_refused_by_name() -> None:
 
 def test_the_workflow_input_names_every_file_and_the_last_expiry() -> None:
     records = list(files().values())
-    later = replace(records[1], expires_at=clock.to_iso(NOW + timedelta(days=40)))
+    later = records[1]._replace(expires_at=clock.to_iso(NOW + timedelta(days=40)))
 
     payload = create_share_input([records[0], later], {"maxDownloads": 1, "expiresInSeconds": 600}, LIMITS)
 
@@ -192,6 +191,6 @@ def test_a_link_to_several_files_is_listed_under_its_owner_and_its_token_bound_t
     assert shares.token_context_of(link) == {"ownerId": OWNER, "shareId": link.share_id}
     assert keyring.token_context(share_id="s", file_id="f") == {"fileId": "f", "shareId": "s"}
     with pytest.raises(ValueError):
-        replace(link, file_id=IDS[0])  # either a file's link or a link to several, never both
+        link._replace(file_id=IDS[0]).to_item()  # either a file's link or a link to several, never both
     with pytest.raises(ValueError):
         keyring.token_context(share_id="s")

@@ -174,7 +174,7 @@ def _share(share_id: str, token: str, password_hash: str | None = None, revoked:
 
 def _room(index: FakeIndex, outbox: list[tuple[str, Email, str | None]]) -> Mailroom:
     return Mailroom(
-        index=index,
+        store=index,
         find_person=lambda sub: Person("owner@example.com", "en") if sub == "owner-1" else None,
         send=lambda to, email, reply_to: outbox.append((to, email, reply_to)),
         decrypt_token=lambda share: share.token_ciphertext.removeprefix("cipher-of-"),

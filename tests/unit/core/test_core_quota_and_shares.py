@@ -6,7 +6,6 @@ from __future__ import annotations
 import base64
 import threading
 from collections import OrderedDict
-from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -95,7 +94,7 @@ def a_share(**changes: object) -> ShareRecord:
         created_at="2026-03-01T11:00:00.000Z",
         expires_at="2026-03-08T11:00:00.000Z",
     )
-    return replace(share, **changes)
+    return share._replace(**changes)
 
 
 def test_revoked_links_are_listed_but_never_decrypted(monkeypatch: pytest.MonkeyPatch) -> None:
