@@ -9,6 +9,7 @@ from typing import Any, NamedTuple
 from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
+from fileshare import init_complete
 from fileshare.api.http import caller_id, new_resolver, page_size
 from fileshare.core import clock, config
 from fileshare.core.file_requests import owner_view as request_view
@@ -110,3 +111,6 @@ def me() -> dict[str, Any]:
 @tracer.capture_lambda_handler(capture_response=False)  # answers hold share and request links
 def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     return app.resolve(event, context)
+
+
+init_complete()

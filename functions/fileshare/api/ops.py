@@ -16,6 +16,7 @@ from aws_lambda_powertools.event_handler import Response, content_types
 from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
+from fileshare import init_complete
 from fileshare.api.http import caller_id, json_body, new_resolver, page_size
 from fileshare.core import clock, config, workflow_runs
 from fileshare.core.commands import CommandFailed, run_command
@@ -172,3 +173,6 @@ def reconcile() -> dict[str, Any]:
 @tracer.capture_lambda_handler
 def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     return app.resolve(event, context)
+
+
+init_complete()

@@ -14,6 +14,7 @@ from typing import Any, NamedTuple
 from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
+from fileshare import init_complete
 from fileshare.api.http import json_body, new_resolver
 from fileshare.core import clock, config
 from fileshare.core.commands import run_command
@@ -81,3 +82,6 @@ def download(token: str) -> dict[str, Any]:
 @metrics.log_metrics
 def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     return app.resolve(event, context)
+
+
+init_complete()

@@ -11,6 +11,7 @@ from aws_lambda_powertools.event_handler import Response, content_types
 from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
+from fileshare import init_complete
 from fileshare.api.http import caller_id, json_body, new_resolver, page_size
 from fileshare.core import clock, config
 from fileshare.core.commands import CommandFailed, run_command
@@ -267,3 +268,6 @@ def close_request(request_id: str) -> Response[str]:
 @metrics.log_metrics
 def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     return app.resolve(event, context)
+
+
+init_complete()

@@ -9,6 +9,7 @@ from aws_lambda_powertools.event_handler import Response, content_types
 from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
+from fileshare import init_complete
 from fileshare.api.http import caller_id, json_body, new_resolver
 from fileshare.core import clock, config
 from fileshare.core.quota import QuotaLimits, check_new_upload, window_start
@@ -65,3 +66,6 @@ def create_upload() -> Response[dict[str, Any]]:
 @metrics.log_metrics
 def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     return app.resolve(event, context)
+
+
+init_complete()

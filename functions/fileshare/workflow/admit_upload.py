@@ -7,6 +7,7 @@ from typing import Any, NamedTuple
 
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
+from fileshare import init_complete
 from fileshare.core import clock, config
 from fileshare.core.admission import admit
 from fileshare.core.bounded import clip
@@ -49,3 +50,6 @@ def admit_upload(upload: dict[str, Any]) -> dict[str, Any]:
 @metrics.log_metrics
 def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     return admit_upload(event["upload"])
+
+
+init_complete()

@@ -7,6 +7,7 @@ from typing import Any, NamedTuple
 
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
+from fileshare import init_complete
 from fileshare.core import config
 from fileshare.core.scan_rendezvous import wait_for_result
 from fileshare.observability import logger, tracer
@@ -33,3 +34,6 @@ def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     )
     logger.info("waiting for GuardDuty" if not done else "GuardDuty had already answered")
     return {"resumed": done}
+
+
+init_complete()

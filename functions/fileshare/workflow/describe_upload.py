@@ -10,6 +10,7 @@ from typing import Any, NamedTuple
 
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
+from fileshare import init_complete
 from fileshare.core import clock, config, storage
 from fileshare.core.file_requests import MAX_UPLOADER_NAME, META_REQUEST, META_UPLOADER, clean_text, is_request_id
 from fileshare.core.keys import parse_upload_key
@@ -98,3 +99,6 @@ def describe(event: dict[str, Any]) -> dict[str, Any]:
 @tracer.capture_lambda_handler
 def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     return describe(event)
+
+
+init_complete()

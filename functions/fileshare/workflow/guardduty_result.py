@@ -7,6 +7,7 @@ from typing import Any, NamedTuple
 
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
+from fileshare import init_complete
 from fileshare.core import config
 from fileshare.core.scan_rendezvous import deliver_result, guardduty_verdict
 from fileshare.observability import logger, tracer
@@ -36,3 +37,6 @@ def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     )
     logger.info("GuardDuty result", extra={"verdict": result["verdict"], "resumed": resumed})
     return {"verdict": result["verdict"], "resumed": resumed}
+
+
+init_complete()

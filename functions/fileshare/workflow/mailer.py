@@ -10,6 +10,7 @@ from typing import Any, NamedTuple
 
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
+from fileshare import init_complete
 from fileshare.core import clock, config, mailbox
 from fileshare.core.directory import find_person
 from fileshare.core.mail import Email
@@ -72,3 +73,6 @@ def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     metrics.add_metric(name="EmailsSent", unit="Count", value=len(sent))
     logger.info("mail", extra={"messages": len(sent)})  # counts only: no addresses, no links
     return {"sent": len(sent)}
+
+
+init_complete()

@@ -13,6 +13,7 @@ from typing import Any, NamedTuple
 
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
+from fileshare import init_complete
 from fileshare.core import config
 from fileshare.core.file_requests import mint_request
 from fileshare.core.records import create_share_transaction
@@ -86,3 +87,6 @@ def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
             max_shares=int(event["maxShares"]),
         )
     return answer
+
+
+init_complete()

@@ -10,6 +10,7 @@ from typing import Any
 
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
+from fileshare import init_complete
 from fileshare.core import storage
 from fileshare.core.keys import parse_upload_key
 from fileshare.observability import logger, tracer
@@ -24,3 +25,6 @@ def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     deleted = storage.delete_all_versions(bucket=event["bucket"], key=key)
     logger.info("object purged", extra={"versions_deleted": deleted})
     return {"versionsDeleted": deleted}
+
+
+init_complete()

@@ -9,6 +9,7 @@ from typing import Any, NamedTuple
 
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
+from fileshare import init_complete
 from fileshare.core import clock, config, inventory
 from fileshare.core.keys import parse_upload_key
 from fileshare.core.reconcile import find, report, upload_event
@@ -74,3 +75,6 @@ def reconcile(event: dict[str, Any], *, execution_arn: str, region: str, account
 def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     _, _, _, region, account, *_ = context.invoked_function_arn.split(":")
     return reconcile(event["request"], execution_arn=event["executionArn"], region=region, account=account)
+
+
+init_complete()

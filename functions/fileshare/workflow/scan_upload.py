@@ -12,6 +12,7 @@ from typing import Any, NamedTuple
 
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
+from fileshare import init_complete
 from fileshare.core import config, storage
 from fileshare.core.archives import ArchiveLimits, Unscannable
 from fileshare.core.content_types import DEFAULT_ALLOWED, parse_allowed
@@ -71,3 +72,6 @@ def scan(upload: dict[str, Any]) -> dict[str, Any]:
 @metrics.log_metrics
 def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     return scan(event["upload"])
+
+
+init_complete()

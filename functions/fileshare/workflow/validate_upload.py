@@ -7,6 +7,7 @@ from typing import Any, NamedTuple
 
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
+from fileshare import init_complete
 from fileshare.core import config, storage
 from fileshare.core.content_types import DEFAULT_ALLOWED, parse_allowed
 from fileshare.core.validation import UploadFacts, check_before_reading, inspect_stream, validate_upload
@@ -50,3 +51,6 @@ def validate(upload: dict[str, Any]) -> dict[str, Any]:
 @metrics.log_metrics
 def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     return validate(event["upload"])
+
+
+init_complete()
