@@ -6,7 +6,7 @@
 In a Lambda runtime (``_HANDLER`` is set, by Lambda and by the local stack's runner) the garbage
 collector is off while the handler's module is imported: an import makes objects that live as long
 as the process, so each collection during it walked boto3's, Powertools' and the X-Ray SDK's
-growing heap for nothing, about a tenth of `import boto3`'s time. Every handler module ends with
+growing heap for nothing, about a tenth of ``import boto3``'s time. Every handler module ends with
 ``init_complete()``, which moves what the import made out of all later collections
 (``gc.freeze``) and turns the collector back on for the invocations.
 """
