@@ -1,5 +1,7 @@
 """The one place that creates the logger, tracer and metrics; settings come from POWERTOOLS_* env."""
 
+import warnings
+
 from aws_lambda_powertools import Logger, Metrics, Tracer
 
 logger = Logger()
@@ -8,3 +10,6 @@ logger = Logger()
 # alone is ~15 ms of cold start) and wrapping http.client under botocore's own calls.
 tracer = Tracer(patch_modules=("botocore",))
 metrics = Metrics()
+# Most invocations count nothing (an upload admitted, an answer read), and Powertools warns on stderr
+# at each such flush; its documentation's way of saying that an empty flush is expected:
+warnings.filterwarnings("ignore", "No application metrics to publish*")
