@@ -80,8 +80,9 @@ def install() -> None:
     threading.Thread._bootstrap_inner = accounted  # type: ignore[attr-defined]
 
 
-def snapshot(functions: dict[str, list[int]]) -> dict[str, float]:
-    """CPU seconds so far per component: the host's threads, and each function's processes."""
+def snapshot(functions: dict[str, list[int]], processes: dict[str, int]) -> dict[str, float]:
+    """CPU seconds so far per component: the host's threads, each function's processes, and the
+    stack's other processes (``processes``: component -> pid)."""
     with _lock:
         totals = dict(_finished)
         live = dict(_live)
@@ -92,6 +93,8 @@ def snapshot(functions: dict[str, list[int]]) -> dict[str, float]:
     totals["stack"] = totals.get("stack", 0.0) + max(0.0, process_cpu(os.getpid()) - accounted)
     for name, pids in functions.items():
         totals[f"function:{name}"] = sum(process_cpu(pid) for pid in pids)
+    for name, pid in processes.items():
+        totals[name] = process_cpu(pid)
     return totals
 
 

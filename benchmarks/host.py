@@ -55,7 +55,8 @@ def main() -> int:
             for line in sys.stdin:
                 command = line.strip()
                 if command == "cpu":
-                    print(json.dumps(cpu.snapshot(runner.pids())), flush=True)
+                    engine = {"engine": pid} if (pid := stack.moto.engine.pid()) else {}
+                    print(json.dumps(cpu.snapshot(runner.pids(), engine)), flush=True)
                 elif command == "quit":
                     break
         finally:

@@ -1,4 +1,8 @@
-"""moto in server mode, in this process, with the three hooks the local stack needs:
+"""moto in server mode, in this process, with the hooks the local stack needs. Step Functions is
+the exception: its calls are authorized here and answered by the engine's own process
+(``devstack.engine_host``), where ``install_engine_hooks`` puts the hooks marked (engine) below.
+
+The hooks:
 
 * Lambda ``Invoke`` runs our handlers through the Lambda runner (moto's own simple backend only
   echoes);
@@ -8,8 +12,8 @@
   between, so two concurrent conditional writes could both pass; DynamoDB makes each one atomic.
   Reads take the same lock: moto applies an update to the stored item one action at a time, so a
   read beside it could see half of it; DynamoDB shows a write whole or not at all;
-* ``StartSyncExecution`` runs Express workflows synchronously (``devstack.express``);
-* ``RedriveExecution`` continues a failed Standard execution, and a Standard execution that stops
+* (engine) ``StartSyncExecution`` runs Express workflows synchronously (``devstack.express``);
+* (engine) ``RedriveExecution`` continues a failed Standard execution, and a Standard execution that stops
   puts its status-change event on the default bus (``devstack.redrive``);
 * SES prints a line for every message it accepts (``devstack.mail``), since none leaves the machine;
 * Cognito sign-up confirms the user at once and prints it, since no email is sent locally;
@@ -18,18 +22,18 @@
 * Cognito ``RevokeToken`` (``fileshare logout``), which moto lacks, forgets a refresh token;
 
 * a rule with a schedule and no event pattern matches no event (moto matched every one);
-* ``StartExecution`` without a name gets a fresh one (moto used ``None``, one ARN for all);
-* ``$$.State.EnteredTime`` is written as AWS writes it (``2026-11-26T12:00:00.123Z``);
-* Step Functions' SDK tasks take parameters in PascalCase and call the API in its own case
+* (engine) ``StartExecution`` without a name gets a fresh one (moto used ``None``, one ARN for all);
+* (engine) ``$$.State.EnteredTime`` is written as AWS writes it (``2026-11-26T12:00:00.123Z``);
+* (engine) Step Functions' SDK tasks take parameters in PascalCase and call the API in its own case
   (``ExecutionArn`` -> ``executionArn``), which moto's engine did not do;
 * S3's requests pass ``devstack.s3_front`` first (in moto's dispatcher, so on moto's port), which
   checks signatures, expiry, presigned POST policies and the bucket policy's denies as S3 does;
-* an S3 SDK task that fails is named ``S3.<Exception>`` (``S3.S3Exception``) as in AWS, where moto's
+* (engine) an S3 SDK task that fails is named ``S3.<Exception>`` (``S3.S3Exception``) as in AWS, where moto's
   engine wrote ``s3.s3Exception``, which no Retry in AWS's spelling matched;
-* an EventBridge ``putEvents`` task that the service refuses fails with ``EventBridge.<Code>``
+* (engine) an EventBridge ``putEvents`` task that the service refuses fails with ``EventBridge.<Code>``
   (``EventBridge.ThrottlingException``), which a Retry can name; moto's engine turned it into
   ``States.Runtime``, which no Retry or Catch may name;
-* the engine forgets the threads it has started once they end: moto kept every one (an
+* (engine) the engine forgets the threads it has started once they end: moto kept every one (an
   execution's, each Task's, each Map iteration's and Parallel branch's) in a list nothing empties,
   about 2 KB each and some fifteen per upload, for the life of the stack;
 
@@ -44,9 +48,9 @@ turning items that are already in DynamoDB's wire form into JSON, so the item op
 are written with ``json.dumps`` (binary values base64, as the wire has them); and a DynamoDB
 transaction deep-copied every table it touched, once per entry, to undo itself if cancelled (so
 each cost the table's size, under the lock every DynamoDB call takes), so it copies the items it
-names and puts those back instead. Since then (docs/local-stack.md lists them all): the engine's
-calls reach moto's server application within this process rather than over TCP; a query's found
-items are not deep-copied and their sizes are counted directly; and more kept caches.
+names and puts those back instead. Since then (docs/local-stack.md lists them all): a query's
+found items are not deep-copied and their sizes are counted directly; more kept caches; and the
+engine in a process of its own, so that its threads and moto's run on two cores.
 """
 
 from __future__ import annotations
@@ -57,10 +61,10 @@ import bisect
 import copy
 import datetime
 import functools
+import hmac
 import inspect
 import json
 import logging
-import os
 import sys
 import threading
 import uuid
@@ -68,7 +72,7 @@ from collections import deque
 from collections.abc import Callable
 from types import SimpleNamespace
 from typing import Any, cast
-from urllib.parse import urlsplit
+from urllib.parse import parse_qs
 
 import boto3
 import botocore.session
@@ -78,9 +82,9 @@ import moto.dynamodb.responses as dynamodb_responses
 import requests
 import xmltodict
 from botocore import xform_name
-from botocore.awsrequest import AWSResponse
 from botocore.config import Config
-from botocore.exceptions import ClientError
+from botocore.exceptions import ClientError, HTTPClientError
+from botocore.exceptions import ConnectionError as BotocoreConnectionError
 from moto import settings
 from moto.awslambda_simple.models import LambdaSimpleBackend
 from moto.cognitoidp.models import CognitoIdpBackend
@@ -88,7 +92,6 @@ from moto.cognitoidp.responses import CognitoIdpResponse
 from moto.core import responses as moto_responses
 from moto.core.authorization import ActionAuthenticatorMixin
 from moto.core.base_backend import BackendDict
-from moto.core.botocore_stubber import MockRawResponse
 from moto.core.compat import HAS_CRT
 from moto.core.exceptions import InvalidClientTokenIdError
 from moto.core.responses import ActionResult, EmptyResult
@@ -104,7 +107,6 @@ from moto.moto_server.werkzeug_app import DomainDispatcherApplication, MotoReque
 from moto.s3 import models as s3_models
 from moto.s3.models import MultipartChecksumBuilder
 from moto.ses.models import RawMessage, SESBackend
-from moto.settings import moto_server_port
 from moto.stepfunctions.parser import utils as engine_utils
 from moto.stepfunctions.parser.api import HistoryEventType, TaskFailedEventDetails
 from moto.stepfunctions.parser.asl.component.common.error_name.custom_error_name import CustomErrorName
@@ -135,12 +137,14 @@ from moto.stepfunctions.parser.asl.utils import boto_client as engine_clients
 from moto.stepfunctions.parser.asl.utils import json_path
 from moto.stepfunctions.parser.backend.execution_worker import ExecutionWorker
 from moto.stepfunctions.parser.models import StepFunctionsParserBackend
+from moto.stepfunctions.responses import StepFunctionResponse
 from moto.sts.models import sts_backends
 from moto.utilities.arns import parse_arn
+from werkzeug.exceptions import HTTPException
 from werkzeug.serving import BaseWSGIServer, make_server
-from werkzeug.test import Client as WsgiClient
 
 from devstack import express, redrive
+from devstack.engine_host import EngineHost
 from devstack.faults import ENGINE_AGENT, FaultInjector
 from devstack.lambda_runner import LambdaRunner
 from devstack.mail import SentMail
@@ -385,60 +389,20 @@ def _make_heap_keys(program: Any) -> None:
             pending.extend(node.values())
 
 
-_engine_clients: dict[tuple[str, str, str, bool, int], Any] = {}
+_engine_clients: dict[tuple[str, str, str], Any] = {}
 _engine_clients_lock = threading.Lock()
 
 
 def _kept_engine_client(region: str, service: str, state_credentials: Any = None) -> Any:
     """The engine's client (``_state_machine_client``), once per region, service and role: a botocore
     client costs ~20 ms of CPU to build and is safe to share between threads."""
-    from moto.core.models import botocore_stubber
-
     role = getattr(state_credentials, "role_arn", None) or ""
-    key = (region, service, role, bool(botocore_stubber.enabled), int(moto_server_port()))
+    key = (region, service, role)
     with _engine_clients_lock:
         client = _engine_clients.get(key)
         if client is None:
             client = _engine_clients[key] = _state_machine_client(region, service, state_credentials)
-            client.meta.events.register("before-send", _send_in_process)
         return client
-
-
-# The WSGI application moto's server runs (MotoHost.start): the engine's calls are handed to it
-# directly, as moto's own in-process mock hands a request to its backends at ``before-send``.
-_served: dict[str, Any] = {}
-
-
-def _send_in_process(request: Any, **kwargs: Any) -> AWSResponse | None:
-    """An engine client's request, signed as it would be sent, answered by moto's server application
-    (the fault switch, S3's front, Flask, moto) in this thread, without the TCP connection, server
-    thread and HTTP parsing a request costs on both sides (docs/local-stack.md). ``None`` sends it
-    over HTTP, where no server runs in this process."""
-    app = _served.get("app")
-    if app is None:
-        return None
-    url = urlsplit(request.url)
-    body = request.body
-    if body is None:
-        data = b""
-    elif isinstance(body, str):
-        data = body.encode("utf-8")
-    elif isinstance(body, bytes | bytearray):
-        data = bytes(body)
-    else:
-        data = body.read()
-    answer = WsgiClient(app, use_cookies=False).open(
-        path=url.path,
-        base_url=f"{url.scheme}://{url.netloc}",
-        query_string=url.query,
-        method=request.method,
-        headers=[
-            (name, value.decode("latin-1") if isinstance(value, bytes) else value)
-            for name, value in request.headers.items()
-        ],
-        data=data,
-    )
-    return AWSResponse(request.url, answer.status_code, dict(answer.headers), MockRawResponse(answer.get_data()))
 
 
 # Item operations only: their answers are items and counts, already shaped as the JSON protocol's.
@@ -772,6 +736,18 @@ def _forget_finished_threads() -> None:
     kept.clear()
 
 
+def _install_common_speedups() -> None:
+    """The response layer's, which both processes' moto servers run."""
+    # moto lists a response class's methods (``inspect.getmembers``) on every request to find the
+    # action's; the classes are complete once the hooks are in.
+    names_of = moto_responses.method_names_from_class  # type: ignore[attr-defined]  # the name call_action calls
+    moto_responses.method_names_from_class = functools.lru_cache(maxsize=None)(names_of)  # type: ignore[attr-defined]
+    _originals["enrich_response"] = moto_responses.BaseResponse._enrich_response
+    moto_responses.BaseResponse._enrich_response = staticmethod(_enrich_response)  # type: ignore[method-assign,assignment]
+    _originals["backend_for_account"] = BackendDict.__getitem__
+    BackendDict.__getitem__ = _backend_for_account  # type: ignore[method-assign,assignment]
+
+
 def _install_speedups() -> None:
     dynamodb_responses.dynamo_to_dict = _dynamo_to_dict  # type: ignore[attr-defined]  # the name DynamoResult calls
     _originals["table_query"] = Table.query
@@ -784,27 +760,25 @@ def _install_speedups() -> None:
     Item.size = _item_size  # type: ignore[method-assign]
     _originals["dynamodb_serialized"] = DynamoHandler.serialized
     DynamoHandler.serialized = _dynamodb_serialized  # type: ignore[method-assign,assignment]  # same call, a faster body
+    # IAM evaluation parsed each policy document of the caller's role on every signed request;
+    # the parsed statements are only read, and a changed policy is a different document.
+    access_control.json = SimpleNamespace(loads=functools.lru_cache(maxsize=1024)(json.loads))  # type: ignore[attr-defined,assignment]
+    s3_models.MultipartChecksumBuilder = _RunningChecksum  # type: ignore[misc]  # the name complete() calls
+    _install_common_speedups()
+
+
+def _install_engine_speedups() -> None:
     _originals["boto_client_for"] = engine_clients.boto_client_for
     _replace_in_engine(engine_clients, "boto_client_for", _kept_engine_client)  # each Task imported it by name
     # Compiled paths are only read (``find``, ``update_or_create``), never changed, so one copy
     # serves every thread; ResultPath compiled its path on every state.
     json_path.parse = functools.lru_cache(maxsize=4096)(json_path.parse)  # type: ignore[attr-defined]
     result_path.parse = functools.lru_cache(maxsize=4096)(result_path.parse)  # type: ignore[attr-defined]
-    # moto lists a response class's methods (``inspect.getmembers``) on every request to find the
-    # action's; the classes are complete once the hooks are in.
-    names_of = moto_responses.method_names_from_class  # type: ignore[attr-defined]  # the name call_action calls
-    moto_responses.method_names_from_class = functools.lru_cache(maxsize=None)(names_of)  # type: ignore[attr-defined]
     json_copy = SimpleNamespace(deepcopy=_json_copy)
     for module in (asl_states, string_expression, execute_state, state_task_service, result_path):
         module.copy = json_copy  # type: ignore[attr-defined]  # each calls copy.deepcopy only
-    # IAM evaluation parsed each policy document of the caller's role on every signed request;
-    # the parsed statements are only read, and a changed policy is a different document.
-    access_control.json = SimpleNamespace(loads=functools.lru_cache(maxsize=1024)(json.loads))  # type: ignore[attr-defined,assignment]
-    s3_models.MultipartChecksumBuilder = _RunningChecksum  # type: ignore[misc]  # the name complete() calls
-    _originals["enrich_response"] = moto_responses.BaseResponse._enrich_response
-    moto_responses.BaseResponse._enrich_response = staticmethod(_enrich_response)  # type: ignore[method-assign,assignment]
-    _originals["backend_for_account"] = BackendDict.__getitem__
-    BackendDict.__getitem__ = _backend_for_account  # type: ignore[method-assign,assignment]
+    _forget_finished_threads()
+    _install_common_speedups()
 
 
 def install_hooks(
@@ -814,6 +788,8 @@ def install_hooks(
     on_sign_up: Callable[[str], None] | None,
     on_mail: Callable[[SentMail], None] | None = None,
 ) -> None:
+    """The stack's process: every service but Step Functions (whose calls ``MotoHost`` hands on to
+    the engine's process once IAM has allowed them: ``_to_engine``)."""
     global _runner, _deliver, _on_sign_up, _on_mail
     _runner, _deliver, _on_sign_up, _on_mail = runner, deliver, on_sign_up, on_mail
     if not _originals:
@@ -826,13 +802,6 @@ def install_hooks(
         CognitoIdpBackend.sign_up = _sign_up  # type: ignore[method-assign]
         CognitoIdpResponse.get_tokens_from_refresh_token = _get_tokens_from_refresh_token  # type: ignore[attr-defined]
         CognitoIdpResponse.revoke_token = _revoke_token  # type: ignore[attr-defined]
-        ExecutionWorker._get_evaluation_entrypoint = _evaluation_entrypoint  # type: ignore[method-assign]
-        asl_state.StateData = _state_data  # type: ignore[attr-defined,assignment]  # the name state.py calls
-        StepFunctionsParserBackend.start_execution = _named(StepFunctionsParserBackend.start_execution)  # type: ignore[method-assign]
-        aws_sdk_errors._SERVICE_ERROR_NAMES["s3"] = "S3"
-        StateTaskServiceEvents._from_error = _events_error(StateTaskServiceEvents._from_error)  # type: ignore[method-assign]
-        for task in (StateTaskServiceAwsSdk, StateTaskServiceSfn):
-            task._eval_service_task = _api_cased(task._eval_service_task)  # type: ignore[method-assign]
         access_control.IAMRequestBase.__init__ = _iam_request_init(access_control.IAMRequestBase.__init__)  # type: ignore[method-assign]
         access_control.IAMRequestBase.check_action_permitted = _per_item_actions(  # type: ignore[method-assign]
             access_control.IAMRequestBase.check_action_permitted
@@ -846,24 +815,95 @@ def install_hooks(
         ActionAuthenticatorMixin.PUBLIC_OPERATIONS += [
             f"AWSCognitoIdentityProviderService.{name}" for name in _PUBLIC_COGNITO
         ]
-        express.install()
-        redrive.install()
         _install_speedups()
-        _forget_finished_threads()
         for name in _DYNAMODB_WRITES:
             setattr(DynamoDBBackend, name, _serialised_write(getattr(DynamoDBBackend, name)))
         for name in _DYNAMODB_HANDLERS:
             setattr(DynamoHandler, name, _serialised(getattr(DynamoHandler, name)))
 
 
+def install_engine_hooks(stack_endpoint: str, secret: str, admin: Callable[[], dict[str, str]]) -> None:
+    """The engine's process (``devstack.engine_host``): Step Functions as AWS runs it, calling the
+    other services at ``stack_endpoint``, as the roles ``secret`` gets credentials of there;
+    ``admin`` gives the administrator's credentials (events AWS itself puts)."""
+    _stack.update(endpoint=stack_endpoint, secret=secret, admin=admin)
+    ExecutionWorker._get_evaluation_entrypoint = _evaluation_entrypoint  # type: ignore[method-assign]
+    asl_state.StateData = _state_data  # type: ignore[attr-defined,assignment]  # the name state.py calls
+    StepFunctionsParserBackend.start_execution = _named(StepFunctionsParserBackend.start_execution)  # type: ignore[method-assign]
+    aws_sdk_errors._SERVICE_ERROR_NAMES["s3"] = "S3"
+    StateTaskServiceEvents._from_error = _events_error(StateTaskServiceEvents._from_error)  # type: ignore[method-assign]
+    for task in (StateTaskServiceAwsSdk, StateTaskServiceSfn):
+        task._eval_service_task = _api_cased(task._eval_service_task)  # type: ignore[method-assign]
+    express.install()
+    redrive.install(publish=_put_events)
+    _install_engine_speedups()
+
+
+def _put_events(entries: list[dict[str, Any]]) -> None:
+    """Events the engine's process puts on the stack's default bus (as AWS does, not a caller)."""
+    admin = _stack["admin"]()
+    client = _kept_admin_client("events", admin["AWS_ACCESS_KEY_ID"], admin["AWS_SECRET_ACCESS_KEY"])
+    client.put_events(Entries=entries)
+
+
+@functools.cache
+def _kept_admin_client(service: str, key_id: str, secret: str) -> Any:
+    return boto3.client(
+        service,
+        region_name="us-east-1",
+        endpoint_url=_stack["endpoint"],
+        aws_access_key_id=key_id,
+        aws_secret_access_key=secret,
+    )
+
+
+# The engine's process, once started (``MotoHost.start``).
+_engine: dict[str, EngineHost] = {}
+
+
+def _to_engine(self: StepFunctionResponse) -> Any:
+    """A Step Functions call, authenticated and authorized here like any other, then answered by the
+    engine's process (``devstack.engine_host``)."""
+    try:
+        self._authenticate_and_authorize_normal_action("*")
+    except HTTPException as denied:
+        response = denied.description, {"status": denied.code}
+        status, headers, body = self._transform_response(self.response_headers, response)
+        headers, body = self._enrich_response(headers, body)
+        return status, headers, body
+    body = self.body.encode("utf-8") if isinstance(self.body, str) else bytes(self.body or b"")
+    return _engine["host"].forward(self.method, self.path, self.headers, body)
+
+
+def engine_application() -> Any:
+    """The engine's process's WSGI application: moto's dispatcher (it serves Step Functions only)."""
+    return DomainDispatcherApplication(_backend_app)
+
+
 def _backend_app(service: str) -> Any:
     """moto's Flask application for one service, out of Flask's debug mode: moto turns it on, which
-    builds a class on every request that has a body (Flask's form-encoding hint) and lets an
-    exception escape the application, where a server answers 500 but a caller in this process (the
-    engine's, ``_send_in_process``) would get the exception; out of it, Flask answers 500 itself."""
+    builds a class on every request that has a body (Flask's form-encoding hint)."""
     app = create_backend_app(service)  # type: ignore[arg-type]  # the dispatcher passes a service name
     app.debug = False
     return app
+
+
+# How the engine's process gets a role's credentials: as Step Functions does in AWS, the service
+# assumes the role itself (no trust check, no caller's policy), which no API call can do.
+ROLE_CREDENTIALS_PATH = "/_fileshare/engine/role-credentials"
+ROLE_CREDENTIALS_HEADER = "X-Fileshare-Engine-Secret"
+
+
+def _role_credentials_app(environ: dict[str, Any], start_response: Any) -> Any:
+    host = _engine.get("host")
+    given = environ.get("HTTP_" + ROLE_CREDENTIALS_HEADER.upper().replace("-", "_"), "")
+    role_arn = parse_qs(environ.get("QUERY_STRING", "")).get("roleArn", [""])[0]
+    if host is None or not hmac.compare_digest(given, host.secret) or not role_arn:
+        start_response("403 Forbidden", [("Content-Type", "text/plain")])
+        return [b"only the stack's Step Functions engine may ask for a role's credentials\n"]
+    body = json.dumps(role_credentials(role_arn, "states")).encode()
+    start_response("200 OK", [("Content-Type", "application/json"), ("Content-Length", str(len(body)))])
+    return [body]
 
 
 class _FrontedDispatcher(DomainDispatcherApplication):
@@ -883,6 +923,8 @@ class _FrontedDispatcher(DomainDispatcherApplication):
         return self._backends[host]
 
     def __call__(self, environ: dict[str, Any], start_response: Any) -> Any:
+        if environ["PATH_INFO"] == ROLE_CREDENTIALS_PATH:
+            return _role_credentials_app(environ, start_response)
         app = self.get_application(environ)
         if app.service == "s3" and environ["REQUEST_METHOD"] != "OPTIONS":  # type: ignore[attr-defined]
             refusal = self.front.refusal(environ)
@@ -935,19 +977,37 @@ def role_credentials(role_arn: str, session_name: str = "fileshare-local") -> di
 
 
 _engine_client = engine_clients.boto_client_for
+# Where the engine's process (devstack.engine_host) reaches the other services, and who it is there.
+_stack: dict[str, Any] = {}
+
+
+def _engine_role_credentials(role_arn: str) -> dict[str, str]:
+    """A state machine role's credentials, asked of the stack's process (``ROLE_CREDENTIALS_PATH``),
+    where the role and its sessions live; one session per role, reused."""
+    with _sessions_lock:
+        if role_arn not in _sessions:
+            answer = requests.get(
+                _stack["endpoint"] + ROLE_CREDENTIALS_PATH,
+                params={"roleArn": role_arn},
+                headers={ROLE_CREDENTIALS_HEADER: _stack["secret"]},
+                timeout=30,
+            )
+            answer.raise_for_status()
+            _sessions[role_arn] = answer.json()
+        return dict(_sessions[role_arn])
 
 
 def _state_machine_client(region: str, service: str, state_credentials: Any = None) -> Any:
-    """The client moto's Step Functions engine calls a service with (moto's own, at MOTO_PORT), signed
+    """The client moto's Step Functions engine calls a service with (the stack's endpoint), signed
     as the state machine's role: ``state_credentials.role_arn`` is the machine's ``RoleArn``, or a
     Task's own ``Credentials``. moto's engine signed every call with the same dummy key."""
     if state_credentials is None or not state_credentials.role_arn:
         return _engine_client(region, service, state_credentials)
-    keys = role_credentials(state_credentials.role_arn, "states")
-    return boto3.client(
+    keys = _engine_role_credentials(state_credentials.role_arn)
+    client = boto3.client(
         service,
         region_name=region,
-        endpoint_url=f"http://localhost:{moto_server_port()}",
+        endpoint_url=_stack["endpoint"],
         aws_access_key_id=keys["AWS_ACCESS_KEY_ID"],
         aws_secret_access_key=keys["AWS_SECRET_ACCESS_KEY"],
         aws_session_token=keys["AWS_SESSION_TOKEN"],
@@ -957,8 +1017,22 @@ def _state_machine_client(region: str, service: str, state_credentials: Any = No
             retries={"max_attempts": 0, "total_max_attempts": 1},
             connect_timeout=TimeoutSeconds.DEFAULT_TIMEOUT_SECONDS,
             read_timeout=TimeoutSeconds.DEFAULT_TIMEOUT_SECONDS,
+            max_pool_connections=64,
         ),
     )
+    client.meta.events.register("needs-retry", _sent_again_if_undelivered)
+    return client
+
+
+def _sent_again_if_undelivered(attempts: int, caught_exception: Exception | None = None, **kwargs: Any) -> float | None:
+    """A call the engine's process could not deliver to the stack's (a refused or reset connection
+    on a loaded machine) is sent again, up to three times. In AWS, Step Functions reaches a service
+    inside AWS's network; a local transport error is no service's answer, and a workflow's Retry
+    could not name it (the engine makes it ``States.Runtime``). A service's own errors, the fault
+    switch's included, still reach the workflow: the client's retries stay off."""
+    if isinstance(caught_exception, BotocoreConnectionError | HTTPClientError) and attempts < 3:
+        return 0.05
+    return None
 
 
 # moto names some actions by their API operation; IAM policies name the IAM action.
@@ -1071,14 +1145,16 @@ def enforce_iam(enabled: bool) -> None:
 
 
 class MotoHost:
-    """One moto server per process (moto's backends are process-global), its S3 behind the front."""
+    """One moto server per process (moto's backends are process-global), its S3 behind the front,
+    and Step Functions in a process of its own (``devstack.engine_host``)."""
 
-    def __init__(self, port: int = 0) -> None:
+    def __init__(self, port: int = 0, log: Callable[[str, str], None] | None = None) -> None:
         self.front = S3Front()
         self._requested_port = port
         self._server: BaseWSGIServer | None = None
         self.port = 0
         self.faults: FaultInjector | None = None
+        self.engine = EngineHost(log or (lambda source, line: None))
 
     @property
     def endpoint(self) -> str:
@@ -1086,12 +1162,9 @@ class MotoHost:
 
     def start(self) -> None:
         logging.getLogger("werkzeug").setLevel(logging.WARNING)  # no access log line per AWS call
-        # The engine logs every failed state with its whole parse tree; the history has the facts.
-        logging.getLogger("moto.stepfunctions.parser.asl.component.eval_component").setLevel(logging.CRITICAL)
         # The fault switch sits in front of every service (off until a test turns it on), S3's
         # checks behind it.
         self.faults = FaultInjector(_FrontedDispatcher(self.front))
-        _served["app"] = self.faults
         self._server = make_server(
             "127.0.0.1",
             self._requested_port,
@@ -1101,13 +1174,15 @@ class MotoHost:
         )
         threading.Thread(target=self._server.serve_forever, daemon=True, name="moto").start()
         self.port = self._server.server_port
-        # moto's Step Functions engine calls the other services at localhost:$MOTO_PORT.
-        os.environ["MOTO_PORT"] = str(self.port)
         requests.post(f"{self.endpoint}/moto-api/reset", timeout=10)
         requests.post(f"{self.endpoint}/moto-api/config", json=MOTO_CONFIG, timeout=10).raise_for_status()
+        self.engine.start(self.endpoint)
+        _engine["host"] = self.engine
+        StepFunctionResponse.call_action = _to_engine  # type: ignore[method-assign,assignment]
 
     def stop(self) -> None:
-        _served.pop("app", None)
+        _engine.pop("host", None)
+        self.engine.stop()
         if self._server:
             self._server.shutdown()
             self._server.server_close()

@@ -16,11 +16,11 @@ from __future__ import annotations
 import copy
 import datetime
 import json
+from collections.abc import Callable
 from typing import Any, cast
 
 from moto.core.exceptions import JsonRESTError
 from moto.core.responses import ActionResult
-from moto.events.models import events_backends
 from moto.stepfunctions.parser.api import (
     ExecutionStatus,
     HistoryEventType,
@@ -184,8 +184,7 @@ def _terminated(self: BaseExecutionWorkerCommunication) -> None:
     execution: Any = self.execution
     if getattr(execution.state_machine, "type", "STANDARD") == "EXPRESS" or ":express:" in execution.exec_arn:
         return  # AWS publishes status changes for Standard executions only
-    backend = events_backends[execution.account_id][execution.region_name]
-    backend.put_events(
+    _originals["publish"](
         [
             {
                 "Source": "aws.states",
@@ -197,9 +196,11 @@ def _terminated(self: BaseExecutionWorkerCommunication) -> None:
     )
 
 
-def install() -> None:
+def install(publish: Callable[[list[dict[str, Any]]], None]) -> None:
+    """``publish`` puts events on the default bus (``PutEvents`` entries)."""
     if _originals:
         return
+    _originals["publish"] = publish
     _originals["describe_execution"] = StepFunctionResponse.describe_execution
     _originals["terminated"] = BaseExecutionWorkerCommunication.terminated
     StepFunctionResponse.redrive_execution = _redrive_execution  # type: ignore[attr-defined]

@@ -83,7 +83,7 @@ class LocalStack:
         self.app_port = app_port
         self.parameters = parameters or {}
         self.log = log or ConsoleLog()
-        self.moto = MotoHost()
+        self.moto = MotoHost(log=self.log)
         self.stack: Stack | None = None
         self.runner: LambdaRunner | None = None
         self.delivery: TargetDelivery | None = None
@@ -115,6 +115,7 @@ class LocalStack:
         self.web.bind(self.app_port)
         self.moto.start()
         self.log("moto", f"AWS services (moto, server mode) at {self.moto.endpoint}")
+        self.log("engine", f"Step Functions (moto's engine) in process {self.moto.engine.pid()}, behind that endpoint")
         origin = self.app_url
         origins = [origin, origin.replace("127.0.0.1", "localhost")]
         parameters = {
@@ -137,6 +138,7 @@ class LocalStack:
         if sender:
             self.client("ses").verify_email_identity(EmailAddress=sender)
         self.admin_credentials = self._create_admin()
+        self.moto.engine.use_credentials(self.admin_credentials)
         # From here on every signed call is checked against the caller's IAM policies.
         enforce_iam(True)
         self.runner = LambdaRunner(

@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import gc
 import json
-import threading
+import os
 import time
-from types import SimpleNamespace
 from typing import Any
 
 import boto3
@@ -14,7 +12,6 @@ import jwt
 import pytest
 import requests
 from botocore.exceptions import ClientError
-from moto.dynamodb.models import DynamoDBBackend
 
 from devstack import moto_host
 from devstack.stack import LocalStack
@@ -108,49 +105,6 @@ def test_express_workflows_run_synchronously(local_stack: LocalStack) -> None:
     standard = local_stack.stack.state_machines["ProcessUploadStateMachine"]
     with pytest.raises(sfn.exceptions.ClientError, match="StateMachineTypeNotSupported"):
         sfn.start_sync_execution(stateMachineArn=standard, input="{}")
-
-
-def test_an_ended_executions_threads_are_not_kept(local_stack: LocalStack) -> None:
-    # moto's engine kept every thread it started (the execution's, each Task's, each Map
-    # iteration's and Parallel branch's) for the life of the stack: memory grew with every upload.
-    sfn = sync_client(local_stack)
-    branch = {"StartAt": "B", "States": {"B": {"Type": "Pass", "End": True}}}
-    machine = sfn.create_state_machine(
-        name="threads",
-        # a role of the stack's: the Task below is refused (no such table) and caught
-        roleArn=f"arn:aws:iam::123456789012:role/{local_stack.stack.ref('RevokeShareStateMachineRole')}",
-        type="EXPRESS",
-        definition=json.dumps(
-            {
-                "StartAt": "Both",
-                "States": {
-                    "Both": {"Type": "Parallel", "Branches": [branch, branch], "ResultPath": None, "Next": "Each"},
-                    "Each": {"Type": "Map", "ItemsPath": "$.items", "ItemProcessor": branch, "Next": "Task"},
-                    "Task": {
-                        "Type": "Task",
-                        "Resource": "arn:aws:states:::dynamodb:getItem",
-                        "Parameters": {"TableName": "no-such-table", "Key": {"pk": {"S": "x"}}},
-                        "Catch": [{"ErrorEquals": ["States.ALL"], "ResultPath": None, "Next": "Done"}],
-                        "Next": "Done",
-                    },
-                    "Done": {"Type": "Succeed"},
-                },
-            }
-        ),
-    )["stateMachineArn"]
-
-    def ended_threads() -> int:
-        gc.collect()
-        return sum(1 for o in gc.get_objects() if isinstance(o, threading.Thread) and not o.is_alive())
-
-    before = ended_threads()
-    for _ in range(10):
-        run = sfn.start_sync_execution(stateMachineArn=machine, input=json.dumps({"items": [1, 2, 3]}))
-        assert run["status"] == "SUCCEEDED"
-
-    # Each run started at least seven threads (two branches, three iterations, the Task, the
-    # execution); none of them outlives its run.
-    assert ended_threads() - before < 10
 
 
 def test_sign_up_is_confirmed_at_once(local_stack: LocalStack) -> None:
@@ -421,18 +375,20 @@ def _key_of(owner: str, order: str) -> dict[str, Any]:
     return {"pk": {"S": f"{owner}#{order}"}, "sk": {"S": "X"}, "gsi1pk": {"S": owner}, "gsi1sk": {"S": order}}
 
 
-def test_the_engine_reaches_moto_within_the_stack_process_and_is_answered_as_over_http(
-    local_stack: LocalStack, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    # Given the client the engine calls DynamoDB with as the revoke-share workflow's role
-    role = SimpleNamespace(role_arn=local_stack.stack.attr("RevokeShareStateMachineRole", "Arn"))
-    engine = moto_host._kept_engine_client("us-east-1", "dynamodb", role)
+def test_the_engine_runs_in_its_own_process_and_iam_checks_each_of_its_calls(local_stack: LocalStack) -> None:
+    # Given the engine's process and a workflow run as the revoke-share workflow's role
+    engine = local_stack.moto.engine
+    assert engine.process is not None and engine.process.poll() is None
+    assert engine.pid() != os.getpid()
+    sfn = sync_client(local_stack)
+    role = f"arn:aws:iam::123456789012:role/{local_stack.stack.ref('RevokeShareStateMachineRole')}"
     table = local_stack.stack.ref("Table")
 
-    def over_http(*args: Any, **kwargs: Any) -> None:
-        raise AssertionError("the engine's call left the stack's process")
+    def caught(resource: str, parameters: dict[str, Any], then: str) -> dict[str, Any]:
+        """A Task whose error is kept under ``$.failed`` and its own name."""
+        catch = [{"ErrorEquals": ["States.ALL"], "ResultPath": "$.failed", "Next": then}]
+        return {"Type": "Task", "Resource": resource, "Parameters": parameters, "Catch": catch, "Next": then}
 
-    monkeypatch.setattr(engine._endpoint.http_session, "send", over_http)
     revoke = {
         "TableName": table,
         "Key": {"pk": {"S": "SHARE#" + "0" * 64}, "sk": {"S": "SHARE"}},
@@ -440,22 +396,28 @@ def test_the_engine_reaches_moto_within_the_stack_process_and_is_answered_as_ove
         "ConditionExpression": "attribute_exists(pk)",
         "ExpressionAttributeValues": {":yes": {"BOOL": True}},
     }
-    # A step the role may take reaches the table (no such share: the condition fails)
-    with pytest.raises(ClientError) as no_share:
-        engine.update_item(**revoke)
-    assert no_share.value.response["Error"]["Code"] == "ConditionalCheckFailedException"
-    # One it may not take is refused by IAM, as a signed request over HTTP is
-    with pytest.raises(ClientError) as refused:
-        engine.scan(TableName=table)
-    assert refused.value.response["ResponseMetadata"]["HTTPStatusCode"] == 403
-    assert "is not authorized to perform: dynamodb:Scan" in str(refused.value)
+    definition = {
+        "StartAt": "Allowed",
+        "States": {
+            "Allowed": caught("arn:aws:states:::dynamodb:updateItem", revoke, "KeepAllowed"),
+            "KeepAllowed": {"Type": "Pass", "Parameters": {"allowed.$": "$.failed"}, "Next": "Refused"},
+            "Refused": caught("arn:aws:states:::aws-sdk:dynamodb:scan", {"TableName": table}, "Done"),
+            "Done": {"Type": "Pass", "Parameters": {"allowed.$": "$.allowed", "refused.$": "$.failed"}, "End": True},
+        },
+    }
+    machine = sfn.create_state_machine(name="iam", roleArn=role, type="EXPRESS", definition=json.dumps(definition))
 
-    # When moto itself fails, the engine gets an HTTP 500 (a service error its Retry can name), not
-    # the exception
-    def broken(*args: Any, **kwargs: Any) -> None:
-        raise RuntimeError("moto failed")
+    # When it runs
+    run = sfn.start_sync_execution(stateMachineArn=machine["stateMachineArn"], input="{}")
 
-    monkeypatch.setattr(DynamoDBBackend, "update_item", broken)
-    with pytest.raises(ClientError) as failed:
-        engine.update_item(**revoke)
-    assert failed.value.response["ResponseMetadata"]["HTTPStatusCode"] == 500
+    # Then a step the role may take reached the table (no such share: the condition failed)
+    output = json.loads(run["output"])
+    assert output["allowed"]["Error"] == "DynamoDB.ConditionalCheckFailedException"
+    # and one it may not take was refused by IAM in the stack's process, as the role
+    assert "AccessDenied" in output["refused"]["Cause"]
+    assert "assumed-role/fileshare-local-RevokeShareStateMachineRole/states" in output["refused"]["Cause"]
+    # Nobody else gets the role's credentials the engine's process is given
+    asked = requests.get(
+        local_stack.moto.endpoint + moto_host.ROLE_CREDENTIALS_PATH, params={"roleArn": role}, timeout=10
+    )
+    assert asked.status_code == 403 and "AWS_SECRET_ACCESS_KEY" not in asked.text

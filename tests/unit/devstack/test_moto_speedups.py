@@ -6,6 +6,7 @@ import base64
 import copy
 import datetime
 import json
+import threading
 from types import SimpleNamespace
 from typing import Any
 
@@ -21,6 +22,7 @@ from devstack.moto_host import (
     _dynamo_to_dict,
     _enrich_response,
     _evaluation_entrypoint,
+    _forget_finished_threads,
     _item_size,
     _json_copy,
     _originals,
@@ -165,3 +167,19 @@ def test_a_state_value_copied_for_the_engine_is_equal_and_shares_nothing_mutable
     other = (datetime.datetime(2026, 11, 29, tzinfo=datetime.UTC), {"a": [1]})
     assert _json_copy(other) == other
     assert _json_copy(other)[1] is not other[1]
+
+
+def test_no_thread_the_engine_starts_is_kept_once_it_has_ended() -> None:
+    # moto's engine appended every thread it started (an execution's, each Task's, each Map
+    # iteration's and Parallel branch's) to a module list nothing empties: memory grew with every
+    # upload, for the life of the stack. Each place that records one keeps nothing now.
+    from moto.stepfunctions.parser.asl.component.program import program
+    from moto.stepfunctions.parser.asl.component.state.exec.state_map.iteration import inline_iteration_component
+    from moto.stepfunctions.parser.asl.component.state.exec.state_parallel import branch_worker
+    from moto.stepfunctions.parser.asl.component.state.exec.state_task.service import state_task_service_callback
+
+    _forget_finished_threads()
+
+    for module in (program, inline_iteration_component, branch_worker, state_task_service_callback):
+        module.TMP_THREADS.append(threading.Thread())  # as each does for every thread it starts
+        assert len(module.TMP_THREADS) == 0, module.__name__
