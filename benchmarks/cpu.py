@@ -1,11 +1,11 @@
 """CPU seconds per component of the local stack, told apart by thread and by process.
 
-The stack's Python pieces share one process (``benchmarks.host``): moto's request threads, the
-Step Functions engine's execution threads, the HTTP API gateway's request threads, EventBridge
-delivery, the web server. Each thread is classified when it starts (by what it runs) and its CPU
-time (``time.thread_time``) is added to its component when it ends; threads still running are read
-from ``/proc/self/task/<tid>/stat``. The functions run in processes of their own (a fork server
-per function and its workers), read from ``/proc/<pid>/stat``.
+Most of the stack's Python pieces share one process (``benchmarks.host``): moto's request threads,
+the HTTP API gateway's request threads, EventBridge delivery, the web server. Each thread is
+classified when it starts (by what it runs) and its CPU time (``time.thread_time``) is added to its
+component when it ends; threads still running are read from ``/proc/self/task/<tid>/stat``. The
+Step Functions engine (``engine``) and the functions (a fork server per function and its workers)
+run in processes of their own, read from ``/proc/<pid>/stat``.
 """
 
 from __future__ import annotations
@@ -28,9 +28,6 @@ _lock = threading.Lock()
 def _component(thread: threading.Thread) -> str:
     target = getattr(thread, "_target", None)
     owner = getattr(target, "__self__", None)
-    module = type(owner).__module__ if owner is not None else getattr(target, "__module__", "") or ""
-    if module.startswith("moto.stepfunctions"):
-        return "engine"
     address = getattr(owner, "server_address", None)
     if isinstance(address, tuple) and len(address) >= 2:  # a werkzeug server's request thread
         return server_ports.get(int(address[1]), "stack")
