@@ -118,7 +118,6 @@ class EngineHost:
 
 
 def main() -> None:
-    import gc
     import logging
 
     from moto.moto_server.werkzeug_app import MotoRequestHandler
@@ -147,9 +146,7 @@ def main() -> None:
     threading.Thread(target=server.serve_forever, daemon=True, name="moto").start()
     endpoint = f"http://127.0.0.1:{server.server_port}"
     requests.post(f"{endpoint}/moto-api/config", json=moto_host.MOTO_CONFIG, timeout=10).raise_for_status()
-    # What the start made (SDK models, moto's modules) stays: out of the collector's walks.
-    gc.collect()
-    gc.freeze()
+    moto_host.fewer_full_collections()
     print(json.dumps({"endpoint": endpoint}), flush=True)
     for line in sys.stdin:
         message = json.loads(line)

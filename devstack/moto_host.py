@@ -61,6 +61,7 @@ import bisect
 import copy
 import datetime
 import functools
+import gc
 import hmac
 import inspect
 import json
@@ -1135,6 +1136,18 @@ _PUBLIC_COGNITO = (
     "ConfirmForgotPassword",
     "ResendConfirmationCode",
 )
+
+
+def fewer_full_collections() -> None:
+    """moto holds every item, object, model and execution in its process, and a full garbage
+    collection walks all of them: half a second with a thousand files, a pause any call could land
+    in. What the process made to start (SDK models, moto's backends) stays, so it leaves the
+    collector's walks; and a full walk waits for ten times as many younger collections as Python's
+    default. Both the stack's process and the engine's call this once they are up."""
+    gc.collect()
+    gc.freeze()
+    young, middle, _ = gc.get_threshold()
+    gc.set_threshold(young, middle, 100)
 
 
 def enforce_iam(enabled: bool) -> None:

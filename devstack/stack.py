@@ -4,7 +4,6 @@ what the tests start."""
 
 from __future__ import annotations
 
-import gc
 import json
 import sys
 import threading
@@ -24,7 +23,14 @@ from devstack.faults import SERVICES, FaultInjector
 from devstack.gateway import Gateway, JwtVerifier
 from devstack.lambda_runner import LambdaRunner
 from devstack.mail import console_line, sent_mail
-from devstack.moto_host import MotoHost, enforce_iam, install_aws_managed_policy, install_hooks, role_credentials
+from devstack.moto_host import (
+    MotoHost,
+    enforce_iam,
+    fewer_full_collections,
+    install_aws_managed_policy,
+    install_hooks,
+    role_credentials,
+)
 from devstack.provision import Provisioner, ScheduleSpec, Stack
 from devstack.scheduler import Scheduler
 from devstack.web import WebApp, security_headers
@@ -51,17 +57,6 @@ class ConsoleLog:
         with self._lock:
             self.stream.write(f"[{source}] {line}\n")
             self.stream.flush()
-
-
-def _fewer_full_collections() -> None:
-    """moto holds every item, object and model in this process, and a full garbage collection walks
-    all of them: half a second with a thousand files, a pause any call could land in. What the
-    stack made to start (SDK models, moto's backends) stays, so it leaves the collector's walks;
-    and a full walk waits for ten times as many younger collections as Python's default."""
-    gc.collect()
-    gc.freeze()
-    young, middle, _ = gc.get_threshold()
-    gc.set_threshold(young, middle, 100)
 
 
 class LocalStack:
@@ -179,7 +174,7 @@ class LocalStack:
             f"{len(self.stack.functions)} functions, {len(self.stack.state_machines)} state machines "
             f"read from {self.template_path.name}",
         )
-        _fewer_full_collections()
+        fewer_full_collections()
         return self
 
     def stop(self) -> None:
