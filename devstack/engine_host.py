@@ -37,7 +37,7 @@ from typing import Any
 import requests
 from requests.adapters import HTTPAdapter
 
-START_TIMEOUT_SECONDS = 60.0
+CREDENTIALS_WAIT_SECONDS = 60.0  # from the start to the administrator's credentials
 # The request headers a Step Functions call is handed on with (the rest are the connection's).
 _FORWARDED = ("Authorization", "Content-Type", "User-Agent", "X-Amz-Date", "X-Amz-Security-Token", "X-Amz-Target")
 _HOP_BY_HOP = frozenset({"connection", "content-length", "date", "keep-alive", "server", "transfer-encoding"})
@@ -131,7 +131,7 @@ def main() -> None:
     have_credentials = threading.Event()
 
     def admin() -> dict[str, str]:
-        if not have_credentials.wait(START_TIMEOUT_SECONDS):
+        if not have_credentials.wait(CREDENTIALS_WAIT_SECONDS):
             raise RuntimeError("the stack sent the engine no credentials")
         return credentials
 

@@ -40,6 +40,9 @@ def start(template: Path) -> tuple[subprocess.Popen[str], dict[str, str]]:
         found = re.match(r"\s+(Fileshare is running|HTTP API):\s+(\S+)", line)
         if found:
             urls[found.group(1)] = found.group(2)
+        engine = re.match(r"\[engine\] .* in process (\d+)", line)
+        if engine:
+            urls["engine pid"] = engine.group(1)
         if "Ctrl-C stops everything" in line or time.monotonic() > deadline:
             break
     return process, urls
@@ -48,6 +51,17 @@ def start(template: Path) -> tuple[subprocess.Popen[str], dict[str, str]]:
 def stop(process: subprocess.Popen[str]) -> int:
     process.send_signal(signal.SIGINT)
     return process.wait(timeout=20)
+
+
+def ended(pid: int, within: float = 15.0) -> bool:
+    deadline = time.monotonic() + within
+    while time.monotonic() < deadline:
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            return True
+        time.sleep(0.1)
+    return False
 
 
 def test_a_route_added_to_the_template_is_served_with_no_other_change(tmp_path: Path) -> None:
@@ -72,8 +86,23 @@ def test_a_route_added_to_the_template_is_served_with_no_other_change(tmp_path: 
         assert requests.get(f"{api}/not/a/route", timeout=10).status_code == 404
         assert requests.get(f"{urls['Fileshare is running']}/config.json", timeout=10).json()["apiUrl"] == api
     finally:
-        # And Ctrl-C stops everything cleanly
+        # And Ctrl-C stops everything cleanly, Step Functions' own process too
         assert stop(process) == 0
+    assert ended(int(urls["engine pid"]))
+
+
+def test_the_engines_process_does_not_outlive_a_stack_that_was_killed() -> None:
+    # Given a running stack, its Step Functions engine in a process of its own
+    process, urls = start(ROOT / "template.yaml")
+    engine = int(urls["engine pid"])
+    assert not ended(engine, within=0.5)
+
+    # When the stack's process is killed outright (no Ctrl-C, nothing cleaned up)
+    process.kill()
+    process.wait(timeout=20)
+
+    # Then the engine's process ends too: no orphan is left holding a core and the executions
+    assert ended(engine)
 
 
 def test_a_permission_taken_from_a_functions_policy_is_refused_locally(tmp_path: Path) -> None:
