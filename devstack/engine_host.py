@@ -13,13 +13,14 @@ What is where:
 * **This process** (``main``) holds the state machines and their executions and runs the engine,
   with the engine's hooks (``devstack.moto_host.install_engine_hooks``: Express, redrive, the
   fixes and the speedups). The engine calls the other services at the stack's endpoint over HTTP,
-  signed as the state machine's role (its credentials from STS there), so moto's IAM and the
-  fault switch see each call as they see a worker's.
+  signed as the state machine's role, so moto's IAM and the fault switch see each call as they
+  see a worker's.
 
-The stack's process starts this one (``EngineHost``) with its own endpoint on stdin, then sends
-the administrator's credentials once it has made them (what the engine puts status-change events
-with). A state machine's role credentials it asks of the stack's process, with a secret from
-stdin, as Step Functions assumes a role in AWS. End of stdin (the stack stopped, or died) ends this process.
+The stack's process starts this one (``EngineHost``) and sends on stdin its own endpoint and a
+secret, with which this process asks it for a state machine role's credentials (as Step Functions
+assumes a role in AWS: ``moto_host.ROLE_CREDENTIALS_PATH``); then the administrator's credentials
+once it has made them, which the status-change events are put with. The end of stdin (the stack
+stopped, or died) ends this process.
 """
 
 from __future__ import annotations
@@ -75,7 +76,7 @@ class EngineHost:
         threading.Thread(target=self._pump_logs, daemon=True, name="engine-log").start()
 
     def use_credentials(self, credentials: dict[str, str]) -> None:
-        """What the engine assumes the state machines' roles with, and puts events as."""
+        """Whom the engine puts the status-change events as (AWS puts them itself)."""
         self._send({"credentials": credentials})
 
     def forward(self, method: str, path: str, headers: Any, body: bytes) -> tuple[int, dict[str, str], bytes]:
