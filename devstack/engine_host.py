@@ -121,10 +121,8 @@ class EngineHost:
 def main() -> None:
     import logging
 
-    from moto.moto_server.werkzeug_app import MotoRequestHandler
-    from werkzeug.serving import make_server
-
     from devstack import moto_host
+    from devstack.serving import MotoKeepAlive, Server
 
     config = json.loads(sys.stdin.readline())
     moto_endpoint: str = config["motoEndpoint"]
@@ -143,9 +141,9 @@ def main() -> None:
     logging.getLogger("moto.stepfunctions.parser.asl.component.eval_component").setLevel(logging.CRITICAL)
     moto_host.install_engine_hooks(moto_endpoint, config["secret"], admin)
     app = moto_host.engine_application()
-    server = make_server("127.0.0.1", 0, app, threaded=True, request_handler=MotoRequestHandler)
-    threading.Thread(target=server.serve_forever, daemon=True, name="moto").start()
-    endpoint = f"http://127.0.0.1:{server.server_port}"
+    server = Server(app, name="moto", handler=MotoKeepAlive)
+    server.start()
+    endpoint = f"http://127.0.0.1:{server.port}"
     requests.post(f"{endpoint}/moto-api/config", json=moto_host.MOTO_CONFIG, timeout=10).raise_for_status()
     moto_host.fewer_full_collections()
     print(json.dumps({"endpoint": endpoint}), flush=True)

@@ -21,10 +21,10 @@ from typing import Any
 
 import jwt
 import requests
-from werkzeug.serving import BaseWSGIServer, make_server
 from werkzeug.wrappers import Request, Response
 
 from devstack.provision import HttpApiSpec, Route
+from devstack.serving import Server
 from devstack.template import ACCOUNT_ID
 
 MAX_PAYLOAD_BYTES = 10 * 1024 * 1024
@@ -127,7 +127,7 @@ class Gateway:
         self.verifier = verifier
         self.log = log
         self.routes = sorted((_CompiledRoute.of(r) for r in api.routes), key=lambda r: r.specificity, reverse=True)
-        self._server: BaseWSGIServer | None = None
+        self._server: Server | None = None
         self.port = 0
 
     # ------------------------------------------------------------------ routing
@@ -284,10 +284,10 @@ class Gateway:
 
     # ------------------------------------------------------------------ serving
     def start(self, port: int = 0) -> None:
-        self._server = make_server("127.0.0.1", port, self, threaded=True)
-        self.port = self._server.server_port
-        threading.Thread(target=self._server.serve_forever, daemon=True, name="gateway").start()
+        self._server = Server(self, port, name="gateway")
+        self._server.start()
+        self.port = self._server.port
 
     def stop(self) -> None:
         if self._server:
-            self._server.shutdown()
+            self._server.stop()

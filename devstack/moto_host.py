@@ -104,7 +104,7 @@ from moto.events.models import Rule
 from moto.iam import access_control
 from moto.iam.aws_managed_policies import aws_managed_policies_data
 from moto.iam.models import AWSManagedPolicy, iam_backends
-from moto.moto_server.werkzeug_app import DomainDispatcherApplication, MotoRequestHandler, create_backend_app
+from moto.moto_server.werkzeug_app import DomainDispatcherApplication, create_backend_app
 from moto.s3 import models as s3_models
 from moto.s3.models import MultipartChecksumBuilder
 from moto.ses.models import RawMessage, SESBackend
@@ -142,7 +142,6 @@ from moto.stepfunctions.responses import StepFunctionResponse
 from moto.sts.models import sts_backends
 from moto.utilities.arns import parse_arn
 from werkzeug.exceptions import HTTPException
-from werkzeug.serving import BaseWSGIServer, make_server
 
 from devstack import express, redrive
 from devstack.engine_host import EngineHost
@@ -151,6 +150,7 @@ from devstack.lambda_runner import LambdaRunner
 from devstack.mail import SentMail
 from devstack.mail import read as read_mail
 from devstack.s3_front import S3Front
+from devstack.serving import MotoKeepAlive, Server
 from devstack.template import ACCOUNT_ID
 
 MOTO_CONFIG = {"stepfunctions": {"execute_state_machine": True}, "lambda": {"use_docker": False}}
@@ -1164,7 +1164,7 @@ class MotoHost:
     def __init__(self, port: int = 0, log: Callable[[str, str], None] | None = None) -> None:
         self.front = S3Front()
         self._requested_port = port
-        self._server: BaseWSGIServer | None = None
+        self._server: Server | None = None
         self.port = 0
         self.faults: FaultInjector | None = None
         self.engine = EngineHost(log or (lambda source, line: None))
@@ -1178,15 +1178,9 @@ class MotoHost:
         # The fault switch sits in front of every service (off until a test turns it on), S3's
         # checks behind it.
         self.faults = FaultInjector(_FrontedDispatcher(self.front))
-        self._server = make_server(
-            "127.0.0.1",
-            self._requested_port,
-            self.faults,
-            threaded=True,
-            request_handler=MotoRequestHandler,
-        )
-        threading.Thread(target=self._server.serve_forever, daemon=True, name="moto").start()
-        self.port = self._server.server_port
+        self._server = Server(self.faults, self._requested_port, name="moto", handler=MotoKeepAlive)
+        self._server.start()
+        self.port = self._server.port
         requests.post(f"{self.endpoint}/moto-api/reset", timeout=10)
         requests.post(f"{self.endpoint}/moto-api/config", json=MOTO_CONFIG, timeout=10).raise_for_status()
         self.engine.start(self.endpoint)
@@ -1197,5 +1191,4 @@ class MotoHost:
         _engine.pop("host", None)
         self.engine.stop()
         if self._server:
-            self._server.shutdown()
-            self._server.server_close()
+            self._server.stop()

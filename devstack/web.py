@@ -14,16 +14,15 @@ from __future__ import annotations
 import json
 import mimetypes
 import socket
-import threading
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from werkzeug.serving import BaseWSGIServer, make_server
 from werkzeug.wrappers import Request, Response
 
 from delivery.frontend import cache_control
 from devstack.mail import SentMail, mail_page
+from devstack.serving import Server
 
 
 class WebApp:
@@ -41,7 +40,7 @@ class WebApp:
         self.config = config
         self.headers = headers
         self.mail = mail
-        self._server: BaseWSGIServer | None = None
+        self._server: Server | None = None
         self.port = 0
 
     def __call__(self, environ: dict[str, Any], start_response: Any) -> Any:
@@ -90,18 +89,17 @@ class WebApp:
     # ------------------------------------------------------------------ serving
     def bind(self, port: int) -> int:
         """Claim the port first: the stack needs the app's URL before it provisions anything."""
-        self._server = make_server("127.0.0.1", port, self, threaded=True)
-        self.port = self._server.server_port
+        self._server = Server(self, port, name="web")
+        self.port = self._server.port
         return self.port
 
     def start(self) -> None:
         assert self._server is not None, "bind() first"
-        threading.Thread(target=self._server.serve_forever, daemon=True, name="web").start()
+        self._server.start()
 
     def stop(self) -> None:
         if self._server:
-            self._server.shutdown()
-            self._server.server_close()
+            self._server.stop()
 
 
 def entry_point(path: str) -> str:
