@@ -96,9 +96,11 @@ from moto.core.base_backend import BackendDict
 from moto.core.compat import HAS_CRT
 from moto.core.exceptions import InvalidClientTokenIdError
 from moto.core.responses import ActionResult, EmptyResult
+from moto.dynamodb.comparisons import ConditionExpressionParser
 from moto.dynamodb.models import DynamoDBBackend
 from moto.dynamodb.models.dynamo_type import DynamoType, Item
 from moto.dynamodb.models.table import Table
+from moto.dynamodb.parsing.expressions import UpdateExpressionParser  # type: ignore[attr-defined]
 from moto.dynamodb.responses import DynamoHandler, DynamoResult
 from moto.events.models import Rule
 from moto.iam import access_control
@@ -509,6 +511,19 @@ def _transact_write_items(self: DynamoDBBackend, transact_items: list[dict[str, 
         raise
 
 
+@functools.lru_cache(maxsize=1024)
+def _condition_tokens(expression: str) -> tuple[Any, ...]:
+    return tuple(_originals["lex_condition"](ConditionExpressionParser(expression, None, None)))
+
+
+def _lex_condition(self: ConditionExpressionParser) -> deque[Any]:
+    """moto's lexing of a condition expression, once per text: its tokens (immutable tuples) depend
+    on nothing else, and moto compiled six patterns for each token of each expression of each
+    request (3 % of the stack's process under load). An expression it cannot lex is refused as
+    before, every time."""
+    return deque(_condition_tokens(self.condition_expression))
+
+
 def _items_in_any_order(self: Table, hash_key: DynamoType | None, by_table_key: bool) -> list[Item]:
     """The items a query may match: those under its hash key when it queries the table's own key,
     else every item; in no particular order (the query sorts what matched)."""
@@ -759,6 +774,13 @@ def _install_speedups() -> None:
     dynamodb_table.copy = SimpleNamespace(deepcopy=_found_items_uncopied, copy=copy.copy)  # type: ignore[attr-defined,assignment]
     _originals["item_size"] = Item.size
     Item.size = _item_size  # type: ignore[method-assign]
+    _originals["lex_condition"] = ConditionExpressionParser._lex_condition_expression
+    ConditionExpressionParser._lex_condition_expression = _lex_condition  # type: ignore[method-assign]
+    # An update expression's tree depends only on its text and is only read: moto's validator
+    # works on a copy of it. moto parsed it twice per UpdateItem (the handler's checks, then the
+    # update itself).
+    parse_update = UpdateExpressionParser.make.__func__
+    UpdateExpressionParser.make = classmethod(functools.lru_cache(maxsize=1024)(parse_update))  # type: ignore[arg-type]
     _originals["dynamodb_serialized"] = DynamoHandler.serialized
     DynamoHandler.serialized = _dynamodb_serialized  # type: ignore[method-assign,assignment]  # same call, a faster body
     # IAM evaluation parsed each policy document of the caller's role on every signed request;

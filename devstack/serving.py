@@ -25,6 +25,7 @@ the caller (botocore). Every SDK, the engine's calls and the browser keep connec
 from __future__ import annotations
 
 import contextlib
+import logging
 import os
 import socket
 import threading
@@ -35,6 +36,7 @@ from werkzeug.exceptions import ClientDisconnected
 from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler, make_server
 from werkzeug.wsgi import LimitedStream, get_content_length
 
+_access_log = logging.getLogger("werkzeug")
 IDLE_SECONDS = 60  # an Application Load Balancer's default idle timeout
 _DISCARD_CHUNK = 1 << 16
 
@@ -121,6 +123,10 @@ class KeepAlive(WSGIRequestHandler):
         if keyword.lower() == "connection" and value.lower() == "close" and not self.close_connection:
             return  # werkzeug's "close" on every response; kept unless the client asked otherwise
         super().send_header(keyword, value)
+
+    def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
+        if _access_log.isEnabledFor(logging.INFO):  # werkzeug formatted every line, then dropped it
+            super().log_request(code, size)
 
     def log_error(self, format: str, *args: Any) -> None:
         if format.startswith("Request timed out"):

@@ -5,15 +5,20 @@ from __future__ import annotations
 import base64
 import copy
 import datetime
+import functools
 import json
 import threading
+import types
 from types import SimpleNamespace
 from typing import Any
 
 import pytest
 from moto.core.responses import BaseResponse
+from moto.dynamodb.comparisons import ConditionExpressionParser
+from moto.dynamodb.models import DynamoDBBackend
 from moto.dynamodb.models.dynamo_type import DynamoType, Item
 from moto.dynamodb.models.utilities import dynamo_to_dict
+from moto.dynamodb.parsing.expressions import UpdateExpressionParser  # type: ignore[attr-defined]
 from moto.s3.models import MultipartChecksumBuilder
 from moto.stepfunctions.parser.asl.component.component import Component
 from moto.stepfunctions.parser.asl.component.eval_component import EvalComponent
@@ -25,6 +30,7 @@ from devstack.moto_host import (
     _forget_finished_threads,
     _item_size,
     _json_copy,
+    _lex_condition,
     _originals,
     _RunningChecksum,
 )
@@ -183,3 +189,58 @@ def test_no_thread_the_engine_starts_is_kept_once_it_has_ended() -> None:
     for module in (program, inline_iteration_component, branch_worker, state_task_service_callback):
         module.TMP_THREADS.append(threading.Thread())  # as each does for every thread it starts
         assert len(module.TMP_THREADS) == 0, module.__name__
+
+
+def test_a_condition_lexed_once_is_judged_again_by_each_requests_own_values() -> None:
+    _originals.setdefault("lex_condition", ConditionExpressionParser._lex_condition_expression)
+    item = Item(DynamoType({"S": "FILE#1"}), None, {"pk": {"S": "FILE#1"}, "status": {"S": "READY"}})
+
+    def judged(status: str) -> bool:
+        parser = ConditionExpressionParser("#s = :s AND attribute_exists(pk)", {"#s": "status"}, {":s": {"S": status}})
+        parser._lex_condition_expression = types.MethodType(_lex_condition, parser)  # type: ignore[method-assign]
+        return bool(parser.parse().expr(item))
+
+    assert judged("READY") is True
+    assert judged("FAILED") is False  # the same text with another value: not the first answer again
+    assert judged("READY") is True
+
+
+def test_a_condition_that_cannot_be_lexed_is_refused_every_time() -> None:
+    _originals.setdefault("lex_condition", ConditionExpressionParser._lex_condition_expression)
+    for _ in range(2):
+        parser = ConditionExpressionParser("status = ;", None, None)
+        with pytest.raises(ValueError, match="Cannot parse condition"):
+            _lex_condition(parser)
+
+
+def test_an_update_expression_parsed_once_updates_each_item_with_its_own_values(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    parse = UpdateExpressionParser.make.__func__
+    monkeypatch.setattr(UpdateExpressionParser, "make", classmethod(functools.lru_cache(maxsize=8)(parse)))
+    backend = DynamoDBBackend("us-east-1", "123456789012")
+    backend.create_table(
+        "files",
+        schema=[{"AttributeName": "pk", "KeyType": "HASH"}],
+        attr=[{"AttributeName": "pk", "AttributeType": "S"}],
+        throughput=None,
+        billing_mode="PAY_PER_REQUEST",
+        indexes=None,
+        global_indexes=None,
+        streams=None,
+        sse_specification=None,
+        tags=None,
+        deletion_protection_enabled=False,
+        warm_throughput=None,
+    )
+    for n, status in enumerate(["READY", "REJECTED", "READY"]):
+        backend.update_item(
+            "files",
+            {"pk": {"S": f"FILE#{n}"}},
+            "SET #s = :s, #z = :n",
+            {"#s": "status", "#z": "size"},
+            {":s": {"S": status}, ":n": {"N": str(n)}},
+        )
+
+    stored = [backend.get_item("files", {"pk": {"S": f"FILE#{n}"}}).to_json()["Attributes"] for n in range(3)]
+    assert [(s["status"]["S"], s["size"]["N"]) for s in stored] == [("READY", "0"), ("REJECTED", "1"), ("READY", "2")]
