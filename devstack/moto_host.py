@@ -58,6 +58,7 @@ from __future__ import annotations
 import base64
 import binascii
 import bisect
+import contextlib
 import copy
 import datetime
 import functools
@@ -66,6 +67,8 @@ import hmac
 import inspect
 import json
 import logging
+import marshal
+import pickle
 import sys
 import threading
 import uuid
@@ -79,6 +82,7 @@ import boto3
 import botocore.session
 import moto.dynamodb.models as dynamodb_models
 import moto.dynamodb.models.table as dynamodb_table
+import moto.dynamodb.parsing.validators as dynamodb_validators
 import moto.dynamodb.responses as dynamodb_responses
 import requests
 import xmltodict
@@ -100,6 +104,8 @@ from moto.dynamodb.comparisons import ConditionExpressionParser
 from moto.dynamodb.models import DynamoDBBackend
 from moto.dynamodb.models.dynamo_type import DynamoType, Item
 from moto.dynamodb.models.table import Table
+from moto.dynamodb.parsing.ast_nodes import DepthFirstTraverser  # type: ignore[attr-defined]
+from moto.dynamodb.parsing.ast_nodes import Node as ExpressionNode  # type: ignore[attr-defined]
 from moto.dynamodb.parsing.expressions import UpdateExpressionParser  # type: ignore[attr-defined]
 from moto.dynamodb.responses import DynamoHandler, DynamoResult
 from moto.events.models import Rule
@@ -511,6 +517,52 @@ def _transact_write_items(self: DynamoDBBackend, transact_items: list[dict[str, 
         raise
 
 
+def _tree_copy(value: Any, memo: dict[int, Any] | None = None) -> Any:
+    """``copy.deepcopy`` as moto's update-expression validator sees it. The validator copies the
+    expression's parsed tree before it fills in the request's values; the tree is plain objects,
+    lists and strings, which pickle copies in C, three times faster (277 against 844 us for the
+    file index's update, per UpdateItem). Any other value (a ``DynamoType``, whose own copy is
+    faster) goes to ``deepcopy``, as does a tree pickle cannot copy."""
+    if isinstance(value, ExpressionNode):
+        with contextlib.suppress(pickle.PicklingError, TypeError, AttributeError):
+            return pickle.loads(pickle.dumps(value, pickle.HIGHEST_PROTOCOL))  # noqa: S301  # made on this line, never stored
+    return copy.deepcopy(value, memo)
+
+
+_is_tree_node: dict[type, bool] = {}
+_processed_as: dict[tuple[type, type], type | None] = {}  # (traverser, node type) -> its map's key
+
+
+def _traverse_node_recursively(self: Any, node: Any, child_id: int = -1) -> Any:
+    """moto's ``DepthFirstTraverser.traverse_node_recursively``, the same walk. Ten traversers walk
+    an update expression's tree per UpdateItem, and at every node each built its processing map
+    anew, twice, and tested the node against abstract classes (``ABCMeta.__instancecheck__``):
+    three tenths of an UpdateItem's CPU. Both answers depend only on the traverser's class and the
+    node's (every map is a class's constant), so each is worked out once per pair."""
+    kind = type(node)
+    is_node = _is_tree_node.get(kind)
+    if is_node is None:
+        is_node = _is_tree_node[kind] = isinstance(node, ExpressionNode)
+    if not is_node:
+        return node
+    parent_node = node.parent
+    if node.children is not None:
+        for i, child_node in enumerate(node.children):
+            self.pre_processing_of_child(node, i)
+            self.traverse_node_recursively(child_node, i)
+    pair = (type(self), kind)
+    if pair in _processed_as:
+        key = _processed_as[pair]
+    else:
+        key = _processed_as[pair] = next((k for k in self._processing_map() if isinstance(node, k)), None)
+    if key is not None:
+        node = self._processing_map()[key](node)
+        node.parent = parent_node
+        if parent_node:
+            parent_node.children[child_id] = node
+    return node
+
+
 @functools.lru_cache(maxsize=1024)
 def _condition_tokens(expression: str) -> tuple[Any, ...]:
     return tuple(_originals["lex_condition"](ConditionExpressionParser(expression, None, None)))
@@ -721,16 +773,17 @@ def _backend_for_account(self: BackendDict[Any], account_id: str) -> Any:
 def _json_copy(value: Any, memo: dict[int, Any] | None = None) -> Any:
     """``copy.deepcopy`` as moto's Step Functions engine sees it: the engine copies a state's input,
     result and parameters several times per state, and they are JSON values (dicts, lists, strings,
-    numbers, booleans, null), which this copies three times faster than ``deepcopy``'s memo and
-    dispatch; anything else goes to ``deepcopy``."""
+    numbers, booleans, null). ``marshal`` writes and reads those in C, five times faster than
+    ``deepcopy``'s memo and dispatch (24 against 120 us for a 2.4 KB state; a copy by recursion in
+    Python took 41). A value holding any other type (a datetime, a subclass) goes to ``deepcopy``:
+    marshal refuses it."""
     kind = type(value)
-    if kind is dict:
-        return {k: _json_copy(v) for k, v in value.items()}
-    if kind is list:
-        return [_json_copy(v) for v in value]
     if kind is str or kind is int or kind is float or kind is bool or value is None:
         return value
-    return copy.deepcopy(value, memo)
+    try:
+        return marshal.loads(marshal.dumps(value))  # noqa: S302  # bytes made here, this line, never stored
+    except ValueError:
+        return copy.deepcopy(value, memo)
 
 
 def _replace_in_engine(source: Any, name: str, replacement: Any) -> None:
@@ -771,6 +824,8 @@ def _install_speedups() -> None:
     _originals["transact_write_items"] = DynamoDBBackend.transact_write_items
     DynamoDBBackend.transact_write_items = _transact_write_items  # type: ignore[method-assign]
     dynamodb_models.copy = SimpleNamespace(deepcopy=_tables_kept)  # type: ignore[attr-defined,assignment]
+    DepthFirstTraverser.traverse_node_recursively = _traverse_node_recursively
+    dynamodb_validators.deepcopy = _tree_copy  # type: ignore[attr-defined,assignment]  # the name the validator calls
     dynamodb_table.copy = SimpleNamespace(deepcopy=_found_items_uncopied, copy=copy.copy)  # type: ignore[attr-defined,assignment]
     _originals["item_size"] = Item.size
     Item.size = _item_size  # type: ignore[method-assign]

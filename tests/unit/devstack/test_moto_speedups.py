@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import collections
 import copy
 import datetime
 import functools
@@ -12,12 +13,15 @@ import types
 from types import SimpleNamespace
 from typing import Any
 
+import moto.dynamodb.parsing.validators as dynamodb_validators
 import pytest
 from moto.core.responses import BaseResponse
 from moto.dynamodb.comparisons import ConditionExpressionParser
+from moto.dynamodb.exceptions import MockValidationException
 from moto.dynamodb.models import DynamoDBBackend
 from moto.dynamodb.models.dynamo_type import DynamoType, Item
 from moto.dynamodb.models.utilities import dynamo_to_dict
+from moto.dynamodb.parsing.ast_nodes import DepthFirstTraverser  # type: ignore[attr-defined]
 from moto.dynamodb.parsing.expressions import UpdateExpressionParser  # type: ignore[attr-defined]
 from moto.s3.models import MultipartChecksumBuilder
 from moto.stepfunctions.parser.asl.component.component import Component
@@ -33,6 +37,8 @@ from devstack.moto_host import (
     _lex_condition,
     _originals,
     _RunningChecksum,
+    _traverse_node_recursively,
+    _tree_copy,
 )
 
 ATTRIBUTES = {
@@ -173,6 +179,9 @@ def test_a_state_value_copied_for_the_engine_is_equal_and_shares_nothing_mutable
     other = (datetime.datetime(2026, 11, 29, tzinfo=datetime.UTC), {"a": [1]})
     assert _json_copy(other) == other
     assert _json_copy(other)[1] is not other[1]
+    ordered = collections.OrderedDict(b=[1], a=True)
+    assert type(_json_copy(ordered)) is collections.OrderedDict and _json_copy(ordered) == ordered
+    assert type(_json_copy({"flag": True})["flag"]) is bool  # not 1
 
 
 def test_no_thread_the_engine_starts_is_kept_once_it_has_ended() -> None:
@@ -213,11 +222,13 @@ def test_a_condition_that_cannot_be_lexed_is_refused_every_time() -> None:
             _lex_condition(parser)
 
 
-def test_an_update_expression_parsed_once_updates_each_item_with_its_own_values(
+def test_an_update_expression_parsed_once_and_copied_by_pickle_updates_each_item_with_its_own_values(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     parse = UpdateExpressionParser.make.__func__
     monkeypatch.setattr(UpdateExpressionParser, "make", classmethod(functools.lru_cache(maxsize=8)(parse)))
+    monkeypatch.setattr(dynamodb_validators, "deepcopy", _tree_copy)
+    monkeypatch.setattr(DepthFirstTraverser, "traverse_node_recursively", _traverse_node_recursively)
     backend = DynamoDBBackend("us-east-1", "123456789012")
     backend.create_table(
         "files",
@@ -233,14 +244,25 @@ def test_an_update_expression_parsed_once_updates_each_item_with_its_own_values(
         deletion_protection_enabled=False,
         warm_throughput=None,
     )
-    for n, status in enumerate(["READY", "REJECTED", "READY"]):
+    for n, status in enumerate(["READY", "REJECTED", "READY", "READY"]):
         backend.update_item(
             "files",
-            {"pk": {"S": f"FILE#{n}"}},
-            "SET #s = :s, #z = :n",
+            {"pk": {"S": f"FILE#{n % 3}"}},
+            "SET #s = :s, #z = :n, tags = list_append(if_not_exists(tags, :none), :tag) REMOVE gone",
             {"#s": "status", "#z": "size"},
-            {":s": {"S": status}, ":n": {"N": str(n)}},
+            {":s": {"S": status}, ":n": {"N": str(n)}, ":none": {"L": []}, ":tag": {"L": [{"S": f"t{n}"}]}},
         )
 
     stored = [backend.get_item("files", {"pk": {"S": f"FILE#{n}"}}).to_json()["Attributes"] for n in range(3)]
-    assert [(s["status"]["S"], s["size"]["N"]) for s in stored] == [("READY", "0"), ("REJECTED", "1"), ("READY", "2")]
+    assert [(s["status"]["S"], s["size"]["N"], [t["S"] for t in s["tags"]["L"]]) for s in stored] == [
+        ("READY", "3", ["t0", "t3"]),  # updated twice: the second time appended to the first's list
+        ("REJECTED", "1", ["t1"]),
+        ("READY", "2", ["t2"]),
+    ]
+    # and what moto's validators refuse, they still refuse
+    with pytest.raises(MockValidationException, match="key"):
+        backend.update_item("files", {"pk": {"S": "FILE#0"}}, "SET pk = :s", None, {":s": {"S": "other"}})
+    with pytest.raises(MockValidationException, match=r"[Oo]verlap"):
+        backend.update_item("files", {"pk": {"S": "FILE#0"}}, "SET a = :s, a = :s", None, {":s": {"S": "x"}})
+    with pytest.raises(MockValidationException, match="does not exist"):
+        backend.update_item("files", {"pk": {"S": "FILE#0"}}, "SET b = absentcount + :n", None, {":n": {"N": "1"}})
