@@ -200,8 +200,15 @@ def test_no_thread_the_engine_starts_is_kept_once_it_has_ended() -> None:
         assert len(module.TMP_THREADS) == 0, module.__name__
 
 
-def test_a_condition_lexed_once_is_judged_again_by_each_requests_own_values() -> None:
-    _originals.setdefault("lex_condition", ConditionExpressionParser._lex_condition_expression)
+def _with_motos_lexer(monkeypatch: pytest.MonkeyPatch) -> None:
+    # moto's own lexer behind ours; ``_originals`` is left as it was (an empty one means no stack
+    # has installed the hooks in this process yet, and a stack started later must find it empty)
+    moto_lexer = _originals.get("lex_condition", ConditionExpressionParser._lex_condition_expression)
+    monkeypatch.setitem(_originals, "lex_condition", moto_lexer)
+
+
+def test_a_condition_lexed_once_is_judged_again_by_each_requests_own_values(monkeypatch: pytest.MonkeyPatch) -> None:
+    _with_motos_lexer(monkeypatch)
     item = Item(DynamoType({"S": "FILE#1"}), None, {"pk": {"S": "FILE#1"}, "status": {"S": "READY"}})
 
     def judged(status: str) -> bool:
@@ -214,8 +221,8 @@ def test_a_condition_lexed_once_is_judged_again_by_each_requests_own_values() ->
     assert judged("READY") is True
 
 
-def test_a_condition_that_cannot_be_lexed_is_refused_every_time() -> None:
-    _originals.setdefault("lex_condition", ConditionExpressionParser._lex_condition_expression)
+def test_a_condition_that_cannot_be_lexed_is_refused_every_time(monkeypatch: pytest.MonkeyPatch) -> None:
+    _with_motos_lexer(monkeypatch)
     for _ in range(2):
         parser = ConditionExpressionParser("status = ;", None, None)
         with pytest.raises(ValueError, match="Cannot parse condition"):
