@@ -55,12 +55,12 @@ def test_an_sdk_client_reuses_its_connection(server: Server) -> None:
     with requests.Session() as http:
         first = http.get(f"http://127.0.0.1:{server.port}/first", timeout=5, stream=True)
         used = first.raw._connection.sock.getsockname()  # the client's end, while the answer is open
-        first.content
+        first_text = first.text  # read to its end: the connection goes back to the pool
         second = http.get(f"http://127.0.0.1:{server.port}/second", timeout=5, stream=True)
         reused = second.raw._connection.sock.getsockname()
-        second.content
+        second_text = second.text
 
-    assert (first.text, second.text) == ("/first ", "/second ")
+    assert (first_text, second_text) == ("/first ", "/second ")
     assert reused == used
 
 
