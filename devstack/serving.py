@@ -124,6 +124,10 @@ class KeepAlive(WSGIRequestHandler):
             return  # werkzeug's "close" on every response; kept unless the client asked otherwise
         super().send_header(keyword, value)
 
+    def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
+        self.close_connection = True  # a request http.server could not parse: what follows is unknown
+        super().send_error(code, message, explain)
+
     def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
         if _access_log.isEnabledFor(logging.INFO):  # werkzeug formatted every line, then dropped it
             super().log_request(code, size)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import socket
 from collections.abc import Iterator
-from typing import Any
+from typing import Any, BinaryIO
 
 import pytest
 import requests
@@ -29,8 +29,8 @@ def server() -> Iterator[Server]:
     serving.stop()
 
 
-def _read_answer(connection: socket.socket) -> tuple[str, dict[str, str], bytes]:
-    stream = connection.makefile("rb")
+def _read_answer(stream: BinaryIO) -> tuple[str, dict[str, str], bytes]:
+    """One answer from a connection's reader (one reader per connection: it reads ahead)."""
     status = stream.readline().decode().strip()
     headers: dict[str, str] = {}
     while (line := stream.readline().decode().strip()) != "":
@@ -42,22 +42,29 @@ def _read_answer(connection: socket.socket) -> tuple[str, dict[str, str], bytes]
 
 def test_one_connection_carries_request_after_request(server: Server) -> None:
     with socket.create_connection(("127.0.0.1", server.port), timeout=5) as connection:
+        stream = connection.makefile("rb")
         answers = []
         for n in range(5):
             connection.sendall(b"POST /call/%d HTTP/1.1\r\nHost: x\r\nContent-Length: %d\r\n\r\n%s" % (n, n, b"x" * n))
-            answers.append(_read_answer(connection))
+            answers.append(_read_answer(stream))
 
     assert [body for _, _, body in answers] == [b"/call/%d %s" % (n, b"x" * n) for n in range(5)]
     assert all(headers.get("connection") != "close" for _, headers, _ in answers)
 
 
+def _client_end(answer: requests.Response) -> Any:
+    connection = answer.raw._connection
+    assert connection is not None and connection.sock is not None
+    return connection.sock.getsockname()
+
+
 def test_an_sdk_client_reuses_its_connection(server: Server) -> None:
     with requests.Session() as http:
         first = http.get(f"http://127.0.0.1:{server.port}/first", timeout=5, stream=True)
-        used = first.raw._connection.sock.getsockname()  # the client's end, while the answer is open
+        used = _client_end(first)  # while the answer is open
         first_text = first.text  # read to its end: the connection goes back to the pool
         second = http.get(f"http://127.0.0.1:{server.port}/second", timeout=5, stream=True)
-        reused = second.raw._connection.sock.getsockname()
+        reused = _client_end(second)
         second_text = second.text
 
     assert (first_text, second_text) == ("/first ", "/second ")
@@ -66,13 +73,14 @@ def test_an_sdk_client_reuses_its_connection(server: Server) -> None:
 
 def test_a_body_the_application_did_not_read_does_not_reach_the_next_request(server: Server) -> None:
     with socket.create_connection(("127.0.0.1", server.port), timeout=5) as connection:
+        stream = connection.makefile("rb")
         unread = b"GET /smuggled HTTP/1.1\r\nHost: x\r\n\r\n"  # looks like a request, is a body
         connection.sendall(
             b"POST /ignore HTTP/1.1\r\nHost: x\r\nContent-Length: %d\r\n\r\n%s" % (len(unread), unread)
             + b"POST /next HTTP/1.1\r\nHost: x\r\nContent-Length: 4\r\n\r\nnext"
         )
-        first = _read_answer(connection)
-        second = _read_answer(connection)
+        first = _read_answer(stream)
+        second = _read_answer(stream)
 
     assert first[0].endswith("200 OK") and first[2] == b"/ignore "
     assert second[0].endswith("200 OK") and second[2] == b"/next next"  # not /smuggled
@@ -80,9 +88,10 @@ def test_a_body_the_application_did_not_read_does_not_reach_the_next_request(ser
 
 def test_a_client_that_asks_to_close_gets_its_answer_and_the_connection_ends(server: Server) -> None:
     with socket.create_connection(("127.0.0.1", server.port), timeout=5) as connection:
+        stream = connection.makefile("rb")
         connection.sendall(b"GET /last HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
-        status, headers, body = _read_answer(connection)
-        rest = connection.recv(1)
+        status, headers, body = _read_answer(stream)
+        rest = stream.read(1)
 
     assert status.endswith("200 OK") and body == b"/last "
     assert headers["connection"] == "close"
@@ -93,14 +102,28 @@ def test_a_stopped_server_ends_the_connections_it_kept() -> None:
     serving = Server(_app, name="test")
     serving.start()
     with socket.create_connection(("127.0.0.1", serving.port), timeout=5) as connection:
+        stream = connection.makefile("rb")
         connection.sendall(b"GET /first HTTP/1.1\r\nHost: x\r\n\r\n")
-        assert _read_answer(connection)[2] == b"/first "
+        assert _read_answer(stream)[2] == b"/first "
 
         serving.stop()
 
         try:
             connection.sendall(b"GET /after HTTP/1.1\r\nHost: x\r\n\r\n")
-            after = connection.recv(1)
+            after = stream.read(1)
         except ConnectionError:
             after = b""
     assert after == b""  # no answer from a stopped server
+
+
+def test_a_request_that_cannot_be_parsed_is_refused_and_its_connection_closed(server: Server) -> None:
+    with socket.create_connection(("127.0.0.1", server.port), timeout=5) as connection:
+        too_many = b"".join(b"X-H%d: v\r\n" % n for n in range(101))  # http.server allows 100
+        # the header block goes on past the limit, and what follows the refused line reads as a request
+        connection.sendall(b"GET /x HTTP/1.1\r\nHost: x\r\n" + too_many + b"GET /y HTTP/1.1\r\nHost: x\r\n\r\n")
+        answer = connection.recv(65536)
+        while chunk := connection.recv(65536):
+            answer += chunk
+
+    assert answer.startswith((b"HTTP/1.1 431", b"HTTP/1.0 431"))
+    assert b"/y" not in answer  # nothing after the bad request was served
