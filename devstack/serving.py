@@ -25,6 +25,7 @@ the caller (botocore). Every SDK, the engine's calls and the browser keep connec
 from __future__ import annotations
 
 import contextlib
+import functools
 import logging
 import os
 import socket
@@ -40,19 +41,19 @@ _access_log = logging.getLogger("werkzeug")
 IDLE_SECONDS = 60  # an Application Load Balancer's default idle timeout
 _DISCARD_CHUNK = 1 << 16
 
-_always_readable: list[int] = []  # read end of a pipe holding one byte that is never read
+
+@functools.cache
+def _always_readable() -> int:
+    """The read end of a pipe holding one byte that is never read."""
+    read_end, write_end = os.pipe()
+    os.write(write_end, b".")
+    return read_end
 
 
 class _AtOnce:
     """Stands in for the connection in werkzeug's drain after a response: readable at once."""
 
-    @staticmethod
-    def fileno() -> int:
-        if not _always_readable:
-            read_end, write_end = os.pipe()
-            os.write(write_end, b".")
-            _always_readable.append(read_end)
-        return _always_readable[0]
+    fileno = staticmethod(_always_readable)
 
 
 class _Empty:
@@ -63,15 +64,9 @@ class _Empty:
         return b""
 
 
-def _connections(server: Any) -> set[socket.socket]:
-    held: set[socket.socket] | None = getattr(server, "kept_connections", None)
-    if held is None:
-        held = server.kept_connections = set()
-    return held
-
-
 class KeepAlive(WSGIRequestHandler):
-    """Werkzeug's request handler, keeping the connection open between requests."""
+    """Werkzeug's request handler, keeping the connection open between requests (served by
+    ``Server``, which holds the set of open connections)."""
 
     protocol_version = "HTTP/1.1"
     disable_nagle_algorithm = True
@@ -82,10 +77,10 @@ class KeepAlive(WSGIRequestHandler):
 
     def setup(self) -> None:
         super().setup()
-        _connections(self.server).add(self.connection)
+        self.server.kept_connections.add(self.connection)  # type: ignore[attr-defined]
 
     def finish(self) -> None:
-        _connections(self.server).discard(self.connection)
+        self.server.kept_connections.discard(self.connection)  # type: ignore[attr-defined]
         super().finish()
 
     def make_environ(self) -> dict[str, Any]:
@@ -149,6 +144,7 @@ class Server:
     def __init__(self, app: Any, port: int = 0, *, name: str, handler: type[KeepAlive] = KeepAlive) -> None:
         self.name = name
         self._server: BaseWSGIServer = make_server("127.0.0.1", port, app, threaded=True, request_handler=handler)
+        self._server.kept_connections = set()  # type: ignore[attr-defined]  # the handlers' open connections
         self.port: int = self._server.server_port
 
     def start(self) -> None:
@@ -157,6 +153,6 @@ class Server:
     def stop(self) -> None:
         self._server.shutdown()
         self._server.server_close()
-        for connection in list(_connections(self._server)):
+        for connection in list(self._server.kept_connections):  # type: ignore[attr-defined]
             with contextlib.suppress(OSError):  # already closed by the client
                 connection.shutdown(socket.SHUT_RDWR)
