@@ -17,7 +17,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from benchmarks import api, cold_start, content, large, pipeline
+from benchmarks import api, cold_start, content, cpu, large, pipeline
 from benchmarks.client import StackProcess, sign_up
 
 MIB = 1024**2
@@ -56,6 +56,8 @@ def machine() -> dict[str, Any]:
         "commit": commit.stdout.strip(),
         "date": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
         "load_average_start": [round(x, 2) for x in os.getloadavg()],
+        "speed_ms_start": cpu.machine_speed(),
+        "steal_ticks_start": cpu.steal_ticks(),
     }
 
 
@@ -98,6 +100,10 @@ def run(sizes: dict[str, int], log_path: Path) -> dict[str, Any]:
     results["large"].update(content.inspect(sizes["large"]))
     results["cold_start"] = cold_start.measure_all(functions, sizes["runs"])
     results["machine"]["load_average_end"] = [round(x, 2) for x in os.getloadavg()]
+    results["machine"]["speed_ms_end"] = cpu.machine_speed()
+    results["machine"]["steal_s"] = round(
+        (cpu.steal_ticks() - results["machine"].pop("steal_ticks_start")) / cpu.TICKS, 1
+    )
     results["bench_s"] = round(time.perf_counter() - began, 1)
     return results
 
@@ -115,7 +121,8 @@ def table(results: dict[str, Any]) -> str:
         (
             "machine",
             f"{m['cores']} cores, {m['cpu']}, Python {m['python']}, load {m['load_average_start']} -> "
-            f"{m['load_average_end']}",
+            f"{m['load_average_end']}, speed {m['speed_ms_start']} -> {m['speed_ms_end']} ms "
+            f"(a fixed piece of Python work; lower is faster), stolen {m['steal_s']} s",
         ),
         (
             "upload -> READY, 100 KB, one at a time",

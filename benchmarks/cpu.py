@@ -97,3 +97,30 @@ def snapshot(functions: dict[str, list[int]], processes: dict[str, int]) -> dict
 
 def difference(after: dict[str, Any], before: dict[str, Any]) -> dict[str, float]:
     return {k: round(float(after[k]) - float(before.get(k, 0.0)), 3) for k in sorted(after)}
+
+
+def machine_speed(rounds: int = 5) -> float:
+    """CPU milliseconds this interpreter takes for a fixed piece of work like the stack's own (build
+    small dicts, JSON them both ways, format strings), the best of ``rounds``. This machine's speed
+    drifts by up to about two between hours; a run's figures are read beside this one."""
+    import json
+
+    best = float("inf")
+    for _ in range(rounds):
+        began = time.thread_time()
+        for i in range(4000):
+            record = {"fileId": f"{i:032x}", "size": i * 17, "status": "READY", "tags": [str(i), "clean"]}
+            json.loads(json.dumps(record))
+        best = min(best, time.thread_time() - began)
+    return round(best * 1000, 1)
+
+
+def steal_ticks() -> int:
+    """Time the hypervisor gave this machine's CPUs to others, in clock ticks since boot (0 if the
+    kernel does not say)."""
+    try:
+        with open("/proc/stat") as stat:
+            fields = stat.readline().split()
+    except OSError:
+        return 0
+    return int(fields[8]) if len(fields) > 8 else 0

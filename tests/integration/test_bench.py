@@ -22,7 +22,9 @@ def test_the_quick_bench_reports_every_figure_and_loses_no_upload(tmp_path: Path
     report = json.loads((tmp_path / "quick.json").read_text())
 
     # Then every section has its figures, with sane types
-    assert report["machine"]["cores"] >= 1 and len(report["machine"]["load_average_start"]) == 3
+    machine = report["machine"]
+    assert machine["cores"] >= 1 and len(machine["load_average_start"]) == 3
+    assert machine["speed_ms_start"] > 0 and machine["speed_ms_end"] > 0 and machine["steal_s"] >= 0
     pipeline = report["pipeline"]
     assert 0 < pipeline["median_s"] <= pipeline["p95_s"]
     assert pipeline["steps"] and all(isinstance(ms, NUMBER) and ms >= 0 for ms in pipeline["steps"].values())
