@@ -57,12 +57,12 @@ def machine() -> dict[str, Any]:
         "date": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
         "load_average_start": [round(x, 2) for x in os.getloadavg()],
         "speed_ms_start": cpu.machine_speed(),
-        "steal_ticks_start": cpu.steal_ticks(),
     }
 
 
 def run(sizes: dict[str, int], log_path: Path) -> dict[str, Any]:
     results: dict[str, Any] = {"machine": machine(), "sizes": sizes}
+    stolen_before = cpu.steal_ticks()
     began = time.perf_counter()
     stack = StackProcess(log_path)
     try:
@@ -101,9 +101,7 @@ def run(sizes: dict[str, int], log_path: Path) -> dict[str, Any]:
     results["cold_start"] = cold_start.measure_all(functions, sizes["runs"])
     results["machine"]["load_average_end"] = [round(x, 2) for x in os.getloadavg()]
     results["machine"]["speed_ms_end"] = cpu.machine_speed()
-    results["machine"]["steal_s"] = round(
-        (cpu.steal_ticks() - results["machine"].pop("steal_ticks_start")) / cpu.TICKS, 1
-    )
+    results["machine"]["steal_s"] = round((cpu.steal_ticks() - stolen_before) / cpu.TICKS, 1)
     results["bench_s"] = round(time.perf_counter() - began, 1)
     return results
 

@@ -10,6 +10,7 @@ run in processes of their own, read from ``/proc/<pid>/stat``.
 
 from __future__ import annotations
 
+import json
 import os
 import threading
 import time
@@ -101,10 +102,8 @@ def difference(after: dict[str, Any], before: dict[str, Any]) -> dict[str, float
 
 def machine_speed(rounds: int = 5) -> float:
     """CPU milliseconds this interpreter takes for a fixed piece of work like the stack's own (build
-    small dicts, JSON them both ways, format strings), the best of ``rounds``. This machine's speed
+    small dicts, format strings, JSON them both ways), the best of ``rounds``. This machine's speed
     drifts by up to about two between hours; a run's figures are read beside this one."""
-    import json
-
     best = float("inf")
     for _ in range(rounds):
         began = time.thread_time()
